@@ -1,0 +1,50 @@
+# Haven's front door. `make run` and `make test` work from a clean clone on Debian 12.
+BUILD_DIR   ?= build
+FUZZ_DIR    ?= build-fuzz
+DATA_DIR    ?= var
+LISTEN      ?= 127.0.0.1:8443
+FUZZ_SECONDS ?= 30
+JOBS        ?= $(shell nproc)
+
+.PHONY: all deps build build-server build-web run test unit fuzz format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps build-server build-web
+
+build-server:
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+build-web:
+	@npm run --silent build:web
+
+run: build
+	@$(BUILD_DIR)/haven serve --data $(DATA_DIR) --listen $(LISTEN)
+
+test: build
+	@scripts/run-tests.sh $(BUILD_DIR)
+
+unit: build-server
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	@CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DHAVEN_TESTS=OFF -DHAVEN_FUZZ=ON \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
+	@cmake --build $(FUZZ_DIR) -j$(JOBS)
+	@for t in $(FUZZ_DIR)/*_fuzz; do \
+	  name=$$(basename $$t _fuzz); mkdir -p $(FUZZ_DIR)/corpus-$$name; \
+	  echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -max_len=70000 $(FUZZ_DIR)/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
+	done
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp')
+
+clean:
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) web/dist tests/.logs

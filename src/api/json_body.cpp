@@ -1,0 +1,96 @@
+#include "api/json_body.h"
+
+#include "auth/password.h"
+
+namespace haven {
+namespace {
+
+ApiError field_error(const char* code, const std::string& field, const std::string& problem) {
+  // Field names come from our schema, not from the request, so they are safe to echo.
+  return {400, code, "Field '" + field + "' " + problem + "."};
+}
+
+std::optional<ApiError> check_field(const FieldSpec& spec, const nlohmann::json& value) {
+  switch (spec.type) {
+    case FieldType::string: {
+      if (!value.is_string()) return field_error("invalid_field", spec.name, "must be a string");
+      auto n = utf8_length(value.get_ref<const std::string&>());
+      if (n < spec.min_length || n > spec.max_length) {
+        return field_error("invalid_field", spec.name,
+                           "must be " + std::to_string(spec.min_length) + " to " +
+                               std::to_string(spec.max_length) + " characters");
+      }
+      return std::nullopt;
+    }
+    case FieldType::integer: {
+      if (!value.is_number_integer()) {
+        return field_error("invalid_field", spec.name, "must be an integer");
+      }
+      if (value.is_number_unsigned() &&
+          value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+        return field_error("invalid_field", spec.name, "is out of range");
+      }
+      auto v = value.get<std::int64_t>();
+      if (v < spec.min_value || v > spec.max_value) {
+        return field_error("invalid_field", spec.name, "is out of range");
+      }
+      return std::nullopt;
+    }
+    case FieldType::boolean:
+      if (!value.is_boolean()) return field_error("invalid_field", spec.name, "must be true or false");
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool json_depth_ok(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch == '\\') {
+        escaped = true;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > max_depth) return false;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
+BodyResult parse_body(std::string_view body, const Schema& schema, std::size_t max_bytes) {
+  if (body.size() > max_bytes) return errors::body_too_large();
+  if (!json_depth_ok(body)) return errors::invalid_json();
+  // No exceptions: a discarded value means a syntax error or ill-formed UTF-8.
+  auto doc = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  if (doc.is_discarded()) return errors::invalid_json();
+  if (!doc.is_object()) return ApiError{400, "invalid_json", "The request body must be a JSON object."};
+  for (auto& [key, value] : doc.items()) {
+    bool known = false;
+    for (auto& spec : schema.fields) known = known || spec.name == key;
+    if (!known) return ApiError{400, "unknown_field", "The request has a field this endpoint does not accept."};
+  }
+  for (auto& spec : schema.fields) {
+    auto it = doc.find(spec.name);
+    if (it == doc.end()) {
+      if (spec.required) return field_error("missing_field", spec.name, "is required");
+      continue;
+    }
+    if (auto err = check_field(spec, *it)) return *err;
+  }
+  return doc;
+}
+
+}  // namespace haven

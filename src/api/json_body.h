@@ -1,0 +1,44 @@
+// Request bodies: size limit, nesting limit, UTF-8, then a declared schema per endpoint.
+// Unknown fields, missing fields and wrong types are refused before any handler runs.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "api/api_error.h"
+
+namespace haven {
+
+enum class FieldType { string, integer, boolean };
+
+struct FieldSpec {
+  std::string name;
+  FieldType type = FieldType::string;
+  bool required = true;
+  std::size_t min_length = 0;     // strings: code points
+  std::size_t max_length = 1024;  // strings: code points
+  std::int64_t min_value = 0;     // integers
+  std::int64_t max_value = 0;
+};
+
+struct Schema {
+  std::vector<FieldSpec> fields;
+};
+
+inline constexpr std::size_t kMaxJsonDepth = 32;
+
+// True when brackets nest no deeper than max_depth outside strings (checked before the
+// parser runs, so hostile nesting costs nothing).
+bool json_depth_ok(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
+
+using BodyResult = std::variant<nlohmann::json, ApiError>;
+
+// The whole pipeline. max_bytes is the endpoint's limit.
+BodyResult parse_body(std::string_view body, const Schema& schema, std::size_t max_bytes);
+
+}  // namespace haven

@@ -1,0 +1,71 @@
+// The API as data: every endpoint with its method, path, action (for authorize()), body
+// schema and handler. A handler is a function of (request context, services) -> result,
+// independent of sockets, so tests can call it directly.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "access/authorize.h"
+#include "api/json_body.h"
+
+namespace haven {
+
+class Store;
+class SessionManager;
+class Metrics;
+struct Config;
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+struct Services {
+  const Config& config;
+  Store& store;
+  SessionManager& sessions;
+  Metrics& metrics;
+};
+
+struct RequestContext {
+  const HttpRequest& request;
+  const nlohmann::json& body;  // validated against the route's schema; {} without a body
+  const Actor& actor;
+  const std::string& session_token_hash;  // empty when anonymous
+  const std::string& request_id;
+  std::int64_t now;  // unix seconds
+};
+
+struct ApiResult {
+  int status = 200;
+  nlohmann::json body;  // null: no body (204)
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string audit_event;    // what happened, for the log ("session.signed_in")
+  std::string audit_subject;  // the opaque id it happened to
+};
+
+using Handler = std::function<ApiResult(const RequestContext&, Services&)>;
+
+struct Route {
+  http::verb method;
+  std::string path;
+  Action action;
+  std::optional<Schema> body;  // nullopt: the endpoint takes no body
+  Handler handler;
+};
+
+const std::vector<Route>& api_routes();
+
+// Route groups, one file each under api/.
+std::vector<Route> health_routes();
+std::vector<Route> enrollment_routes();
+std::vector<Route> session_routes();
+
+ApiResult error_result(const ApiError& error);
+
+}  // namespace haven

@@ -1,0 +1,69 @@
+#include "auth/session_manager.h"
+
+#include "util/secret_bytes.h"
+
+namespace haven {
+
+SessionManager::SessionManager(SessionRepository& sessions, UserRepository& users,
+                               std::int64_t idle_seconds, std::int64_t absolute_seconds)
+    : sessions_(sessions),
+      users_(users),
+      idle_seconds_(idle_seconds),
+      absolute_seconds_(absolute_seconds) {}
+
+std::string SessionManager::start(const User& user, std::int64_t now) {
+  auto token = random_token();
+  sessions_.create_session({token_hash(token), user.id, now, now, now + absolute_seconds_});
+  return token;
+}
+
+std::optional<ResolvedSession> SessionManager::resolve(std::string_view token,
+                                                       std::int64_t now) {
+  if (token.size() != 43) return std::nullopt;  // not one of ours; skip the lookup
+  // Looked up by hash: the index compare runs on a digest, not on the secret itself.
+  auto hash = token_hash(token);
+  auto session = sessions_.find_session(hash);
+  if (!session) return std::nullopt;
+  if (now >= session->expires_at || now - session->last_seen_at >= idle_seconds_) {
+    sessions_.delete_session(hash);
+    return std::nullopt;
+  }
+  auto user = users_.find_user(session->user_id);
+  if (!user || user->disabled) return std::nullopt;
+  // Refresh at most once a minute: a write per request is wasted work.
+  if (now - session->last_seen_at >= 60) sessions_.touch_session(hash, now);
+  return ResolvedSession{*user, hash};
+}
+
+void SessionManager::end_by_hash(const std::string& token_hash) {
+  sessions_.delete_session(token_hash);
+}
+
+std::string session_cookie(const std::string& token, std::int64_t max_age_seconds) {
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; Max-Age=" +
+         std::to_string(max_age_seconds) + "; Secure; HttpOnly; SameSite=Strict";
+}
+
+std::string cleared_session_cookie() {
+  return std::string(kSessionCookie) + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict";
+}
+
+std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
+  std::optional<std::string> found;
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    auto end = header.find(';', pos);
+    if (end == std::string_view::npos) end = header.size();
+    auto part = header.substr(pos, end - pos);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) {
+      if (found) return std::nullopt;  // ambiguous: refuse rather than guess
+      found = std::string(part.substr(eq + 1));
+    }
+    pos = end + 1;
+  }
+  return found;
+}
+
+}  // namespace haven

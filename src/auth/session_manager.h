@@ -1,0 +1,49 @@
+// Sign-in sessions: opaque 256-bit tokens in a cookie, only their SHA-256 stored, with an
+// idle and an absolute timeout (OWASP ASVS V7).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/repositories.h"
+
+namespace haven {
+
+inline constexpr const char* kSessionCookie = "haven_session";
+
+struct ResolvedSession {
+  User user;
+  std::string token_hash;
+};
+
+class SessionManager {
+ public:
+  SessionManager(SessionRepository& sessions, UserRepository& users,
+                 std::int64_t idle_seconds, std::int64_t absolute_seconds);
+
+  // A fresh token for user (never reused; a new one on every sign-in).
+  std::string start(const User& user, std::int64_t now);
+  // The signed-in user, if token names a live session of an enabled account. Refreshes the
+  // idle clock. Expired sessions are deleted.
+  std::optional<ResolvedSession> resolve(std::string_view token, std::int64_t now);
+  void end_by_hash(const std::string& token_hash);
+
+  std::int64_t absolute_seconds() const { return absolute_seconds_; }
+
+ private:
+  SessionRepository& sessions_;
+  UserRepository& users_;
+  std::int64_t idle_seconds_;
+  std::int64_t absolute_seconds_;
+};
+
+// Set-Cookie values. Secure + HttpOnly + SameSite=Strict, host-only, whole site.
+std::string session_cookie(const std::string& token, std::int64_t max_age_seconds);
+std::string cleared_session_cookie();
+
+// The value of cookie `name` in a Cookie header, if present exactly once.
+std::optional<std::string> cookie_value(std::string_view header, std::string_view name);
+
+}  // namespace haven

@@ -1,0 +1,131 @@
+#include "cli/commands.h"
+
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include "auth/session_manager.h"
+#include "cli/runtime.h"
+#include "crypto/key_files.h"
+#include "crypto/tls_identity.h"
+#include "http/request_handler.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "http/tls_context.h"
+#include "log/logger.h"
+#include "metrics/metrics.h"
+
+namespace haven::cli {
+namespace {
+
+const std::vector<FlagSpec> kServeFlags = {
+    {"--config", nullptr},
+    {"--data", "storage.data_dir"},
+    {"--listen", "server.listen"},
+    {"--metrics-listen", "metrics.listen"},
+    {"--public-url", "server.public_url"},
+    {"--web-root", "server.web_root"},
+    {"--log-level", "log.level"},
+};
+
+const std::vector<FlagSpec> kEnrollFlags = {
+    {"--config", nullptr},
+    {"--data", "storage.data_dir"},
+    {"--listen", "server.listen"},
+    {"--public-url", "server.public_url"},
+};
+
+std::string default_web_root() {
+  // build/haven -> <repo>/web/dist; an installed /usr/bin/haven can set server.web_root.
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "web/dist";
+  return (exe.parent_path().parent_path() / "web" / "dist").string();
+}
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& args) {
+  auto cfg = load_for_command("serve", args, kServeFlags);
+  if (!cfg) return 2;
+  try {
+    log::Level level{};
+    log::parse_level(cfg->log_level, level);
+    log::set_level(level);
+    if (!cfg->log_file.empty()) log::set_output_file(cfg->log_file);
+
+    auto store = open_data_folder(*cfg);
+    std::string cert = cfg->tls_cert_file, key = cfg->tls_key_file;
+    if (cert.empty() || key.empty()) {
+      ensure_private_dir(cfg->data_dir + "/tls");
+      cert = cfg->data_dir + "/tls/cert.pem";
+      key = cfg->data_dir + "/tls/key.pem";
+      if (ensure_self_signed_certificate(cert, key)) {
+        log::info("tls.self_signed_created", {{"fingerprint", certificate_fingerprint(cert)}});
+      }
+    }
+    auto tls = make_server_tls_context(cert, key);
+    if (cfg->web_root.empty()) cfg->web_root = default_web_root();
+    if (!std::filesystem::exists(cfg->web_root + "/index.html")) {
+      log::warn("static.missing", {{"hint", "run 'make build' to build the web client"}});
+    }
+
+    Metrics metrics;
+    SessionManager sessions(*store, *store, cfg->session_idle_minutes * 60,
+                            cfg->session_absolute_hours * 3600);
+    Services services{*cfg, *store, sessions, metrics};
+    StaticFiles static_files(cfg->web_root);
+    RequestHandler handler(services, static_files);
+    Server server(services, handler, tls);
+    server.bind();
+
+    std::cout << "Haven is running at " << cfg->effective_public_url() << "\n";
+    if (store->count_users() == 0) {
+      std::cout << "Open this one-time link to create the first administrator:\n  "
+                << issue_enrollment_link(*cfg, *store) << "\n";
+    }
+    std::cout.flush();
+    server.run();
+    return 0;
+  } catch (const std::exception& e) {
+    log::error("server.failed", {{"what", e.what()}});
+    std::cerr << "haven serve: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int run_admin_enroll(const std::vector<std::string>& args) {
+  auto cfg = load_for_command("admin enroll", args, kEnrollFlags);
+  if (!cfg) return 2;
+  try {
+    auto store = open_data_folder(*cfg);
+    if (store->count_users() > 0) {
+      std::cerr << "note: this practice already has accounts; the link creates another "
+                   "administrator.\n";
+    }
+    std::cout << issue_enrollment_link(*cfg, *store) << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "haven admin enroll: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int run_version() {
+  std::cout << "haven " << HAVEN_VERSION << "\n";
+  return 0;
+}
+
+int run_help() {
+  std::cout << "usage:\n"
+               "  haven serve [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
+               "              [--metrics-listen HOST:PORT] [--public-url URL] [--web-root DIR]\n"
+               "              [--log-level debug|info|warn|error]\n"
+               "  haven admin enroll [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
+               "                     [--public-url URL]\n"
+               "  haven version\n"
+               "Settings: haven.example.toml; environment HAVEN_<SECTION>_<KEY> overrides it.\n";
+  return 0;
+}
+
+}  // namespace haven::cli

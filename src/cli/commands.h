@@ -1,0 +1,14 @@
+// `haven` subcommands. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace haven::cli {
+
+int run_serve(const std::vector<std::string>& args);
+int run_admin_enroll(const std::vector<std::string>& args);
+int run_version();
+int run_help();
+
+}  // namespace haven::cli

@@ -1,0 +1,76 @@
+// Haven's configuration: defaults < TOML file < environment (HAVEN_SECTION_KEY) < CLI flags.
+// Every setting is declared once in config.cpp with its default, type and range, so
+// docs, validation and error messages come from one table.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace haven {
+
+struct HostPort {
+  std::string host;  // IP literal or "localhost" (no brackets)
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8443", "[::1]:8443", "localhost:8443". Returns nullopt for anything else.
+std::optional<HostPort> parse_host_port(const std::string& text);
+
+struct Config {
+  // [server]
+  std::string listen = "127.0.0.1:8443";
+  std::string public_url;  // empty: https://localhost:<listen port>
+  std::string web_root;    // empty: <binary dir>/../web/dist
+  std::vector<std::string> allowed_origins;
+  std::int64_t max_body_bytes = 64 * 1024;
+  std::int64_t threads = 2;
+  std::int64_t shutdown_grace_seconds = 10;
+  // [tls]
+  std::string tls_cert_file;  // empty: <data_dir>/tls/cert.pem, self-signed on first run
+  std::string tls_key_file;
+  // [metrics]
+  std::string metrics_listen = "127.0.0.1:9464";  // empty: metrics off
+  // [storage]
+  std::string data_dir = "./var";
+  std::int64_t busy_timeout_ms = 5000;
+  // [websocket]
+  std::int64_t ws_max_message_bytes = 64 * 1024;
+  std::int64_t ws_max_messages_per_second = 50;
+  std::int64_t ws_ping_interval_seconds = 20;
+  // [session]
+  std::int64_t session_idle_minutes = 15;
+  std::int64_t session_absolute_hours = 12;
+  // [enrollment]
+  std::int64_t enrollment_ttl_hours = 72;
+  // [log]
+  std::string log_level = "info";
+  std::string log_file;  // empty: stderr
+
+  HostPort listen_address() const;           // valid after load
+  std::string effective_public_url() const;  // public_url or the localhost default
+  std::string public_origin() const;         // scheme://host[:port] of the public URL
+};
+
+struct ConfigError {
+  std::string key;      // "server.listen"
+  std::string message;  // "expects HOST:PORT"
+  std::string to_string() const { return "config: " + key + ": " + message; }
+};
+
+// One setting's name and value as text, from a flag ("--listen" -> "server.listen").
+struct Override {
+  std::string key;
+  std::string value;
+};
+
+// Loads file (may be empty: no file), then HAVEN_* variables from environ, then
+// overrides. Returns the first error; cfg is only meaningful when no error.
+std::optional<ConfigError> load_config(Config& cfg, const std::string& file,
+                                       const std::vector<Override>& overrides);
+
+// All keys with their defaults, for `haven config defaults` and the docs test.
+std::vector<std::pair<std::string, std::string>> config_defaults();
+
+}  // namespace haven

@@ -1,0 +1,176 @@
+#include "http/request_handler.h"
+
+#include <chrono>
+
+#include "auth/session_manager.h"
+#include "config/config.h"
+#include "http/static_files.h"
+#include "log/logger.h"
+#include "store/repositories.h"
+
+namespace haven {
+namespace {
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+HttpResponse json_response(int status, const nlohmann::json& body, unsigned version) {
+  HttpResponse res{static_cast<http::status>(status), version};
+  if (!body.is_null()) {
+    res.set(http::field::content_type, "application/json");
+    res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+void apply_security_headers(HttpResponse& res, bool api) {
+  // No inline script or style anywhere: the client is built to external files only.
+  res.set("Content-Security-Policy",
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+          "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; "
+          "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+          "frame-ancestors 'none'");
+  res.set(http::field::strict_transport_security, "max-age=63072000; includeSubDomains");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Cross-Origin-Opener-Policy", "same-origin");
+  res.set("Cross-Origin-Resource-Policy", "same-origin");
+  res.set("Permissions-Policy",
+          "camera=(self), microphone=(self), display-capture=(self), geolocation=(), "
+          "payment=(), usb=(), interest-cohort=()");
+  if (api) res.set(http::field::cache_control, "no-store");
+}
+
+HttpResponse error_response(const ApiError& error, unsigned version, bool keep_alive) {
+  auto res = json_response(error.status, nlohmann::json::parse(error_body(error)), version);
+  apply_security_headers(res, true);
+  res.keep_alive(keep_alive);
+  return res;
+}
+
+RequestHandler::RequestHandler(Services& services, const StaticFiles& static_files)
+    : services_(services), static_files_(static_files) {}
+
+bool RequestHandler::origin_allowed(std::string_view origin) const {
+  if (origin == services_.config.public_origin()) return true;
+  for (auto& allowed : services_.config.allowed_origins) {
+    if (origin == allowed) return true;
+  }
+  return false;
+}
+
+Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_hash_out) const {
+  Actor actor;
+  auto cookie_header = request[http::field::cookie];
+  if (cookie_header.empty()) return actor;
+  auto token = cookie_value(cookie_header, kSessionCookie);
+  if (!token) return actor;
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  if (auto resolved = services_.sessions.resolve(*token, now)) {
+    actor.user = resolved->user;
+    if (token_hash_out) *token_hash_out = resolved->token_hash;
+  }
+  return actor;
+}
+
+HandledRequest RequestHandler::handle(const HttpRequest& request,
+                                      const std::string& request_id) const {
+  std::string_view target = request.target();
+  auto query = target.find('?');
+  std::string_view path = target.substr(0, query);
+
+  const Route* match = nullptr;
+  bool method_ok = false;
+  bool is_api_path = path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/readyz";
+  for (auto& route : api_routes()) {
+    if (route.path != path) continue;
+    match = match ? match : &route;
+    if (route.method == request.method()) {
+      match = &route;
+      method_ok = true;
+      break;
+    }
+  }
+  HandledRequest out;
+  if (is_api_path || path == "/ws") {
+    out = handle_api(request, match, method_ok, request_id);
+  } else {
+    out.route = "static";
+    out.response = static_files_.serve(request);
+    apply_security_headers(out.response, false);
+  }
+  out.response.set("X-Request-Id", request_id);
+  out.response.keep_alive(request.keep_alive());
+  return out;
+}
+
+HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Route* route,
+                                          bool method_ok, const std::string& request_id) const {
+  const unsigned version = request.version();
+  if (!route) return {error_response(errors::not_found(), version, true), "unmatched"};
+  if (!method_ok) {
+    auto res = error_response(errors::method_not_allowed(), version, true);
+    return {std::move(res), route->path};
+  }
+  const bool state_changing =
+      request.method() != http::verb::get && request.method() != http::verb::head;
+  // CSRF defence in depth beside SameSite=Strict: a browser always sends Origin on a
+  // state-changing fetch, and a foreign one is refused before anything else happens.
+  auto origin = request[http::field::origin];
+  if (state_changing && !origin.empty() && !origin_allowed(origin)) {
+    return {error_response(errors::origin_forbidden(), version, true), route->path};
+  }
+
+  std::string token_hash;
+  Actor actor = actor_for(request, &token_hash);
+  switch (authorize(actor, route->action)) {
+    case Decision::allow: break;
+    case Decision::deny_unauthenticated:
+      return {error_response(errors::unauthenticated(), version, true), route->path};
+    case Decision::deny_forbidden:
+      log::warn("access.denied", {{"request_id", request_id},
+                                  {"action", action_name(route->action)},
+                                  {"user", actor.user ? actor.user->id : ""}});
+      return {error_response(errors::forbidden(), version, true), route->path};
+  }
+
+  nlohmann::json body = nlohmann::json::object();
+  if (route->body) {
+    if (!starts_with_ci(request[http::field::content_type], "application/json")) {
+      return {error_response(errors::unsupported_media_type(), version, true), route->path};
+    }
+    auto parsed = parse_body(request.body(),
+                             *route->body,
+                             static_cast<std::size_t>(services_.config.max_body_bytes));
+    if (auto* err = std::get_if<ApiError>(&parsed)) {
+      return {error_response(*err, version, true), route->path};
+    }
+    body = std::move(std::get<nlohmann::json>(parsed));
+  } else if (!request.body().empty()) {
+    return {error_response({400, "unexpected_body", "This endpoint takes no request body."},
+                           version, true),
+            route->path};
+  }
+
+  RequestContext ctx{request, body, actor, token_hash, request_id,
+                     static_cast<std::int64_t>(std::time(nullptr))};
+  ApiResult result = route->handler(ctx, services_);
+  if (!result.audit_event.empty()) {
+    log::info(result.audit_event, {{"request_id", request_id}, {"subject", result.audit_subject}});
+  }
+  auto res = json_response(result.status, result.body, version);
+  for (auto& [name, value] : result.headers) res.insert(name, value);
+  apply_security_headers(res, true);
+  return {std::move(res), route->path};
+}
+
+}  // namespace haven

@@ -1,0 +1,63 @@
+// One signaling WebSocket (wss://host/ws): JSON text messages, size- and rate-limited,
+// pinged when idle. Later issues route room signaling through on_message.
+#pragma once
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "api/route_table.h"
+#include "http/connection_registry.h"
+
+namespace haven {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+struct WebSocketLimits {
+  std::size_t max_message_bytes;
+  int max_messages_per_second;
+  std::chrono::seconds ping_interval;
+};
+
+class WebSocketSession : public Drainable,
+                         public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Metrics& metrics,
+                   std::string user_id, std::string request_id);
+  ~WebSocketSession() override;
+  void start(HttpRequest upgrade_request);
+  void drain() override;
+
+ private:
+  void on_accept(beast::error_code ec);
+  void read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void handle_message(const std::string& text);
+  void send(std::string text);
+  void write_next();
+  void close(beast::websocket::close_code code, const char* reason);
+  void send_close();
+
+  beast::websocket::stream<TlsStream> ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> outbox_;
+  WebSocketLimits limits_;
+  Metrics& metrics_;
+  std::string user_id_;
+  std::string request_id_;
+  std::chrono::steady_clock::time_point window_start_;
+  int messages_in_window_ = 0;
+  bool closing_ = false;
+  bool writing_ = false;  // Beast allows one write (or close) in flight at a time
+  beast::websocket::close_reason close_reason_;
+};
+
+}  // namespace haven

@@ -1,0 +1,73 @@
+#include "store/migrations.h"
+
+#include <ctime>
+
+namespace haven {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "organisations, users, sessions, enrollment", R"sql(
+CREATE TABLE organisations (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  role TEXT NOT NULL CHECK (role IN ('admin','therapist','staff','patient')),
+  display_name TEXT NOT NULL,
+  email TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE enrollment_tokens (
+  token_hash TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+)sql"},
+  };
+  return list;
+}
+
+int apply_migrations(sql::Connection& conn) {
+  conn.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  sql::Transaction tx(conn);
+  int current = 0;
+  {
+    sql::Statement q(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (q.step()) current = static_cast<int>(q.integer(0));
+  }
+  const int newest = migrations().empty() ? 0 : migrations().back().version;
+  if (current > newest) {
+    throw sql::Error("database schema " + std::to_string(current) +
+                     " is newer than this binary (" + std::to_string(newest) + ")");
+  }
+  int applied = 0;
+  for (const auto& m : migrations()) {
+    if (m.version <= current) continue;
+    conn.exec(m.sql);
+    sql::Statement(conn, "INSERT INTO schema_migrations VALUES (?, ?, ?)")
+        .bind(1, static_cast<std::int64_t>(m.version))
+        .bind(2, m.name)
+        .bind(3, static_cast<std::int64_t>(std::time(nullptr)))
+        .run();
+    ++applied;
+  }
+  tx.commit();
+  return applied;
+}
+
+}  // namespace haven

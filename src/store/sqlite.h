@@ -1,0 +1,70 @@
+// Thin RAII layer over the SQLite C API: a connection, prepared statements, transactions.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace haven::sql {
+
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Connection {
+ public:
+  // Opens (creating) the file, WAL mode, foreign keys on, busy timeout.
+  Connection(const std::string& path, int busy_timeout_ms);
+  sqlite3* get() const { return db_.get(); }
+  void exec(const char* sql);
+
+ private:
+  struct Close {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+  };
+  std::unique_ptr<sqlite3, Close> db_;
+};
+
+class Statement {
+ public:
+  Statement(Connection& conn, std::string_view sql);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind_null(int index);
+  // True while a row is available; false when done. Throws on error.
+  bool step();
+  // Runs to completion; returns sqlite3_changes().
+  int run();
+  std::string text(int column) const;
+  std::int64_t integer(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  struct Finalize {
+    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+  };
+  Connection& conn_;
+  std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+};
+
+// BEGIN IMMEDIATE on construction (take the write lock up front, so a transaction never
+// fails half-way on a lock upgrade); ROLLBACK in the destructor unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace haven::sql

@@ -1,0 +1,182 @@
+#include "store/sqlite_store.h"
+
+#include "store/migrations.h"
+#include "util/secret_bytes.h"
+
+namespace haven {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::admin: return "admin";
+    case Role::therapist: return "therapist";
+    case Role::staff: return "staff";
+    case Role::patient: return "patient";
+  }
+  return "patient";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+  for (auto role : {Role::admin, Role::therapist, Role::staff, Role::patient}) {
+    if (text == role_name(role)) return role;
+  }
+  return std::nullopt;
+}
+
+SqliteStore::SqliteStore(const std::string& path, int busy_timeout_ms)
+    : conn_(path, busy_timeout_ms) {
+  apply_migrations(conn_);
+}
+
+std::optional<User> SqliteStore::find_user_where(const char* column, const std::string& value) {
+  // column is one of two literals chosen below, never input.
+  std::string sql =
+      std::string("SELECT id, org_id, role, display_name, email, password_hash, disabled "
+                  "FROM users WHERE ") +
+      column + " = ?";
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_, sql);
+  q.bind(1, value);
+  if (!q.step()) return std::nullopt;
+  User u;
+  u.id = q.text(0);
+  u.org_id = q.text(1);
+  u.role = parse_role(q.text(2)).value_or(Role::patient);
+  u.display_name = q.text(3);
+  u.email = q.text(4);
+  u.password_hash = q.text(5);
+  u.disabled = q.integer(6) != 0;
+  return u;
+}
+
+std::optional<User> SqliteStore::find_user(const std::string& id) {
+  return find_user_where("id", id);
+}
+
+std::optional<User> SqliteStore::find_user_by_email(const std::string& email) {
+  return find_user_where("email", email);
+}
+
+std::int64_t SqliteStore::count_users() {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_, "SELECT COUNT(*) FROM users");
+  return q.step() ? q.integer(0) : 0;
+}
+
+void SqliteStore::create_session(const SessionRecord& s) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)")
+      .bind(1, s.token_hash)
+      .bind(2, s.user_id)
+      .bind(3, s.created_at)
+      .bind(4, s.last_seen_at)
+      .bind(5, s.expires_at)
+      .run();
+}
+
+std::optional<SessionRecord> SqliteStore::find_session(const std::string& token_hash) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT token_hash, user_id, created_at, last_seen_at, expires_at "
+                   "FROM sessions WHERE token_hash = ?");
+  q.bind(1, token_hash);
+  if (!q.step()) return std::nullopt;
+  return SessionRecord{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4)};
+}
+
+void SqliteStore::touch_session(const std::string& token_hash, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+      .bind(1, now)
+      .bind(2, token_hash)
+      .run();
+}
+
+void SqliteStore::delete_session(const std::string& token_hash) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "DELETE FROM sessions WHERE token_hash = ?").bind(1, token_hash).run();
+}
+
+void SqliteStore::create_enrollment(const std::string& token_hash, std::int64_t now,
+                                    std::int64_t expires_at) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement(conn_, "DELETE FROM enrollment_tokens WHERE used_at IS NULL").run();
+  sql::Statement(conn_, "INSERT INTO enrollment_tokens VALUES (?, ?, ?, NULL)")
+      .bind(1, token_hash)
+      .bind(2, now)
+      .bind(3, expires_at)
+      .run();
+  tx.commit();
+}
+
+EnrollmentStatus SqliteStore::enrollment_status(const std::string& token_hash,
+                                                std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT 1 FROM enrollment_tokens "
+                   "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
+  q.bind(1, token_hash).bind(2, now);
+  return q.step() ? EnrollmentStatus::valid : EnrollmentStatus::invalid;
+}
+
+std::optional<User> SqliteStore::complete_enrollment(const std::string& token_hash,
+                                                     std::int64_t now, User admin) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  int consumed = sql::Statement(conn_,
+                                "UPDATE enrollment_tokens SET used_at = ? "
+                                "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")
+                     .bind(1, now)
+                     .bind(2, token_hash)
+                     .bind(3, now)
+                     .run();
+  if (consumed != 1) return std::nullopt;  // rolled back by tx's destructor
+  {
+    sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email = ?");
+    taken.bind(1, admin.email);
+    if (taken.step()) return std::nullopt;
+  }
+  std::string org_id;
+  {
+    sql::Statement q(conn_, "SELECT id FROM organisations ORDER BY created_at LIMIT 1");
+    if (q.step()) org_id = q.text(0);
+  }
+  if (org_id.empty()) {
+    org_id = random_id();
+    sql::Statement(conn_, "INSERT INTO organisations VALUES (?, ?)")
+        .bind(1, org_id)
+        .bind(2, now)
+        .run();
+  }
+  admin.id = random_id();
+  admin.org_id = org_id;
+  admin.role = Role::admin;
+  sql::Statement(conn_, "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
+      .bind(1, admin.id)
+      .bind(2, admin.org_id)
+      .bind(3, role_name(admin.role))
+      .bind(4, admin.display_name)
+      .bind(5, admin.email)
+      .bind(6, admin.password_hash)
+      .bind(7, now)
+      .run();
+  tx.commit();
+  return admin;
+}
+
+bool SqliteStore::ready() {
+  try {
+    std::lock_guard lock(mutex_);
+    sql::Statement q(conn_, "SELECT COUNT(*) FROM schema_migrations");
+    return q.step() && q.integer(0) >= static_cast<std::int64_t>(migrations().size());
+  } catch (const sql::Error&) {
+    return false;
+  }
+}
+
+void SqliteStore::checkpoint() {
+  std::lock_guard lock(mutex_);
+  conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+}  // namespace haven

@@ -1,0 +1,85 @@
+// The signaling WebSocket: Origin and session checks, ping/pong, size and rate limits.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import WebSocket from 'ws';
+
+import { newIdentity, recordSensitive, request, sessionCookie, startServer, tokenOf } from '../lib/harness.mjs';
+
+let srv;
+let cookie;
+before(async () => {
+  srv = await startServer({ env: { HAVEN_WEBSOCKET_MAX_MESSAGE_BYTES: '1024', HAVEN_WEBSOCKET_MAX_MESSAGES_PER_SECOND: '20' } });
+  const token = tokenOf(await srv.enrollLink());
+  recordSensitive(token, 'enrollment token');
+  const who = newIdentity('admin');
+  const res = await request(srv, 'POST', '/api/enrollment/complete', {
+    body: { token, display_name: who.displayName, email: who.email, password: who.password },
+  });
+  assert.equal(res.status, 201, res.text);
+  cookie = sessionCookie(res);
+  recordSensitive(cookie.split('=')[1], 'session token');
+});
+after(async () => {
+  await srv?.stop();
+});
+
+function open({ origin = srv.url, withCookie = true } = {}) {
+  const headers = withCookie ? { cookie } : {};
+  return new WebSocket(`wss://localhost:${srv.port}/ws`, { origin, headers, rejectUnauthorized: false });
+}
+
+function refusal(ws) {
+  return new Promise((resolve) => {
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
+    ws.on('open', () => resolve('opened'));
+    ws.on('error', () => {});
+  });
+}
+
+function nextMessage(ws) {
+  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
+}
+
+function closed(ws) {
+  return new Promise((resolve) => ws.on('close', (code) => resolve(code)));
+}
+
+test('a foreign Origin is refused', async () => {
+  assert.equal(await refusal(open({ origin: 'https://evil.example' })), 403);
+});
+
+test('no session is refused', async () => {
+  assert.equal(await refusal(open({ withCookie: false })), 401);
+});
+
+test('hello, then ping gets pong; unknown types get an error', async () => {
+  const ws = open();
+  const hello = await nextMessage(ws);
+  assert.equal(hello.type, 'hello');
+  assert.match(hello.user_id, /^[0-9a-f]{32}$/);
+  ws.send(JSON.stringify({ type: 'ping', id: 7 }));
+  assert.deepEqual(await nextMessage(ws), { type: 'pong', id: 7 });
+  ws.send(JSON.stringify({ type: 'teleport' }));
+  assert.deepEqual(await nextMessage(ws), { type: 'error', code: 'unknown_type' });
+  ws.send('not json');
+  assert.deepEqual(await nextMessage(ws), { type: 'error', code: 'invalid_message' });
+  ws.close();
+  await closed(ws);
+});
+
+test('an oversized message closes the connection with 1009', async () => {
+  const ws = open();
+  await nextMessage(ws);
+  const code = closed(ws);
+  ws.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(4096) }));
+  assert.equal(await code, 1009);
+});
+
+test('a message flood closes the connection with 1008', async () => {
+  const ws = open();
+  await nextMessage(ws);
+  const code = closed(ws);
+  for (let i = 0; i < 100; i++) ws.send(JSON.stringify({ type: 'ping', id: i }));
+  assert.equal(await code, 1008);
+});

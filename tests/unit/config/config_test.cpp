@@ -1,0 +1,107 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../test_support.h"
+
+namespace haven {
+namespace {
+
+std::string write(const testing::TempDir& dir, const std::string& text) {
+  auto path = dir.file("haven.toml");
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Config, DefaultsAreValid) {
+  Config cfg;
+  EXPECT_FALSE(load_config(cfg, "", {}));
+  EXPECT_EQ(cfg.listen, "127.0.0.1:8443");
+  EXPECT_EQ(cfg.effective_public_url(), "https://localhost:8443");
+  EXPECT_EQ(cfg.public_origin(), "https://localhost:8443");
+  EXPECT_FALSE(config_defaults().empty());
+}
+
+TEST(Config, FileThenOverrides) {
+  testing::TempDir dir;
+  auto file = write(dir, "[server]\nlisten = \"0.0.0.0:9443\"\nthreads = 4\n[storage]\ndata_dir = \"/srv/haven\"\n");
+  Config cfg;
+  EXPECT_FALSE(load_config(cfg, file, {{"server.listen", "127.0.0.1:7443"}}));
+  EXPECT_EQ(cfg.listen, "127.0.0.1:7443");  // flag wins over file
+  EXPECT_EQ(cfg.threads, 4);
+  EXPECT_EQ(cfg.data_dir, "/srv/haven");
+}
+
+TEST(Config, UnknownKeyIsNamed) {
+  testing::TempDir dir;
+  Config cfg;
+  auto err = load_config(cfg, write(dir, "[server]\nlisen = \"x\"\n"), {});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->key, "server.lisen");
+}
+
+TEST(Config, WrongTypeAndRangeAreNamed) {
+  testing::TempDir dir;
+  Config cfg;
+  auto err = load_config(cfg, write(dir, "[server]\nthreads = \"many\"\n"), {});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->key, "server.threads");
+  err = load_config(cfg, "", {{"server.threads", "0"}});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->key, "server.threads");
+  err = load_config(cfg, "", {{"log.level", "loud"}});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->key, "log.level");
+}
+
+TEST(Config, BadTomlIsReported) {
+  testing::TempDir dir;
+  Config cfg;
+  auto err = load_config(cfg, write(dir, "[server\nlisten=\n"), {});
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("TOML"), std::string::npos);
+}
+
+TEST(Config, EnvironmentOverridesFile) {
+  testing::TempDir dir;
+  auto file = write(dir, "[log]\nlevel = \"warn\"\n");
+  ::setenv("HAVEN_LOG_LEVEL", "debug", 1);
+  Config cfg;
+  auto err = load_config(cfg, file, {});
+  ::unsetenv("HAVEN_LOG_LEVEL");
+  EXPECT_FALSE(err);
+  EXPECT_EQ(cfg.log_level, "debug");
+}
+
+TEST(Config, UnknownEnvironmentVariableIsRefused) {
+  ::setenv("HAVEN_SERVER_LISTN", "x", 1);
+  Config cfg;
+  auto err = load_config(cfg, "", {});
+  ::unsetenv("HAVEN_SERVER_LISTN");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->key, "HAVEN_SERVER_LISTN");
+}
+
+TEST(Config, HostPortParsing) {
+  EXPECT_TRUE(parse_host_port("127.0.0.1:8443"));
+  EXPECT_TRUE(parse_host_port("localhost:1"));
+  auto v6 = parse_host_port("[::1]:8443");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 8443);
+  for (auto bad : {"", "8443", "host:", ":80", "h:0", "h:65536", "h:80x", "a b:80", "::1:80"}) {
+    EXPECT_FALSE(parse_host_port(bad)) << bad;
+  }
+}
+
+TEST(Config, ExampleFileLoads) {
+  // The documented example must stay in step with the settings table.
+  Config cfg;
+  auto err = load_config(cfg, HAVEN_SOURCE_DIR "/haven.example.toml", {});
+  EXPECT_FALSE(err) << (err ? err->to_string() : "");
+}
+
+}  // namespace
+}  // namespace haven

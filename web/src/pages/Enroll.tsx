@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { TargetedSubmitEvent } from 'preact';
+import { ApiError, checkEnrollment, completeEnrollment, roleHome } from '../api';
+import { navigate } from '../router';
+import { Layout } from '../components/Layout';
+import { Field } from '../components/Field';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { useTitle } from '../components/useTitle';
+
+const INVALID = 'This enrollment link is not valid or was already used.';
+
+/**
+ * Reads the one-time token from the URL fragment (#token=...) and removes it from the
+ * address bar and history at once, so it is not left in the history or shown on screen.
+ */
+function takeTokenFromHash(): string {
+  const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
+  const token = new URLSearchParams(hash).get('token') ?? '';
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  return token;
+}
+
+type State = 'checking' | 'form' | 'invalid' | 'unreachable';
+
+export function Enroll() {
+  useTitle('Set up Haven');
+  const [token] = useState(takeTokenFromHash);
+  const [state, setState] = useState<State>(token ? 'checking' : 'invalid');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const check = () => {
+    if (!token) return;
+    setState('checking');
+    setError('');
+    checkEnrollment(token)
+      .then((valid) => setState(valid ? 'form' : 'invalid'))
+      .catch((err: unknown) => {
+        setError(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.');
+        setState('unreachable');
+      });
+  };
+
+  useEffect(check, [token]);
+
+  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const user = await completeEnrollment(token, {
+        display_name: name.trim(),
+        email: email.trim(),
+        password,
+      });
+      navigate(roleHome(user.role), { replace: true });
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.code === 'enrollment_invalid') {
+        setState('invalid');
+        return;
+      }
+      setError(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.');
+    }
+  };
+
+  return (
+    <Layout narrow>
+      <h1>Set up your practice</h1>
+      {state === 'checking' ? (
+        <p role="status" class="lead">
+          Checking your enrollment link…
+        </p>
+      ) : null}
+      {state === 'invalid' ? (
+        <div class="card">
+          <p class="notice" role="alert" data-testid="enroll-invalid">
+            {INVALID}
+          </p>
+          <p>
+            Ask the person who installed Haven for a new link. They can create one with{' '}
+            <code>haven admin enroll</code>.
+          </p>
+          <p>
+            <a href="/signin">Go to sign in</a>
+          </p>
+        </div>
+      ) : null}
+      {state === 'unreachable' ? (
+        <div class="card">
+          <ErrorMessage message={error} />
+          <button type="button" class="button" onClick={check}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {state === 'form' ? (
+        <>
+          <p class="lead">
+            Create the first administrator account. You will manage accounts and security settings
+            from it.
+          </p>
+          <form class="card" onSubmit={onSubmit}>
+            <Field
+              id="enroll-name"
+              label="Your name"
+              type="text"
+              value={name}
+              onInput={setName}
+              autoComplete="name"
+              testId="enroll-name"
+              maxLength={100}
+            />
+            <Field
+              id="enroll-email"
+              label="Email"
+              type="email"
+              value={email}
+              onInput={setEmail}
+              autoComplete="email"
+              testId="enroll-email"
+              maxLength={254}
+            />
+            <Field
+              id="enroll-password"
+              label="Password"
+              type="password"
+              value={password}
+              onInput={setPassword}
+              autoComplete="new-password"
+              testId="enroll-password"
+              hint="Use at least 15 characters. A few unrelated words make a strong, memorable password."
+              minLength={15}
+              maxLength={128}
+            />
+            <ErrorMessage message={error} />
+            <button type="submit" class="button primary" disabled={busy} data-testid="enroll-submit">
+              {busy ? 'Creating account…' : 'Create account'}
+            </button>
+          </form>
+        </>
+      ) : null}
+    </Layout>
+  );
+}
