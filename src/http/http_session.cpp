@@ -159,7 +159,30 @@ void HttpSession::reject_and_close(const ApiError& error) {
   res.set("X-Request-Id", request_id);
   metrics_.observe_request("rejected", error.status, 0);
   log::info("http.rejected", {{"request_id", request_id}, {"code", error.code}});
-  write(std::move(res), "rejected");
+  auto shared = std::make_shared<HttpResponse>(std::move(res));
+  beast::get_lowest_layer(stream_).expires_after(limits_.read_timeout);
+  http::async_write(stream_, *shared,
+                    [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
+                      if (ec) return self->close();
+                      self->discard_input(0);
+                    });
+}
+
+void HttpSession::discard_input(std::size_t discarded) {
+  // Lingering close: a client still sending the body we refused would get a TCP reset
+  // (and lose our answer) if we closed with its bytes unread. Read and drop up to
+  // kLingerBytes for at most kLinger, then close.
+  constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
+  constexpr auto kLinger = std::chrono::seconds(5);
+  if (discarded == 0) beast::get_lowest_layer(stream_).expires_after(kLinger);
+  if (discarded > kLingerBytes) return close();
+  buffer_.consume(buffer_.size());
+  stream_.async_read_some(buffer_.prepare(64 * 1024),
+                          [self = shared_from_this(), discarded](beast::error_code ec,
+                                                                 std::size_t n) {
+                            if (ec) return self->close();
+                            self->discard_input(discarded + n);
+                          });
 }
 
 void HttpSession::close() {

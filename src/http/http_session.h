@@ -37,6 +37,7 @@ class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSe
   void upgrade_to_websocket(const std::string& request_id);
   void write(HttpResponse response, const std::string& route);
   void reject_and_close(const ApiError& error);
+  void discard_input(std::size_t discarded);
   void close();
 
   TlsStream stream_;
