@@ -252,11 +252,16 @@ std::optional<ConfigError> load_config(Config& cfg, const std::string& file,
     if (entry.rfind("HAVEN_", 0) != 0) continue;
     auto eq = entry.find('=');
     auto name = entry.substr(0, eq);
-    if (name == "HAVEN_CONFIG") continue;
     const Setting* match = nullptr;
+    bool in_known_section = false;
     for (auto& s : settings()) {
       if (env_name(s.key) == name) match = &s;
+      auto section = env_name(std::string(s.key).substr(0, std::string(s.key).find('.') + 1));
+      in_known_section = in_known_section || name.rfind(section, 0) == 0;
     }
+    // HAVEN_<SECTION>_… of a known section must name a setting (a typo stops start-up);
+    // other HAVEN_* variables (HAVEN_CONFIG, tools' own) are not ours to judge.
+    if (!match && !in_known_section) continue;
     if (!match) return ConfigError{name, "is not a known setting"};
     if (auto err = apply(cfg, match->key, entry.substr(eq + 1))) {
       err->key = name;

@@ -9,7 +9,7 @@ import { newIdentity, recordSensitive, request, sessionCookie, startServer, toke
 let srv;
 let cookie;
 before(async () => {
-  srv = await startServer({ env: { HAVEN_WEBSOCKET_MAX_MESSAGE_BYTES: '1024', HAVEN_WEBSOCKET_MAX_MESSAGES_PER_SECOND: '20' } });
+  srv = await startServer({ env: { HAVEN_WEBSOCKET_MAX_MESSAGE_BYTES: '1024', HAVEN_WEBSOCKET_MAX_MESSAGES_PER_SECOND: '20', HAVEN_WEBSOCKET_PING_INTERVAL_SECONDS: '1' } });
   const token = tokenOf(await srv.enrollLink());
   recordSensitive(token, 'enrollment token');
   const who = newIdentity('admin');
@@ -64,6 +64,15 @@ test('hello, then ping gets pong; unknown types get an error', async () => {
   assert.deepEqual(await nextMessage(ws), { type: 'error', code: 'unknown_type' });
   ws.send('not json');
   assert.deepEqual(await nextMessage(ws), { type: 'error', code: 'invalid_message' });
+  ws.close();
+  await closed(ws);
+});
+
+test('the server pings an idle connection', async () => {
+  const ws = open();
+  await nextMessage(ws);
+  await new Promise((resolve) => ws.once('ping', resolve));
+  assert.equal(ws.readyState, WebSocket.OPEN);  // ws answers pings itself, so it stays open
   ws.close();
   await closed(ws);
 });

@@ -84,6 +84,14 @@ TEST(Config, UnknownEnvironmentVariableIsRefused) {
   EXPECT_EQ(err->key, "HAVEN_SERVER_LISTN");
 }
 
+TEST(Config, VariablesOutsideOurSectionsAreIgnored) {
+  ::setenv("HAVEN_SOMETOOL_FLAG", "x", 1);
+  Config cfg;
+  auto err = load_config(cfg, "", {});
+  ::unsetenv("HAVEN_SOMETOOL_FLAG");
+  EXPECT_FALSE(err);
+}
+
 TEST(Config, HostPortParsing) {
   EXPECT_TRUE(parse_host_port("127.0.0.1:8443"));
   EXPECT_TRUE(parse_host_port("localhost:1"));
