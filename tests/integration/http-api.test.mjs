@@ -4,7 +4,7 @@ import http from 'node:http';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 
-import { newIdentity, recordSensitive, request, sessionCookie, startServer, tokenOf } from '../lib/harness.mjs';
+import { enrollAdmin, newIdentity, recordSensitive, request, sessionCookie, startServer, tokenOf } from '../lib/harness.mjs';
 
 let srv;
 before(async () => {
@@ -106,26 +106,31 @@ test('a foreign Origin cannot change state; a wrong content type is refused', as
 });
 
 test('enrollment, sign-in, me and sign-out through the API', async () => {
-  const token = tokenOf(await srv.enrollLink());
-  recordSensitive(token, 'enrollment token');
-  const who = newIdentity('admin');
-  const done = await request(srv, 'POST', '/api/enrollment/complete', {
-    body: { token, display_name: who.displayName, email: who.email, password: who.password },
-  });
-  assert.equal(done.status, 201, done.text);
+  const { response: done, cookie, who } = await enrollAdmin(srv);
   const cookieHeader = done.headers['set-cookie'].join(';');
   for (const flag of ['HttpOnly', 'Secure', 'SameSite=Strict']) assert.ok(cookieHeader.includes(flag), flag);
-  const cookie = sessionCookie(done);
-  recordSensitive(cookie.split('=')[1], 'session token');
   const me = await request(srv, 'GET', '/api/me', { cookie });
   assert.equal(me.status, 200);
   assert.equal(me.json.user.role, 'admin');
-  const reuse = await request(srv, 'POST', '/api/enrollment/check', { body: { token } });
-  assert.equal(reuse.status, 409);
-  assert.equal(reuse.json.error.code, 'enrollment_invalid');
+  assert.equal(me.json.user.email, who.email);
   const out = await request(srv, 'DELETE', '/api/session', { cookie });
   assert.equal(out.status, 204);
   assert.equal((await request(srv, 'GET', '/api/me', { cookie })).status, 401);
+  const signIn = await request(srv, 'POST', '/api/session', { body: { email: who.email, password: who.password } });
+  assert.equal(signIn.status, 200);
+  assert.notEqual(sessionCookie(signIn), cookie, 'a new token on every sign-in');
+});
+
+test('an enrollment link works once', async () => {
+  const token = tokenOf(await srv.enrollLink());
+  recordSensitive(token, 'enrollment token');
+  const who = newIdentity('admin');
+  const body = { token, display_name: who.displayName, email: who.email, password: who.password };
+  assert.equal((await request(srv, 'POST', '/api/enrollment/complete', { body })).status, 201);
+  const again = await request(srv, 'POST', '/api/enrollment/complete', { body: { ...body, email: `x${who.email}` } });
+  assert.equal(again.status, 409);
+  assert.equal(again.json.error.code, 'enrollment_invalid');
+  assert.equal((await request(srv, 'POST', '/api/enrollment/check', { body: { token } })).status, 409);
 });
 
 test('unknown routes and methods', async () => {

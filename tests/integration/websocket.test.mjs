@@ -4,21 +4,13 @@ import { after, before, test } from 'node:test';
 
 import WebSocket from 'ws';
 
-import { newIdentity, recordSensitive, request, sessionCookie, startServer, tokenOf } from '../lib/harness.mjs';
+import { enrollAdmin, startServer } from '../lib/harness.mjs';
 
 let srv;
 let cookie;
 before(async () => {
   srv = await startServer({ env: { HAVEN_WEBSOCKET_MAX_MESSAGE_BYTES: '1024', HAVEN_WEBSOCKET_MAX_MESSAGES_PER_SECOND: '20', HAVEN_WEBSOCKET_PING_INTERVAL_SECONDS: '1' } });
-  const token = tokenOf(await srv.enrollLink());
-  recordSensitive(token, 'enrollment token');
-  const who = newIdentity('admin');
-  const res = await request(srv, 'POST', '/api/enrollment/complete', {
-    body: { token, display_name: who.displayName, email: who.email, password: who.password },
-  });
-  assert.equal(res.status, 201, res.text);
-  cookie = sessionCookie(res);
-  recordSensitive(cookie.split('=')[1], 'session token');
+  ({ cookie } = await enrollAdmin(srv));
 });
 after(async () => {
   await srv?.stop();

@@ -497,3 +497,20 @@ export function attachPageLog(page, file) {
   page.on('websocket', (ws) => write('websocket', ws.url()));
   return seen;
 }
+
+/**
+ * Enrolls a new administrator through the API with a fresh link and identity, records
+ * the token, credentials and session as sensitive, and returns { who, cookie, response }.
+ */
+export async function enrollAdmin(srv) {
+  const token = tokenOf(await srv.enrollLink());
+  recordSensitive(token, 'enrollment token');
+  const who = newIdentity('admin');
+  const response = await request(srv, 'POST', '/api/enrollment/complete', {
+    body: { token, display_name: who.displayName, email: who.email, password: who.password },
+  });
+  if (response.status !== 201) throw new Error(`enrollment failed: ${response.status} ${response.text}`);
+  const cookie = sessionCookie(response);
+  recordSensitive(cookie.split('=')[1], 'session token');
+  return { who, cookie, response };
+}
