@@ -12,6 +12,7 @@ namespace haven {
 
 struct Actor {
   std::optional<User> user;  // nullopt: anonymous
+  std::string pending_mfa_user_id;  // set only on the second sign-in step
   bool authenticated() const { return user.has_value() && !user->disabled; }
 };
 
@@ -22,18 +23,26 @@ enum class Action {
   session_delete,    // sign out
   own_profile_read,  // /api/me
   signaling_connect, // the /ws WebSocket
+  account_read,      // own security settings
+  mfa_manage,        // enrol own TOTP
+  mfa_verify,        // second sign-in step (holder of a pending MFA challenge)
+  invitation_create, // object: {type "role", id = the invited role}
+  invitation_use,    // check or accept an invitation link
+  user_manage,       // list, disable, enable, unlock, reset MFA; object: the target user
+  patient_record_read,  // PHI; no endpoint yet, the MFA rule is tested on it
 };
 const char* action_name(Action action);
 
-// What an action is performed on. Empty for actions on the actor's own account; later
-// issues add patients, care teams, appointments and their owners here.
+// What an action is performed on. Empty for actions on the actor's own account, and at
+// the route level (the handler asks again with the concrete object); later issues add
+// patients, care teams, appointments and their owners here.
 struct ObjectRef {
   std::string type;
   std::string id;
   std::string org_id;
 };
 
-enum class Decision { allow, deny_unauthenticated, deny_forbidden };
+enum class Decision { allow, deny_unauthenticated, deny_forbidden, deny_mfa_required };
 
 Decision authorize(const Actor& actor, Action action, const ObjectRef& object = {});
 

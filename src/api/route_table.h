@@ -19,6 +19,8 @@ namespace haven {
 class Store;
 class SessionManager;
 class Metrics;
+class RateLimiter;
+class FieldCipher;
 struct Config;
 
 namespace http = boost::beast::http;
@@ -30,6 +32,8 @@ struct Services {
   Store& store;
   SessionManager& sessions;
   Metrics& metrics;
+  RateLimiter& limiter;
+  const FieldCipher& totp_cipher;
 };
 
 struct RequestContext {
@@ -37,7 +41,9 @@ struct RequestContext {
   const nlohmann::json& body;  // validated against the route's schema; {} without a body
   const Actor& actor;
   const std::string& session_token_hash;  // empty when anonymous
+  const std::string& mfa_challenge_hash;  // pending second factor, else empty
   const std::string& request_id;
+  const std::string& client_ip;
   std::int64_t now;  // unix seconds
 };
 
@@ -45,8 +51,8 @@ struct ApiResult {
   int status = 200;
   nlohmann::json body;  // null: no body (204)
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string audit_event;    // what happened, for the log ("session.signed_in")
-  std::string audit_subject;  // the opaque id it happened to
+  std::string audit_event;    // what happened ("session.signed_in"): log + audit table
+  std::string audit_subject;  // the opaque id it happened to (a user id)
 };
 
 using Handler = std::function<ApiResult(const RequestContext&, Services&)>;
@@ -65,7 +71,14 @@ const std::vector<Route>& api_routes();
 std::vector<Route> health_routes();
 std::vector<Route> enrollment_routes();
 std::vector<Route> session_routes();
+std::vector<Route> mfa_routes();
+std::vector<Route> invitation_routes();
+std::vector<Route> user_admin_routes();
 
 ApiResult error_result(const ApiError& error);
+// error_result plus an audit event (failures worth recording: sign-in, MFA).
+ApiResult audited_error(const ApiError& error, std::string event, std::string subject);
+// The ApiError for a non-allow decision of authorize().
+ApiError decision_error(Decision decision);
 
 }  // namespace haven

@@ -1,14 +1,18 @@
-// Sign in, sign out, and who am I.
+// Sign in (password, then the second factor when enrolled), sign out, and who am I.
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "auth/password.h"
+#include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
+#include "config/config.h"
 #include "store/repositories.h"
+#include "util/secret_bytes.h"
 
 namespace haven {
 namespace {
 
-// One answer for unknown account, wrong password and disabled account (no enumeration).
+// One answer for unknown account, wrong password, disabled and locked account (no
+// enumeration: a locked account is told nothing an attacker could not already guess).
 const ApiError kInvalidCredentials{401, "invalid_credentials", "Email or password is incorrect."};
 
 Schema sign_in_schema() {
@@ -19,28 +23,52 @@ Schema sign_in_schema() {
 }
 
 ApiResult sign_in(const RequestContext& ctx, Services& s) {
+  const auto& cfg = s.config;
+  if (!s.limiter.allow("signin-ip:" + ctx.client_ip, static_cast<int>(cfg.signin_per_ip_per_minute),
+                       ctx.now)) {
+    return error_result(errors::rate_limited());
+  }
   auto email = normalize_email(ctx.body["email"].get<std::string>());
   auto user = email ? s.store.find_user_by_email(*email) : std::nullopt;
+  if (user && !s.limiter.allow("signin-account:" + user->id,
+                               static_cast<int>(cfg.signin_per_account_per_minute), ctx.now)) {
+    return error_result(errors::rate_limited());
+  }
   // verify_password burns the same work when there is no account.
   bool ok = verify_password(ctx.body["password"].get<std::string>(),
                             user ? user->password_hash : std::string{});
-  if (!ok || !user || user->disabled) {
-    return {kInvalidCredentials.status,
-            nlohmann::json::parse(error_body(kInvalidCredentials)),
-            {},
-            "session.sign_in_failed"};
+  if (!user) return audited_error(kInvalidCredentials, "session.sign_in_failed", "");
+  if (!ok) {
+    bool locked = s.store.record_signin_failure(user->id, static_cast<int>(cfg.lockout_threshold));
+    return audited_error(kInvalidCredentials,
+                         locked ? "account.locked_after_failures" : "session.sign_in_failed",
+                         user->id);
+  }
+  if (user->disabled || user->locked) {
+    return audited_error(kInvalidCredentials, "session.sign_in_refused", user->id);
+  }
+  s.store.clear_signin_failures(user->id);
+  if (user->mfa_enabled) {
+    auto challenge = random_token();
+    s.store.create_mfa_challenge(token_hash(challenge), user->id, ctx.now + kMfaChallengeSeconds);
+    return {200,
+            {{"mfa_required", true}, {"methods", {"totp", "recovery"}}},
+            {{"Set-Cookie", secure_cookie(kMfaCookie, challenge, kMfaChallengeSeconds)}},
+            "session.password_accepted",
+            user->id};
   }
   auto token = s.sessions.start(*user, ctx.now);
   return {200,
           {{"user", user_json(*user)}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
-          "session.signed_in", user->id};
+          "session.signed_in",
+          user->id};
 }
 
 ApiResult sign_out(const RequestContext& ctx, Services& s) {
   s.sessions.end_by_hash(ctx.session_token_hash);
-  return {204, nullptr, {{"Set-Cookie", cleared_session_cookie()}},
-          "session.signed_out", ctx.actor.user->id};
+  return {204, nullptr, {{"Set-Cookie", cleared_session_cookie()}}, "session.signed_out",
+          ctx.actor.user->id};
 }
 
 ApiResult me(const RequestContext& ctx, Services&) {

@@ -12,6 +12,14 @@ nlohmann::json user_json(const User& user) {
           {"email", user.email}};
 }
 
+nlohmann::json user_admin_json(const User& user) {
+  auto j = user_json(user);
+  j["disabled"] = user.disabled;
+  j["locked"] = user.locked;
+  j["mfa"] = user.mfa_enabled;
+  return j;
+}
+
 std::optional<std::string> normalize_email(const std::string& email) {
   auto begin = email.find_first_not_of(" \t");
   auto end = email.find_last_not_of(" \t");

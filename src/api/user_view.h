@@ -11,6 +11,8 @@
 namespace haven {
 
 nlohmann::json user_json(const User& user);
+// What an admin sees in the people list: user_json plus account state.
+nlohmann::json user_admin_json(const User& user);
 
 // Trimmed, ASCII-lowercased; nullopt unless it looks like local@domain with no spaces.
 std::optional<std::string> normalize_email(const std::string& email);

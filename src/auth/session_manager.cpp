@@ -39,13 +39,10 @@ void SessionManager::end_by_hash(const std::string& token_hash) {
   sessions_.delete_session(token_hash);
 }
 
-std::string session_cookie(const std::string& token, std::int64_t max_age_seconds) {
-  return std::string(kSessionCookie) + "=" + token + "; Path=/; Max-Age=" +
+std::string secure_cookie(std::string_view name, const std::string& value,
+                          std::int64_t max_age_seconds) {
+  return std::string(name) + "=" + value + "; Path=/; Max-Age=" +
          std::to_string(max_age_seconds) + "; Secure; HttpOnly; SameSite=Strict";
-}
-
-std::string cleared_session_cookie() {
-  return std::string(kSessionCookie) + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict";
 }
 
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {

@@ -12,6 +12,9 @@
 namespace haven {
 
 inline constexpr const char* kSessionCookie = "haven_session";
+// Between password and second factor: names a pending MFA challenge, never a session.
+inline constexpr const char* kMfaCookie = "haven_mfa";
+inline constexpr std::int64_t kMfaChallengeSeconds = 5 * 60;
 
 struct ResolvedSession {
   User user;
@@ -39,9 +42,14 @@ class SessionManager {
   std::int64_t absolute_seconds_;
 };
 
-// Set-Cookie values. Secure + HttpOnly + SameSite=Strict, host-only, whole site.
-std::string session_cookie(const std::string& token, std::int64_t max_age_seconds);
-std::string cleared_session_cookie();
+// Set-Cookie values. Secure + HttpOnly + SameSite=Strict, host-only, whole site;
+// max_age 0 clears the cookie.
+std::string secure_cookie(std::string_view name, const std::string& value,
+                          std::int64_t max_age_seconds);
+inline std::string session_cookie(const std::string& token, std::int64_t max_age_seconds) {
+  return secure_cookie(kSessionCookie, token, max_age_seconds);
+}
+inline std::string cleared_session_cookie() { return secure_cookie(kSessionCookie, "", 0); }
 
 // The value of cookie `name` in a Cookie header, if present exactly once.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name);

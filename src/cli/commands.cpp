@@ -4,7 +4,9 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
+#include "crypto/field_cipher.h"
 #include "cli/runtime.h"
 #include "crypto/key_files.h"
 #include "crypto/tls_identity.h"
@@ -73,7 +75,9 @@ int run_serve(const std::vector<std::string>& args) {
     Metrics metrics;
     SessionManager sessions(*store, *store, cfg->session_idle_minutes * 60,
                             cfg->session_absolute_hours * 3600);
-    Services services{*cfg, *store, sessions, metrics};
+    RateLimiter limiter;
+    FieldCipher totp_cipher(read_master_key(cfg->data_dir + "/master.key"), "totp");
+    Services services{*cfg, *store, sessions, metrics, limiter, totp_cipher};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);

@@ -117,6 +117,12 @@ const std::vector<Setting>& settings() {
       HAVEN_INT("session.idle_minutes", session_idle_minutes, 1, 24 * 60),
       HAVEN_INT("session.absolute_hours", session_absolute_hours, 1, 24 * 30),
       HAVEN_INT("enrollment.ttl_hours", enrollment_ttl_hours, 1, 24 * 30),
+      HAVEN_INT("invitations.ttl_hours", invitation_ttl_hours, 1, 24 * 30),
+      HAVEN_INT("limits.signin_per_ip_per_minute", signin_per_ip_per_minute, 1, 100000),
+      HAVEN_INT("limits.signin_per_account_per_minute", signin_per_account_per_minute, 1, 100000),
+      HAVEN_INT("limits.lockout_threshold", lockout_threshold, 1, 1000),
+      HAVEN_INT("limits.invitation_redeem_per_ip_per_minute", invitation_redeem_per_ip_per_minute,
+                1, 100000),
       HAVEN_STRING("log.level", log_level, check_log_level),
       HAVEN_STRING("log.file", log_file, any_string),
   };

@@ -44,6 +44,13 @@ struct Config {
   std::int64_t session_absolute_hours = 12;
   // [enrollment]
   std::int64_t enrollment_ttl_hours = 72;
+  // [invitations]
+  std::int64_t invitation_ttl_hours = 72;
+  // [limits]
+  std::int64_t signin_per_ip_per_minute = 20;
+  std::int64_t signin_per_account_per_minute = 10;
+  std::int64_t lockout_threshold = 10;
+  std::int64_t invitation_redeem_per_ip_per_minute = 20;
   // [log]
   std::string log_level = "info";
   std::string log_file;  // empty: stderr

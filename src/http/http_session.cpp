@@ -25,6 +25,9 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, net::ssl::context& tls,
 HttpSession::~HttpSession() { metrics_.connection_closed(false); }
 
 void HttpSession::start() {
+  beast::error_code ec;
+  auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  if (!ec) client_ip_ = remote.address().to_string();
   registry_.add(shared_from_this());
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     beast::get_lowest_layer(self->stream_).expires_after(self->limits_.read_timeout);
@@ -95,7 +98,7 @@ void HttpSession::handle_request() {
   if (websocket::is_upgrade(request)) return upgrade_to_websocket(request_id);
   HandledRequest handled;
   try {
-    handled = handler_.handle(request, request_id);
+    handled = handler_.handle(request, request_id, client_ip_);
   } catch (const std::exception& e) {
     // The message is for the operator's log only; the client gets a stable error.
     log::error("http.handler_failed", {{"request_id", request_id}, {"what", e.what()}});

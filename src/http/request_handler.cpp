@@ -7,6 +7,7 @@
 #include "http/static_files.h"
 #include "log/logger.h"
 #include "store/repositories.h"
+#include "util/secret_bytes.h"
 
 namespace haven {
 namespace {
@@ -68,22 +69,44 @@ bool RequestHandler::origin_allowed(std::string_view origin) const {
   return false;
 }
 
-Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_hash_out) const {
+Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_hash_out,
+                                std::string* mfa_hash_out) const {
   Actor actor;
   auto cookie_header = request[http::field::cookie];
   if (cookie_header.empty()) return actor;
-  auto token = cookie_value(cookie_header, kSessionCookie);
-  if (!token) return actor;
   auto now = static_cast<std::int64_t>(std::time(nullptr));
-  if (auto resolved = services_.sessions.resolve(*token, now)) {
-    actor.user = resolved->user;
-    if (token_hash_out) *token_hash_out = resolved->token_hash;
+  if (auto token = cookie_value(cookie_header, kSessionCookie)) {
+    if (auto resolved = services_.sessions.resolve(*token, now)) {
+      actor.user = resolved->user;
+      if (token_hash_out) *token_hash_out = resolved->token_hash;
+    }
+  }
+  if (auto pending = cookie_value(cookie_header, kMfaCookie); pending && pending->size() == 43) {
+    if (auto user_id = services_.store.find_mfa_challenge(token_hash(*pending), now)) {
+      actor.pending_mfa_user_id = *user_id;
+      if (mfa_hash_out) *mfa_hash_out = token_hash(*pending);
+    }
   }
   return actor;
 }
 
-HandledRequest RequestHandler::handle(const HttpRequest& request,
-                                      const std::string& request_id) const {
+void RequestHandler::audit(const ApiResult& result, const Actor& actor,
+                           const std::string& request_id, std::int64_t now) const {
+  if (result.audit_event.empty()) return;
+  const char* outcome = result.status < 400 ? "success" : "failure";
+  if (result.audit_event.rfind("access.denied", 0) == 0) outcome = "denied";
+  // Only opaque ids: the event name, the actor's id and the subject's id.
+  services_.store.append_audit({now, actor.user ? actor.user->id : actor.pending_mfa_user_id,
+                                result.audit_event, "user", result.audit_subject, outcome,
+                                request_id});
+  log::info(result.audit_event, {{"request_id", request_id},
+                                 {"actor", actor.user ? actor.user->id : ""},
+                                 {"subject", result.audit_subject},
+                                 {"outcome", outcome}});
+}
+
+HandledRequest RequestHandler::handle(const HttpRequest& request, const std::string& request_id,
+                                      const std::string& client_ip) const {
   std::string_view target = request.target();
   auto query = target.find('?');
   std::string_view path = target.substr(0, query);
@@ -102,7 +125,7 @@ HandledRequest RequestHandler::handle(const HttpRequest& request,
   }
   HandledRequest out;
   if (is_api_path || path == "/ws") {
-    out = handle_api(request, match, method_ok, request_id);
+    out = handle_api(request, match, method_ok, request_id, client_ip);
   } else {
     out.route = "static";
     out.response = static_files_.serve(request);
@@ -114,7 +137,8 @@ HandledRequest RequestHandler::handle(const HttpRequest& request,
 }
 
 HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Route* route,
-                                          bool method_ok, const std::string& request_id) const {
+                                          bool method_ok, const std::string& request_id,
+                                          const std::string& client_ip) const {
   const unsigned version = request.version();
   if (!route) return {error_response(errors::not_found(), version, true), "unmatched"};
   if (!method_ok) {
@@ -130,17 +154,16 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
     return {error_response(errors::origin_forbidden(), version, true), route->path};
   }
 
-  std::string token_hash;
-  Actor actor = actor_for(request, &token_hash);
-  switch (authorize(actor, route->action)) {
-    case Decision::allow: break;
-    case Decision::deny_unauthenticated:
-      return {error_response(errors::unauthenticated(), version, true), route->path};
-    case Decision::deny_forbidden:
-      log::warn("access.denied", {{"request_id", request_id},
-                                  {"action", action_name(route->action)},
-                                  {"user", actor.user ? actor.user->id : ""}});
-      return {error_response(errors::forbidden(), version, true), route->path};
+  std::string token_hash, mfa_hash;
+  Actor actor = actor_for(request, &token_hash, &mfa_hash);
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  if (auto decision = authorize(actor, route->action); decision != Decision::allow) {
+    if (decision != Decision::deny_unauthenticated) {
+      ApiResult denied = error_result(decision_error(decision));
+      denied.audit_event = std::string("access.denied.") + action_name(route->action);
+      audit(denied, actor, request_id, now);
+    }
+    return {error_response(decision_error(decision), version, true), route->path};
   }
 
   nlohmann::json body = nlohmann::json::object();
@@ -161,12 +184,9 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
             route->path};
   }
 
-  RequestContext ctx{request, body, actor, token_hash, request_id,
-                     static_cast<std::int64_t>(std::time(nullptr))};
+  RequestContext ctx{request, body, actor, token_hash, mfa_hash, request_id, client_ip, now};
   ApiResult result = route->handler(ctx, services_);
-  if (!result.audit_event.empty()) {
-    log::info(result.audit_event, {{"request_id", request_id}, {"subject", result.audit_subject}});
-  }
+  audit(result, actor, request_id, now);
   auto res = json_response(result.status, result.body, version);
   for (auto& [name, value] : result.headers) res.insert(name, value);
   apply_security_headers(res, true);

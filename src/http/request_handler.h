@@ -20,15 +20,19 @@ class RequestHandler {
  public:
   RequestHandler(Services& services, const StaticFiles& static_files);
 
-  HandledRequest handle(const HttpRequest& request, const std::string& request_id) const;
+  HandledRequest handle(const HttpRequest& request, const std::string& request_id,
+                        const std::string& client_ip = {}) const;
 
   // For the WebSocket upgrade: same Origin and session rules as the API.
   bool origin_allowed(std::string_view origin) const;
-  Actor actor_for(const HttpRequest& request, std::string* token_hash_out) const;
+  Actor actor_for(const HttpRequest& request, std::string* token_hash_out,
+                  std::string* mfa_hash_out = nullptr) const;
 
  private:
   HandledRequest handle_api(const HttpRequest& request, const Route* route, bool method_ok,
-                            const std::string& request_id) const;
+                            const std::string& request_id, const std::string& client_ip) const;
+  void audit(const ApiResult& result, const Actor& actor, const std::string& request_id,
+             std::int64_t now) const;
 
   Services& services_;
   const StaticFiles& static_files_;

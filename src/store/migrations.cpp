@@ -36,6 +36,46 @@ CREATE TABLE enrollment_tokens (
   used_at INTEGER
 );
 )sql"},
+      {2, "mfa, lockout, invitations, audit", R"sql(
+ALTER TABLE users ADD COLUMN totp_secret TEXT;
+ALTER TABLE users ADD COLUMN totp_pending TEXT;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN failed_signins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE recovery_codes (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  used_at INTEGER,
+  PRIMARY KEY (user_id, code_hash)
+);
+CREATE TABLE mfa_challenges (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  role TEXT NOT NULL CHECK (role IN ('admin','therapist','staff','patient')),
+  display_name TEXT NOT NULL,
+  invited_by TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  user_id TEXT REFERENCES users(id)
+);
+CREATE TABLE audit_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_id TEXT,
+  action TEXT NOT NULL,
+  object_type TEXT,
+  object_id TEXT,
+  outcome TEXT NOT NULL,
+  request_id TEXT
+);
+)sql"},
   };
   return list;
 }

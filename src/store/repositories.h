@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace haven {
 
@@ -20,6 +22,40 @@ struct User {
   std::string email;  // stored normalised (lowercase)
   std::string password_hash;
   bool disabled = false;
+  bool locked = false;       // too many failed sign-ins; an admin unlocks
+  bool mfa_enabled = false;  // a confirmed TOTP secret
+};
+
+// Roles that must enrol MFA before they may touch PHI (issue: identity and access).
+inline bool role_requires_mfa(Role role) { return role != Role::patient; }
+
+struct TotpState {
+  std::string sealed_secret;   // FieldCipher-sealed; empty when not enrolled
+  std::string sealed_pending;  // set up but not yet confirmed
+  std::int64_t last_step = 0;  // highest accepted time step (replay refusal)
+};
+
+struct Invitation {
+  std::string id;
+  std::string token_hash;
+  std::string org_id;
+  Role role = Role::patient;
+  std::string display_name;
+  std::string invited_by;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+enum class AcceptOutcome { accepted, invalid, email_taken };
+
+struct AuditRecord {
+  std::int64_t at = 0;
+  std::string actor_id;  // empty: anonymous
+  std::string action;    // "session.signed_in"
+  std::string object_type;
+  std::string object_id;
+  std::string outcome;  // "success" | "failure" | "denied"
+  std::string request_id;
 };
 
 struct SessionRecord {
@@ -38,6 +74,44 @@ class UserRepository {
   virtual std::optional<User> find_user(const std::string& id) = 0;
   virtual std::optional<User> find_user_by_email(const std::string& email) = 0;
   virtual std::int64_t count_users() = 0;
+  virtual std::vector<User> list_users(const std::string& org_id) = 0;
+
+  virtual TotpState totp_state(const std::string& user_id) = 0;
+  virtual void set_totp_pending(const std::string& user_id, const std::string& sealed) = 0;
+  // Moves the pending secret to active and replaces the recovery codes, in one transaction.
+  virtual void activate_totp(const std::string& user_id, const std::string& sealed,
+                             std::int64_t accepted_step,
+                             const std::vector<std::string>& recovery_code_hashes) = 0;
+  // Atomically raises last_step to step; false if step is not above it (a replay).
+  virtual bool advance_totp_step(const std::string& user_id, std::int64_t step) = 0;
+  virtual bool use_recovery_code(const std::string& user_id, const std::string& code_hash,
+                                 std::int64_t now) = 0;
+  virtual std::int64_t recovery_codes_left(const std::string& user_id) = 0;
+  virtual void reset_mfa(const std::string& user_id) = 0;
+
+  // Counts a failed sign-in; locks the account at threshold. Returns true when locked.
+  virtual bool record_signin_failure(const std::string& user_id, int threshold) = 0;
+  virtual void clear_signin_failures(const std::string& user_id) = 0;
+  virtual void set_locked(const std::string& user_id, bool locked) = 0;
+  // Disabling also ends every session of the user, in the same transaction.
+  virtual void set_disabled(const std::string& user_id, bool disabled) = 0;
+};
+
+class InvitationRepository {
+ public:
+  virtual ~InvitationRepository() = default;
+  virtual void create_invitation(const Invitation& invitation) = 0;
+  virtual std::optional<Invitation> find_valid_invitation(const std::string& token_hash,
+                                                          std::int64_t now) = 0;
+  // In one transaction: consume the invitation and create the user (id assigned here).
+  virtual AcceptOutcome accept_invitation(const std::string& token_hash, std::int64_t now,
+                                          User& user) = 0;
+};
+
+class AuditRepository {
+ public:
+  virtual ~AuditRepository() = default;
+  virtual void append_audit(const AuditRecord& record) = 0;
 };
 
 class SessionRepository {
@@ -47,6 +121,14 @@ class SessionRepository {
   virtual std::optional<SessionRecord> find_session(const std::string& token_hash) = 0;
   virtual void touch_session(const std::string& token_hash, std::int64_t now) = 0;
   virtual void delete_session(const std::string& token_hash) = 0;
+  virtual void delete_sessions_of(const std::string& user_id) = 0;
+
+  // Pending second-factor challenges between password and MFA code.
+  virtual void create_mfa_challenge(const std::string& token_hash, const std::string& user_id,
+                                    std::int64_t expires_at) = 0;
+  virtual std::optional<std::string> find_mfa_challenge(const std::string& token_hash,
+                                                        std::int64_t now) = 0;
+  virtual void delete_mfa_challenge(const std::string& token_hash) = 0;
 };
 
 class EnrollmentRepository {
@@ -65,7 +147,11 @@ class EnrollmentRepository {
                                                   std::int64_t now, User admin) = 0;
 };
 
-class Store : public UserRepository, public SessionRepository, public EnrollmentRepository {
+class Store : public UserRepository,
+              public SessionRepository,
+              public EnrollmentRepository,
+              public InvitationRepository,
+              public AuditRepository {
  public:
   // Cheap round trip for /readyz.
   virtual bool ready() = 0;

@@ -22,21 +22,13 @@ std::optional<Role> parse_role(std::string_view text) {
   return std::nullopt;
 }
 
-SqliteStore::SqliteStore(const std::string& path, int busy_timeout_ms)
-    : conn_(path, busy_timeout_ms) {
-  apply_migrations(conn_);
-}
+namespace {
 
-std::optional<User> SqliteStore::find_user_where(const char* column, const std::string& value) {
-  // column is one of two literals chosen below, never input.
-  std::string sql =
-      std::string("SELECT id, org_id, role, display_name, email, password_hash, disabled "
-                  "FROM users WHERE ") +
-      column + " = ?";
-  std::lock_guard lock(mutex_);
-  sql::Statement q(conn_, sql);
-  q.bind(1, value);
-  if (!q.step()) return std::nullopt;
+constexpr const char* kUserColumns =
+    "SELECT id, org_id, role, display_name, email, password_hash, disabled, locked, "
+    "totp_secret IS NOT NULL";
+
+User read_user(const sql::Statement& q) {
   User u;
   u.id = q.text(0);
   u.org_id = q.text(1);
@@ -45,7 +37,37 @@ std::optional<User> SqliteStore::find_user_where(const char* column, const std::
   u.email = q.text(4);
   u.password_hash = q.text(5);
   u.disabled = q.integer(6) != 0;
+  u.locked = q.integer(7) != 0;
+  u.mfa_enabled = q.integer(8) != 0;
   return u;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, int busy_timeout_ms)
+    : conn_(path, busy_timeout_ms) {
+  apply_migrations(conn_);
+}
+
+std::optional<User> SqliteStore::find_user_where(const char* column, const std::string& value) {
+  // column is one of two literals chosen below, never input.
+  std::string sql =
+      std::string(kUserColumns) + " FROM users WHERE " + column + " = ?";
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_, sql);
+  q.bind(1, value);
+  if (!q.step()) return std::nullopt;
+  return read_user(q);
+}
+
+std::vector<User> SqliteStore::list_users(const std::string& org_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_, std::string(kUserColumns) +
+                              " FROM users WHERE org_id = ? ORDER BY role, created_at");
+  q.bind(1, org_id);
+  std::vector<User> out;
+  while (q.step()) out.push_back(read_user(q));
+  return out;
 }
 
 std::optional<User> SqliteStore::find_user(const std::string& id) {
@@ -151,17 +173,251 @@ std::optional<User> SqliteStore::complete_enrollment(const std::string& token_ha
   admin.id = random_id();
   admin.org_id = org_id;
   admin.role = Role::admin;
-  sql::Statement(conn_, "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
-      .bind(1, admin.id)
-      .bind(2, admin.org_id)
-      .bind(3, role_name(admin.role))
-      .bind(4, admin.display_name)
-      .bind(5, admin.email)
-      .bind(6, admin.password_hash)
-      .bind(7, now)
-      .run();
+  insert_user(admin, now);
   tx.commit();
   return admin;
+}
+
+void SqliteStore::insert_user(const User& user, std::int64_t now) {
+  sql::Statement(conn_,
+                 "INSERT INTO users (id, org_id, role, display_name, email, password_hash, "
+                 "disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
+      .bind(1, user.id)
+      .bind(2, user.org_id)
+      .bind(3, role_name(user.role))
+      .bind(4, user.display_name)
+      .bind(5, user.email)
+      .bind(6, user.password_hash)
+      .bind(7, now)
+      .run();
+}
+
+void SqliteStore::update_user(const char* sql_text, const std::string& user_id,
+                              std::int64_t value) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, sql_text).bind(1, value).bind(2, user_id).run();
+}
+
+TotpState SqliteStore::totp_state(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT COALESCE(totp_secret, ''), COALESCE(totp_pending, ''), totp_last_step "
+                   "FROM users WHERE id = ?");
+  q.bind(1, user_id);
+  if (!q.step()) return {};
+  return {q.text(0), q.text(1), q.integer(2)};
+}
+
+void SqliteStore::set_totp_pending(const std::string& user_id, const std::string& sealed) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "UPDATE users SET totp_pending = ? WHERE id = ?")
+      .bind(1, sealed)
+      .bind(2, user_id)
+      .run();
+}
+
+void SqliteStore::activate_totp(const std::string& user_id, const std::string& sealed,
+                                std::int64_t accepted_step,
+                                const std::vector<std::string>& recovery_code_hashes) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement(conn_,
+                 "UPDATE users SET totp_secret = ?, totp_pending = NULL, totp_last_step = ? "
+                 "WHERE id = ?")
+      .bind(1, sealed)
+      .bind(2, accepted_step)
+      .bind(3, user_id)
+      .run();
+  sql::Statement(conn_, "DELETE FROM recovery_codes WHERE user_id = ?").bind(1, user_id).run();
+  for (auto& hash : recovery_code_hashes) {
+    sql::Statement(conn_, "INSERT INTO recovery_codes VALUES (?, ?, NULL)")
+        .bind(1, user_id)
+        .bind(2, hash)
+        .run();
+  }
+  tx.commit();
+}
+
+bool SqliteStore::advance_totp_step(const std::string& user_id, std::int64_t step) {
+  std::lock_guard lock(mutex_);
+  return sql::Statement(conn_,
+                        "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
+             .bind(1, step)
+             .bind(2, user_id)
+             .bind(3, step)
+             .run() == 1;
+}
+
+bool SqliteStore::use_recovery_code(const std::string& user_id, const std::string& code_hash,
+                                    std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  return sql::Statement(conn_,
+                        "UPDATE recovery_codes SET used_at = ? "
+                        "WHERE user_id = ? AND code_hash = ? AND used_at IS NULL")
+             .bind(1, now)
+             .bind(2, user_id)
+             .bind(3, code_hash)
+             .run() == 1;
+}
+
+std::int64_t SqliteStore::recovery_codes_left(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
+  q.bind(1, user_id);
+  return q.step() ? q.integer(0) : 0;
+}
+
+void SqliteStore::reset_mfa(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement(conn_,
+                 "UPDATE users SET totp_secret = NULL, totp_pending = NULL WHERE id = ?")
+      .bind(1, user_id)
+      .run();
+  sql::Statement(conn_, "DELETE FROM recovery_codes WHERE user_id = ?").bind(1, user_id).run();
+  tx.commit();
+}
+
+bool SqliteStore::record_signin_failure(const std::string& user_id, int threshold) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_,
+                 "UPDATE users SET failed_signins = failed_signins + 1, "
+                 "locked = CASE WHEN failed_signins + 1 >= ? THEN 1 ELSE locked END WHERE id = ?")
+      .bind(1, static_cast<std::int64_t>(threshold))
+      .bind(2, user_id)
+      .run();
+  sql::Statement q(conn_, "SELECT locked FROM users WHERE id = ?");
+  q.bind(1, user_id);
+  return q.step() && q.integer(0) != 0;
+}
+
+void SqliteStore::clear_signin_failures(const std::string& user_id) {
+  update_user("UPDATE users SET failed_signins = ? WHERE id = ?", user_id, 0);
+}
+
+void SqliteStore::set_locked(const std::string& user_id, bool locked) {
+  update_user("UPDATE users SET locked = ?, failed_signins = 0 WHERE id = ?", user_id,
+              locked ? 1 : 0);
+}
+
+void SqliteStore::set_disabled(const std::string& user_id, bool disabled) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement(conn_, "UPDATE users SET disabled = ? WHERE id = ?")
+      .bind(1, static_cast<std::int64_t>(disabled ? 1 : 0))
+      .bind(2, user_id)
+      .run();
+  if (disabled) {
+    sql::Statement(conn_, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+    sql::Statement(conn_, "DELETE FROM mfa_challenges WHERE user_id = ?").bind(1, user_id).run();
+  }
+  tx.commit();
+}
+
+void SqliteStore::delete_sessions_of(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+}
+
+void SqliteStore::create_mfa_challenge(const std::string& token_hash, const std::string& user_id,
+                                       std::int64_t expires_at) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "INSERT INTO mfa_challenges VALUES (?, ?, ?)")
+      .bind(1, token_hash)
+      .bind(2, user_id)
+      .bind(3, expires_at)
+      .run();
+}
+
+std::optional<std::string> SqliteStore::find_mfa_challenge(const std::string& token_hash,
+                                                           std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT user_id FROM mfa_challenges WHERE token_hash = ? AND expires_at > ?");
+  q.bind(1, token_hash).bind(2, now);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void SqliteStore::delete_mfa_challenge(const std::string& token_hash) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "DELETE FROM mfa_challenges WHERE token_hash = ?")
+      .bind(1, token_hash)
+      .run();
+}
+
+void SqliteStore::create_invitation(const Invitation& inv) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_,
+                 "INSERT INTO invitations (id, token_hash, org_id, role, display_name, "
+                 "invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, inv.id)
+      .bind(2, inv.token_hash)
+      .bind(3, inv.org_id)
+      .bind(4, role_name(inv.role))
+      .bind(5, inv.display_name)
+      .bind(6, inv.invited_by)
+      .bind(7, inv.created_at)
+      .bind(8, inv.expires_at)
+      .run();
+}
+
+std::optional<Invitation> SqliteStore::find_valid_invitation(const std::string& token_hash,
+                                                             std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT id, token_hash, org_id, role, display_name, invited_by, created_at, "
+                   "expires_at FROM invitations "
+                   "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
+  q.bind(1, token_hash).bind(2, now);
+  if (!q.step()) return std::nullopt;
+  return Invitation{q.text(0), q.text(1), q.text(2), parse_role(q.text(3)).value_or(Role::patient),
+                    q.text(4), q.text(5), q.integer(6), q.integer(7)};
+}
+
+AcceptOutcome SqliteStore::accept_invitation(const std::string& token_hash, std::int64_t now,
+                                             User& user) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement q(conn_,
+                   "SELECT id, org_id, role, display_name FROM invitations "
+                   "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
+  q.bind(1, token_hash).bind(2, now);
+  if (!q.step()) return AcceptOutcome::invalid;
+  const std::string invitation_id = q.text(0);
+  {
+    sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email = ?");
+    taken.bind(1, user.email);
+    if (taken.step()) return AcceptOutcome::email_taken;  // rolled back: nothing changed
+  }
+  user.id = random_id();
+  user.org_id = q.text(1);
+  user.role = parse_role(q.text(2)).value_or(Role::patient);
+  user.display_name = q.text(3);
+  insert_user(user, now);
+  sql::Statement(conn_, "UPDATE invitations SET used_at = ?, user_id = ? WHERE id = ?")
+      .bind(1, now)
+      .bind(2, user.id)
+      .bind(3, invitation_id)
+      .run();
+  tx.commit();
+  return AcceptOutcome::accepted;
+}
+
+void SqliteStore::append_audit(const AuditRecord& r) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_,
+                 "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, "
+                 "outcome, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, r.at)
+      .bind(2, r.actor_id)
+      .bind(3, r.action)
+      .bind(4, r.object_type)
+      .bind(5, r.object_id)
+      .bind(6, r.outcome)
+      .bind(7, r.request_id)
+      .run();
 }
 
 bool SqliteStore::ready() {

@@ -23,11 +23,39 @@ class SqliteStore final : public Store {
   std::optional<User> find_user(const std::string& id) override;
   std::optional<User> find_user_by_email(const std::string& email) override;
   std::int64_t count_users() override;
+  std::vector<User> list_users(const std::string& org_id) override;
+  TotpState totp_state(const std::string& user_id) override;
+  void set_totp_pending(const std::string& user_id, const std::string& sealed) override;
+  void activate_totp(const std::string& user_id, const std::string& sealed,
+                     std::int64_t accepted_step,
+                     const std::vector<std::string>& recovery_code_hashes) override;
+  bool advance_totp_step(const std::string& user_id, std::int64_t step) override;
+  bool use_recovery_code(const std::string& user_id, const std::string& code_hash,
+                         std::int64_t now) override;
+  std::int64_t recovery_codes_left(const std::string& user_id) override;
+  void reset_mfa(const std::string& user_id) override;
+  bool record_signin_failure(const std::string& user_id, int threshold) override;
+  void clear_signin_failures(const std::string& user_id) override;
+  void set_locked(const std::string& user_id, bool locked) override;
+  void set_disabled(const std::string& user_id, bool disabled) override;
+
+  void create_invitation(const Invitation& invitation) override;
+  std::optional<Invitation> find_valid_invitation(const std::string& token_hash,
+                                                  std::int64_t now) override;
+  AcceptOutcome accept_invitation(const std::string& token_hash, std::int64_t now,
+                                  User& user) override;
+  void append_audit(const AuditRecord& record) override;
 
   void create_session(const SessionRecord& session) override;
   std::optional<SessionRecord> find_session(const std::string& token_hash) override;
   void touch_session(const std::string& token_hash, std::int64_t now) override;
   void delete_session(const std::string& token_hash) override;
+  void delete_sessions_of(const std::string& user_id) override;
+  void create_mfa_challenge(const std::string& token_hash, const std::string& user_id,
+                            std::int64_t expires_at) override;
+  std::optional<std::string> find_mfa_challenge(const std::string& token_hash,
+                                                std::int64_t now) override;
+  void delete_mfa_challenge(const std::string& token_hash) override;
 
   void create_enrollment(const std::string& token_hash, std::int64_t now,
                          std::int64_t expires_at) override;
@@ -40,6 +68,9 @@ class SqliteStore final : public Store {
 
  private:
   std::optional<User> find_user_where(const char* column, const std::string& value);
+  // One UPDATE on users by id, run under the mutex.
+  void update_user(const char* sql, const std::string& user_id, std::int64_t value);
+  void insert_user(const User& user, std::int64_t now);
 
   std::mutex mutex_;
   sql::Connection conn_;

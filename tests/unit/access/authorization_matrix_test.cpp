@@ -12,23 +12,38 @@ namespace {
 
 constexpr Decision A = Decision::allow;
 constexpr Decision U = Decision::deny_unauthenticated;
+constexpr Decision F = Decision::deny_forbidden;
 
+// Columns: anonymous, admin, therapist, staff, patient, a disabled admin, and an anonymous
+// caller holding a pending second-factor challenge (between password and MFA code).
 struct Row {
   http::verb method;
   const char* path;
   Action action;
-  Decision anonymous, admin, therapist, staff, patient, disabled;
+  Decision anonymous, admin, therapist, staff, patient, disabled, pending_mfa;
 };
 
 const std::vector<Row> kMatrix = {
-    {http::verb::get, "/healthz", Action::health_read, A, A, A, A, A, A},
-    {http::verb::get, "/readyz", Action::health_read, A, A, A, A, A, A},
-    {http::verb::get, "/api/version", Action::health_read, A, A, A, A, A, A},
-    {http::verb::post, "/api/enrollment/check", Action::enrollment_use, A, A, A, A, A, A},
-    {http::verb::post, "/api/enrollment/complete", Action::enrollment_use, A, A, A, A, A, A},
-    {http::verb::post, "/api/session", Action::session_create, A, A, A, A, A, A},
-    {http::verb::delete_, "/api/session", Action::session_delete, U, A, A, A, A, U},
-    {http::verb::get, "/api/me", Action::own_profile_read, U, A, A, A, A, U},
+    {http::verb::get, "/healthz", Action::health_read, A, A, A, A, A, A, A},
+    {http::verb::get, "/readyz", Action::health_read, A, A, A, A, A, A, A},
+    {http::verb::get, "/api/version", Action::health_read, A, A, A, A, A, A, A},
+    {http::verb::post, "/api/enrollment/check", Action::enrollment_use, A, A, A, A, A, A, A},
+    {http::verb::post, "/api/enrollment/complete", Action::enrollment_use, A, A, A, A, A, A, A},
+    {http::verb::post, "/api/session", Action::session_create, A, A, A, A, A, A, A},
+    {http::verb::delete_, "/api/session", Action::session_delete, U, A, A, A, A, U, U},
+    {http::verb::get, "/api/me", Action::own_profile_read, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/session/mfa", Action::mfa_verify, U, U, U, U, U, U, A},
+    {http::verb::get, "/api/account/security", Action::account_read, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/mfa/totp/setup", Action::mfa_manage, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/mfa/totp/confirm", Action::mfa_manage, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/invitations", Action::invitation_create, U, A, A, F, F, U, U},
+    {http::verb::post, "/api/invitations/check", Action::invitation_use, A, A, A, A, A, A, A},
+    {http::verb::post, "/api/invitations/accept", Action::invitation_use, A, A, A, A, A, A, A},
+    {http::verb::get, "/api/users", Action::user_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/users/disable", Action::user_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/users/enable", Action::user_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/users/unlock", Action::user_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/users/reset-mfa", Action::user_manage, U, A, F, F, F, U, U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
@@ -70,7 +85,40 @@ TEST(AuthorizationMatrix, EveryActorGetsTheExpectedAnswer) {
     EXPECT_EQ(authorize(actor_with(Role::staff), row.action), row.staff);
     EXPECT_EQ(authorize(actor_with(Role::patient), row.action), row.patient);
     EXPECT_EQ(authorize(actor_with(Role::admin, /*disabled=*/true), row.action), row.disabled);
+    Actor pending;
+    pending.pending_mfa_user_id = "u9";
+    EXPECT_EQ(authorize(pending, row.action), row.pending_mfa);
   }
+}
+
+// Object-level relationships: who may invite whom, and whose account an admin may manage.
+TEST(AuthorizationMatrix, InvitationRoles) {
+  auto invite = [](std::optional<Role> as, const char* role, const char* org = "org1") {
+    return authorize(actor_with(as), Action::invitation_create, {"role", role, org});
+  };
+  for (auto role : {"admin", "therapist", "staff"}) EXPECT_EQ(invite(Role::admin, role), A) << role;
+  EXPECT_EQ(invite(Role::admin, "patient"), F);  // patients are invited by their therapist
+  EXPECT_EQ(invite(Role::therapist, "patient"), A);
+  for (auto role : {"admin", "therapist", "staff"}) EXPECT_EQ(invite(Role::therapist, role), F);
+  EXPECT_EQ(invite(Role::staff, "patient"), F);
+  EXPECT_EQ(invite(Role::patient, "patient"), F);
+  EXPECT_EQ(invite(Role::admin, "staff", "org2"), F);  // other tenant
+}
+
+TEST(AuthorizationMatrix, ManagingAnotherPracticesUserIsForbidden) {
+  EXPECT_EQ(authorize(actor_with(Role::admin), Action::user_manage, {"user", "u2", "org1"}), A);
+  EXPECT_EQ(authorize(actor_with(Role::admin), Action::user_manage, {"user", "u2", "org2"}), F);
+}
+
+TEST(AuthorizationMatrix, PhiNeedsMfaForCliniciansAndStaff) {
+  for (auto role : {Role::admin, Role::therapist, Role::staff}) {
+    EXPECT_EQ(authorize(actor_with(role), Action::patient_record_read), Decision::deny_mfa_required);
+    Actor with_mfa = actor_with(role);
+    with_mfa.user->mfa_enabled = true;
+    EXPECT_NE(authorize(with_mfa, Action::patient_record_read), Decision::deny_mfa_required);
+  }
+  EXPECT_NE(authorize(actor_with(Role::patient), Action::patient_record_read),
+            Decision::deny_mfa_required);
 }
 
 TEST(AuthorizationMatrix, NothingCrossesTheTenantBoundary) {

@@ -6,7 +6,9 @@
 #include <fstream>
 
 #include "../test_support.h"
+#include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
+#include "crypto/field_cipher.h"
 #include "config/config.h"
 #include "http/static_files.h"
 #include "metrics/metrics.h"
@@ -21,7 +23,8 @@ class RequestHandlerTest : public ::testing::Test {
   RequestHandlerTest()
       : store(dir.file("h.db"), 1000),
         sessions(store, store, 900, 3600),
-        services{config, store, sessions, metrics},
+        totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
+        services{config, store, sessions, metrics, limiter, totp_cipher},
         static_files(dir.path()),
         handler(services, static_files) {
     init_sodium();
@@ -50,6 +53,8 @@ class RequestHandlerTest : public ::testing::Test {
   SqliteStore store;
   Metrics metrics;
   SessionManager sessions;
+  RateLimiter limiter;
+  FieldCipher totp_cipher;
   Services services;
   StaticFiles static_files;
   RequestHandler handler;

@@ -1,0 +1,158 @@
+// Second factor: TOTP enrollment (RFC 6238), recovery codes, and the second sign-in step.
+#include <cctype>
+
+#include "api/route_table.h"
+#include "api/user_view.h"
+#include "auth/password.h"
+#include "auth/qr_svg.h"
+#include "auth/rate_limiter.h"
+#include "auth/session_manager.h"
+#include "auth/totp.h"
+#include "config/config.h"
+#include "crypto/field_cipher.h"
+#include "store/repositories.h"
+#include "util/secret_bytes.h"
+
+namespace haven {
+namespace {
+
+const ApiError kMfaInvalid{401, "mfa_invalid", "That code is not valid. Try the newest one."};
+constexpr int kRecoveryCodes = 10;
+
+// 16 characters of base32 (80 bits) grouped by 4: too strong to guess, so a plain
+// SHA-256 is a safe way to store them.
+std::string new_recovery_code() {
+  auto text = totp::base32_encode(random_bytes(10));
+  return text.substr(0, 4) + "-" + text.substr(4, 4) + "-" + text.substr(8, 4) + "-" +
+         text.substr(12, 4);
+}
+
+std::string recovery_code_hash(const std::string& code) {
+  std::string normal;
+  for (char ch : code) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) {
+      normal.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+    }
+  }
+  return token_hash(normal);
+}
+
+bool check_totp(Services& s, const User& user, const std::string& code, std::int64_t now) {
+  auto state = s.store.totp_state(user.id);
+  if (state.sealed_secret.empty()) return false;
+  auto key = s.totp_cipher.open(state.sealed_secret, user.id);
+  if (!key) return false;
+  auto step = totp::verify(*key, code, now, state.last_step);
+  // advance_totp_step is the atomic replay check: two requests with one code, one wins.
+  return step && s.store.advance_totp_step(user.id, *step);
+}
+
+ApiResult verify_second_factor(const RequestContext& ctx, Services& s) {
+  const std::string& user_id = ctx.actor.pending_mfa_user_id;
+  if (!s.limiter.allow("mfa-account:" + user_id,
+                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
+    return error_result(errors::rate_limited());
+  }
+  auto user = s.store.find_user(user_id);
+  if (!user || user->disabled || user->locked) return error_result(errors::unauthenticated());
+  const auto method = ctx.body["method"].get<std::string>();
+  const auto code = ctx.body["code"].get<std::string>();
+  bool ok = method == "totp"       ? check_totp(s, *user, code, ctx.now)
+            : method == "recovery" ? s.store.use_recovery_code(user->id, recovery_code_hash(code),
+                                                               ctx.now)
+                                   : false;
+  if (!ok) {
+    bool locked = s.store.record_signin_failure(user->id,
+                                                static_cast<int>(s.config.lockout_threshold));
+    return audited_error(kMfaInvalid, locked ? "account.locked_after_failures" : "mfa.failed",
+                         user->id);
+  }
+  s.store.clear_signin_failures(user->id);
+  s.store.delete_mfa_challenge(ctx.mfa_challenge_hash);
+  auto token = s.sessions.start(*user, ctx.now);
+  return {200,
+          {{"user", user_json(*user)}},
+          {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())},
+           {"Set-Cookie", secure_cookie(kMfaCookie, "", 0)}},
+          method == "totp" ? "session.signed_in_totp" : "session.signed_in_recovery_code",
+          user->id};
+}
+
+ApiResult security_overview(const RequestContext& ctx, Services& s) {
+  const User& user = *ctx.actor.user;
+  return {200,
+          {{"mfa",
+            {{"totp", user.mfa_enabled},
+             {"recovery_codes_left", s.store.recovery_codes_left(user.id)}}},
+           {"mfa_required", role_requires_mfa(user.role)}}};
+}
+
+ApiResult totp_setup(const RequestContext& ctx, Services& s) {
+  const User& user = *ctx.actor.user;
+  // Re-authentication for a security change (ASVS V6): the current password.
+  if (!s.limiter.allow("reauth-account:" + user.id,
+                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
+    return error_result(errors::rate_limited());
+  }
+  if (!verify_password(ctx.body["password"].get<std::string>(), user.password_hash)) {
+    return audited_error({401, "reauth_failed", "That password is not correct."},
+                         "mfa.setup_reauth_failed", user.id);
+  }
+  auto secret = random_bytes(20);  // 160 bits, the HMAC-SHA1 block-size guidance of RFC 4226 §4
+  s.store.set_totp_pending(user.id, s.totp_cipher.seal(secret, user.id));
+  auto base32 = totp::base32_encode(secret);
+  auto uri = totp::otpauth_uri(user.email, base32);
+  return {200,
+          {{"secret", base32}, {"otpauth_uri", uri}, {"qr_svg", qr_svg(uri)}},
+          {},
+          "mfa.setup_started",
+          user.id};
+}
+
+ApiResult totp_confirm(const RequestContext& ctx, Services& s) {
+  const User& user = *ctx.actor.user;
+  if (!s.limiter.allow("mfa-account:" + user.id,
+                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
+    return error_result(errors::rate_limited());
+  }
+  auto state = s.store.totp_state(user.id);
+  auto key = state.sealed_pending.empty() ? std::nullopt
+                                          : s.totp_cipher.open(state.sealed_pending, user.id);
+  auto step = key ? totp::verify(*key, ctx.body["code"].get<std::string>(), ctx.now, 0)
+                  : std::nullopt;
+  if (!step) {
+    return error_result({400, "mfa_invalid", "That code is not valid. Try the newest one."});
+  }
+  std::vector<std::string> codes, hashes;
+  for (int i = 0; i < kRecoveryCodes; ++i) {
+    codes.push_back(new_recovery_code());
+    hashes.push_back(recovery_code_hash(codes.back()));
+  }
+  s.store.activate_totp(user.id, state.sealed_pending, *step, hashes);
+  // A privilege change gets a fresh session token (ASVS V7).
+  s.sessions.end_by_hash(ctx.session_token_hash);
+  auto token = s.sessions.start(user, ctx.now);
+  return {200,
+          {{"recovery_codes", codes}},
+          {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
+          "mfa.totp_enabled",
+          user.id};
+}
+
+}  // namespace
+
+std::vector<Route> mfa_routes() {
+  return {
+      {http::verb::post, "/api/session/mfa", Action::mfa_verify,
+       Schema{{{"method", FieldType::string, true, 4, 8}, {"code", FieldType::string, true, 6, 32}}},
+       verify_second_factor},
+      {http::verb::get, "/api/account/security", Action::account_read, std::nullopt,
+       security_overview},
+      {http::verb::post, "/api/mfa/totp/setup", Action::mfa_manage,
+       Schema{{{"password", FieldType::string, true, 1, kMaxPasswordLength}}}, totp_setup},
+      {http::verb::post, "/api/mfa/totp/confirm", Action::mfa_manage,
+       Schema{{{"code", FieldType::string, true, 6, 6}}}, totp_confirm},
+  };
+}
+
+}  // namespace haven

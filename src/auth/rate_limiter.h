@@ -1,0 +1,28 @@
+// Fixed-window counters per key ("ip:1.2.3.4|signin", "account:<id>|mfa") for abuse limits.
+// In memory: limits reset on restart, which is acceptable for throttling; the lockout
+// that must survive a restart is stored with the account.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace haven {
+
+class RateLimiter {
+ public:
+  // Counts one attempt; false when the key already used `limit` attempts in this window.
+  bool allow(const std::string& key, int limit, std::int64_t now, std::int64_t window_seconds = 60);
+
+ private:
+  struct Window {
+    std::int64_t start = 0;
+    int count = 0;
+  };
+  static constexpr std::size_t kMaxKeys = 100000;  // bounded memory under a flood
+  std::mutex mutex_;
+  std::unordered_map<std::string, Window> windows_;
+};
+
+}  // namespace haven
