@@ -1,6 +1,7 @@
 // Second factor: TOTP enrollment (RFC 6238), recovery codes, and the second sign-in step.
 #include <cctype>
 
+#include "api/mfa_sign_in.h"
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "auth/password.h"
@@ -16,9 +17,6 @@
 namespace haven {
 namespace {
 
-const ApiError kMfaInvalid{401, "mfa_invalid", "That code is not valid. Try the newest one."};
-constexpr int kRecoveryCodes = 10;
-
 // 16 characters of base32 (80 bits) grouped by 4: too strong to guess, so a plain
 // SHA-256 is a safe way to store them.
 std::string new_recovery_code() {
@@ -26,6 +24,8 @@ std::string new_recovery_code() {
   return text.substr(0, 4) + "-" + text.substr(4, 4) + "-" + text.substr(8, 4) + "-" +
          text.substr(12, 4);
 }
+
+}  // namespace
 
 std::string recovery_code_hash(const std::string& code) {
   std::string normal;
@@ -36,6 +36,17 @@ std::string recovery_code_hash(const std::string& code) {
   }
   return token_hash(normal);
 }
+
+std::pair<std::vector<std::string>, std::vector<std::string>> new_recovery_codes() {
+  std::vector<std::string> codes, hashes;
+  for (int i = 0; i < 10; ++i) {
+    codes.push_back(new_recovery_code());
+    hashes.push_back(recovery_code_hash(codes.back()));
+  }
+  return {codes, hashes};
+}
+
+namespace {
 
 bool check_totp(Services& s, const User& user, const std::string& code, std::int64_t now) {
   auto state = s.store.totp_state(user.id);
@@ -48,41 +59,31 @@ bool check_totp(Services& s, const User& user, const std::string& code, std::int
 }
 
 ApiResult verify_second_factor(const RequestContext& ctx, Services& s) {
-  const std::string& user_id = ctx.actor.pending_mfa_user_id;
-  if (!s.limiter.allow("mfa-account:" + user_id,
-                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
-    return error_result(errors::rate_limited());
-  }
-  auto user = s.store.find_user(user_id);
-  if (!user || user->disabled || user->locked) return error_result(errors::unauthenticated());
+  auto pending = pending_mfa_user(ctx, s);
+  if (auto* error = std::get_if<ApiResult>(&pending)) return *error;
+  const User& user = std::get<User>(pending);
   const auto method = ctx.body["method"].get<std::string>();
   const auto code = ctx.body["code"].get<std::string>();
-  bool ok = method == "totp"       ? check_totp(s, *user, code, ctx.now)
-            : method == "recovery" ? s.store.use_recovery_code(user->id, recovery_code_hash(code),
+  bool ok = method == "totp"       ? check_totp(s, user, code, ctx.now)
+            : method == "recovery" ? s.store.use_recovery_code(user.id, recovery_code_hash(code),
                                                                ctx.now)
                                    : false;
-  if (!ok) {
-    bool locked = s.store.record_signin_failure(user->id,
-                                                static_cast<int>(s.config.lockout_threshold));
-    return audited_error(kMfaInvalid, locked ? "account.locked_after_failures" : "mfa.failed",
-                         user->id);
-  }
-  s.store.clear_signin_failures(user->id);
-  s.store.delete_mfa_challenge(ctx.mfa_challenge_hash);
-  auto token = s.sessions.start(*user, ctx.now);
-  return {200,
-          {{"user", user_json(*user)}},
-          {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())},
-           {"Set-Cookie", secure_cookie(kMfaCookie, "", 0)}},
-          method == "totp" ? "session.signed_in_totp" : "session.signed_in_recovery_code",
-          user->id};
+  if (!ok) return mfa_failure(s, user, kMfaInvalid);
+  return finish_mfa_sign_in(ctx, s, user,
+                            method == "totp" ? "session.signed_in_totp"
+                                             : "session.signed_in_recovery_code");
 }
 
 ApiResult security_overview(const RequestContext& ctx, Services& s) {
   const User& user = *ctx.actor.user;
+  nlohmann::json passkeys = nlohmann::json::array();
+  for (auto& p : s.store.passkeys_of(user.id)) {
+    passkeys.push_back({{"id", p.id}, {"name", p.name}, {"created_at", p.created_at}});
+  }
   return {200,
           {{"mfa",
-            {{"totp", user.mfa_enabled},
+            {{"totp", !s.store.totp_state(user.id).sealed_secret.empty()},
+             {"passkeys", passkeys},
              {"recovery_codes_left", s.store.recovery_codes_left(user.id)}}},
            {"mfa_required", role_requires_mfa(user.role)}}};
 }
@@ -123,11 +124,7 @@ ApiResult totp_confirm(const RequestContext& ctx, Services& s) {
   if (!step) {
     return error_result({400, "mfa_invalid", "That code is not valid. Try the newest one."});
   }
-  std::vector<std::string> codes, hashes;
-  for (int i = 0; i < kRecoveryCodes; ++i) {
-    codes.push_back(new_recovery_code());
-    hashes.push_back(recovery_code_hash(codes.back()));
-  }
+  auto [codes, hashes] = new_recovery_codes();
   s.store.activate_totp(user.id, state.sealed_pending, *step, hashes);
   // A privilege change gets a fresh session token (ASVS V7).
   s.sessions.end_by_hash(ctx.session_token_hash);
@@ -140,6 +137,35 @@ ApiResult totp_confirm(const RequestContext& ctx, Services& s) {
 }
 
 }  // namespace
+
+std::variant<User, ApiResult> pending_mfa_user(const RequestContext& ctx, Services& s) {
+  const std::string& user_id = ctx.actor.pending_mfa_user_id;
+  if (!s.limiter.allow("mfa-account:" + user_id,
+                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
+    return error_result(errors::rate_limited());
+  }
+  auto user = s.store.find_user(user_id);
+  if (!user || user->disabled || user->locked) return error_result(errors::unauthenticated());
+  return *user;
+}
+
+ApiResult mfa_failure(Services& s, const User& user, const ApiError& error) {
+  bool locked = s.store.record_signin_failure(user.id, static_cast<int>(s.config.lockout_threshold));
+  return audited_error(error, locked ? "account.locked_after_failures" : "mfa.failed", user.id);
+}
+
+ApiResult finish_mfa_sign_in(const RequestContext& ctx, Services& s, const User& user,
+                             const char* event) {
+  s.store.clear_signin_failures(user.id);
+  s.store.delete_mfa_challenge(ctx.mfa_challenge_hash);
+  auto token = s.sessions.start(user, ctx.now);
+  return {200,
+          {{"user", user_json(user)}},
+          {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())},
+           {"Set-Cookie", secure_cookie(kMfaCookie, "", 0)}},
+          event,
+          user.id};
+}
 
 std::vector<Route> mfa_routes() {
   return {

@@ -74,6 +74,7 @@ std::vector<Route> session_routes();
 std::vector<Route> mfa_routes();
 std::vector<Route> invitation_routes();
 std::vector<Route> user_admin_routes();
+std::vector<Route> passkey_routes();
 
 ApiResult error_result(const ApiError& error);
 // error_result plus an audit event (failures worth recording: sign-in, MFA).

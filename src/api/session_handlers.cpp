@@ -51,8 +51,12 @@ ApiResult sign_in(const RequestContext& ctx, Services& s) {
   if (user->mfa_enabled) {
     auto challenge = random_token();
     s.store.create_mfa_challenge(token_hash(challenge), user->id, ctx.now + kMfaChallengeSeconds);
+    nlohmann::json methods = nlohmann::json::array();
+    if (!s.store.totp_state(user->id).sealed_secret.empty()) methods.push_back("totp");
+    if (!s.store.passkeys_of(user->id).empty()) methods.push_back("webauthn");
+    methods.push_back("recovery");
     return {200,
-            {{"mfa_required", true}, {"methods", {"totp", "recovery"}}},
+            {{"mfa_required", true}, {"methods", methods}},
             {{"Set-Cookie", secure_cookie(kMfaCookie, challenge, kMfaChallengeSeconds)}},
             "session.password_accepted",
             user->id};

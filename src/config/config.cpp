@@ -247,6 +247,12 @@ std::string Config::public_origin() const {
   return path == std::string::npos ? url : url.substr(0, path);
 }
 
+std::string Config::rp_id() const {
+  auto host = public_origin().substr(std::string("https://").size());
+  if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
+  return host.substr(0, host.find(':'));
+}
+
 std::optional<ConfigError> load_config(Config& cfg, const std::string& file,
                                        const std::vector<Override>& overrides) {
   if (!file.empty()) {

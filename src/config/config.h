@@ -58,6 +58,7 @@ struct Config {
   HostPort listen_address() const;           // valid after load
   std::string effective_public_url() const;  // public_url or the localhost default
   std::string public_origin() const;         // scheme://host[:port] of the public URL
+  std::string rp_id() const;                 // WebAuthn relying party id: the public host
 };
 
 struct ConfigError {

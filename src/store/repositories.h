@@ -23,7 +23,7 @@ struct User {
   std::string password_hash;
   bool disabled = false;
   bool locked = false;       // too many failed sign-ins; an admin unlocks
-  bool mfa_enabled = false;  // a confirmed TOTP secret
+  bool mfa_enabled = false;  // a confirmed TOTP secret or a passkey
 };
 
 // Roles that must enrol MFA before they may touch PHI (issue: identity and access).
@@ -87,6 +87,8 @@ class UserRepository {
   virtual bool use_recovery_code(const std::string& user_id, const std::string& code_hash,
                                  std::int64_t now) = 0;
   virtual std::int64_t recovery_codes_left(const std::string& user_id) = 0;
+  virtual void replace_recovery_codes(const std::string& user_id,
+                                      const std::vector<std::string>& code_hashes) = 0;
   virtual void reset_mfa(const std::string& user_id) = 0;
 
   // Counts a failed sign-in; locks the account at threshold. Returns true when locked.
@@ -95,6 +97,34 @@ class UserRepository {
   virtual void set_locked(const std::string& user_id, bool locked) = 0;
   // Disabling also ends every session of the user, in the same transaction.
   virtual void set_disabled(const std::string& user_id, bool disabled) = 0;
+};
+
+struct Passkey {
+  std::string id;          // base64url credential id
+  std::string user_id;
+  std::string public_key;  // base64url COSE key
+  int alg = 0;
+  std::int64_t sign_count = 0;
+  bool backed_up = false;
+  std::string name;  // the user's label, e.g. "Laptop"
+  std::int64_t created_at = 0;
+};
+
+class PasskeyRepository {
+ public:
+  virtual ~PasskeyRepository() = default;
+  // One outstanding challenge per (user, purpose); a new one replaces the old.
+  virtual void put_challenge(const std::string& user_id, const std::string& purpose,
+                             const std::string& challenge, std::int64_t expires_at) = 0;
+  // Returns and deletes the challenge (single use) if it has not expired.
+  virtual std::optional<std::string> take_challenge(const std::string& user_id,
+                                                    const std::string& purpose,
+                                                    std::int64_t now) = 0;
+  // False when a credential with this id exists (any user).
+  virtual bool add_passkey(const Passkey& passkey) = 0;
+  virtual std::vector<Passkey> passkeys_of(const std::string& user_id) = 0;
+  virtual void record_passkey_use(const std::string& id, std::int64_t sign_count, bool backed_up,
+                                  std::int64_t now) = 0;
 };
 
 class InvitationRepository {
@@ -151,6 +181,7 @@ class Store : public UserRepository,
               public SessionRepository,
               public EnrollmentRepository,
               public InvitationRepository,
+              public PasskeyRepository,
               public AuditRepository {
  public:
   // Cheap round trip for /readyz.

@@ -26,7 +26,8 @@ namespace {
 
 constexpr const char* kUserColumns =
     "SELECT id, org_id, role, display_name, email, password_hash, disabled, locked, "
-    "totp_secret IS NOT NULL";
+    "(totp_secret IS NOT NULL OR EXISTS "
+    "(SELECT 1 FROM webauthn_credentials c WHERE c.user_id = users.id))";
 
 User read_user(const sql::Statement& q) {
   User u;
@@ -228,14 +229,27 @@ void SqliteStore::activate_totp(const std::string& user_id, const std::string& s
       .bind(2, accepted_step)
       .bind(3, user_id)
       .run();
+  write_recovery_codes(user_id, recovery_code_hashes);
+  tx.commit();
+}
+
+void SqliteStore::replace_recovery_codes(const std::string& user_id,
+                                         const std::vector<std::string>& code_hashes) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  write_recovery_codes(user_id, code_hashes);
+  tx.commit();
+}
+
+void SqliteStore::write_recovery_codes(const std::string& user_id,
+                                       const std::vector<std::string>& hashes) {
   sql::Statement(conn_, "DELETE FROM recovery_codes WHERE user_id = ?").bind(1, user_id).run();
-  for (auto& hash : recovery_code_hashes) {
+  for (auto& hash : hashes) {
     sql::Statement(conn_, "INSERT INTO recovery_codes VALUES (?, ?, NULL)")
         .bind(1, user_id)
         .bind(2, hash)
         .run();
   }
-  tx.commit();
 }
 
 bool SqliteStore::advance_totp_step(const std::string& user_id, std::int64_t step) {
@@ -276,6 +290,9 @@ void SqliteStore::reset_mfa(const std::string& user_id) {
       .bind(1, user_id)
       .run();
   sql::Statement(conn_, "DELETE FROM recovery_codes WHERE user_id = ?").bind(1, user_id).run();
+  sql::Statement(conn_, "DELETE FROM webauthn_credentials WHERE user_id = ?")
+      .bind(1, user_id)
+      .run();
   tx.commit();
 }
 
@@ -433,6 +450,81 @@ bool SqliteStore::ready() {
 void SqliteStore::checkpoint() {
   std::lock_guard lock(mutex_);
   conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void SqliteStore::put_challenge(const std::string& user_id, const std::string& purpose,
+                                const std::string& challenge, std::int64_t expires_at) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "INSERT OR REPLACE INTO webauthn_challenges VALUES (?, ?, ?, ?)")
+      .bind(1, user_id)
+      .bind(2, purpose)
+      .bind(3, challenge)
+      .bind(4, expires_at)
+      .run();
+}
+
+std::optional<std::string> SqliteStore::take_challenge(const std::string& user_id,
+                                                       const std::string& purpose,
+                                                       std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement q(conn_,
+                   "SELECT challenge, expires_at FROM webauthn_challenges "
+                   "WHERE user_id = ? AND purpose = ?");
+  q.bind(1, user_id).bind(2, purpose);
+  if (!q.step()) return std::nullopt;
+  std::string challenge = q.text(0);
+  bool live = q.integer(1) > now;
+  sql::Statement(conn_, "DELETE FROM webauthn_challenges WHERE user_id = ? AND purpose = ?")
+      .bind(1, user_id)
+      .bind(2, purpose)
+      .run();
+  tx.commit();
+  if (!live) return std::nullopt;
+  return challenge;
+}
+
+bool SqliteStore::add_passkey(const Passkey& p) {
+  std::lock_guard lock(mutex_);
+  return sql::Statement(conn_,
+                        "INSERT OR IGNORE INTO webauthn_credentials (id, user_id, public_key, alg, "
+                        "sign_count, backed_up, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+             .bind(1, p.id)
+             .bind(2, p.user_id)
+             .bind(3, p.public_key)
+             .bind(4, static_cast<std::int64_t>(p.alg))
+             .bind(5, p.sign_count)
+             .bind(6, static_cast<std::int64_t>(p.backed_up ? 1 : 0))
+             .bind(7, p.name)
+             .bind(8, p.created_at)
+             .run() == 1;
+}
+
+std::vector<Passkey> SqliteStore::passkeys_of(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT id, user_id, public_key, alg, sign_count, backed_up, name, created_at "
+                   "FROM webauthn_credentials WHERE user_id = ? ORDER BY created_at");
+  q.bind(1, user_id);
+  std::vector<Passkey> out;
+  while (q.step()) {
+    out.push_back({q.text(0), q.text(1), q.text(2), static_cast<int>(q.integer(3)), q.integer(4),
+                   q.integer(5) != 0, q.text(6), q.integer(7)});
+  }
+  return out;
+}
+
+void SqliteStore::record_passkey_use(const std::string& id, std::int64_t sign_count,
+                                     bool backed_up, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_,
+                 "UPDATE webauthn_credentials SET sign_count = ?, backed_up = ?, last_used_at = ? "
+                 "WHERE id = ?")
+      .bind(1, sign_count)
+      .bind(2, static_cast<std::int64_t>(backed_up ? 1 : 0))
+      .bind(3, now)
+      .bind(4, id)
+      .run();
 }
 
 }  // namespace haven

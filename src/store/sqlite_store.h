@@ -33,6 +33,8 @@ class SqliteStore final : public Store {
   bool use_recovery_code(const std::string& user_id, const std::string& code_hash,
                          std::int64_t now) override;
   std::int64_t recovery_codes_left(const std::string& user_id) override;
+  void replace_recovery_codes(const std::string& user_id,
+                              const std::vector<std::string>& code_hashes) override;
   void reset_mfa(const std::string& user_id) override;
   bool record_signin_failure(const std::string& user_id, int threshold) override;
   void clear_signin_failures(const std::string& user_id) override;
@@ -45,6 +47,15 @@ class SqliteStore final : public Store {
   AcceptOutcome accept_invitation(const std::string& token_hash, std::int64_t now,
                                   User& user) override;
   void append_audit(const AuditRecord& record) override;
+
+  void put_challenge(const std::string& user_id, const std::string& purpose,
+                     const std::string& challenge, std::int64_t expires_at) override;
+  std::optional<std::string> take_challenge(const std::string& user_id, const std::string& purpose,
+                                            std::int64_t now) override;
+  bool add_passkey(const Passkey& passkey) override;
+  std::vector<Passkey> passkeys_of(const std::string& user_id) override;
+  void record_passkey_use(const std::string& id, std::int64_t sign_count, bool backed_up,
+                          std::int64_t now) override;
 
   void create_session(const SessionRecord& session) override;
   std::optional<SessionRecord> find_session(const std::string& token_hash) override;
@@ -71,6 +82,7 @@ class SqliteStore final : public Store {
   // One UPDATE on users by id, run under the mutex.
   void update_user(const char* sql, const std::string& user_id, std::int64_t value);
   void insert_user(const User& user, std::int64_t now);
+  void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
 
   std::mutex mutex_;
   sql::Connection conn_;

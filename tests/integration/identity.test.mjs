@@ -49,7 +49,7 @@ async function newMember(inviterCookie, role) {
 test('TOTP: setup needs the password, confirm gives recovery codes, sign-in needs a code', async () => {
   const { who } = admin;
   let security = await request(srv, 'GET', '/api/account/security', { cookie: admin.cookie });
-  assert.deepEqual(security.json, { mfa: { totp: false, recovery_codes_left: 0 }, mfa_required: true });
+  assert.deepEqual(security.json, { mfa: { totp: false, passkeys: [], recovery_codes_left: 0 }, mfa_required: true });
 
   const wrong = await request(srv, 'POST', '/api/mfa/totp/setup', { cookie: admin.cookie, body: { password: 'not my password at all' } });
   assert.equal(wrong.status, 401);
@@ -75,7 +75,7 @@ test('TOTP: setup needs the password, confirm gives recovery codes, sign-in need
   admin.cookie = sessionCookie(confirm);
   recordSensitive(admin.cookie.split('=')[1], 'session token');
   security = await request(srv, 'GET', '/api/account/security', { cookie: admin.cookie });
-  assert.deepEqual(security.json.mfa, { totp: true, recovery_codes_left: 10 });
+  assert.deepEqual(security.json.mfa, { totp: true, passkeys: [], recovery_codes_left: 10 });
 
   // Password alone no longer signs in.
   const first = await request(srv, 'POST', '/api/session', { body: { email: who.email, password: who.password } });
