@@ -16,10 +16,34 @@ const char* action_name(Action action) {
     case Action::invitation_create: return "invitation_create";
     case Action::invitation_use: return "invitation_use";
     case Action::user_manage: return "user_manage";
+    case Action::patient_list: return "patient_list";
     case Action::patient_record_read: return "patient_record_read";
+    case Action::break_glass_request: return "break_glass_request";
+    case Action::break_glass_review: return "break_glass_review";
+    case Action::care_team_manage: return "care_team_manage";
   }
   return "unknown";
 }
+
+namespace {
+
+// Patients' records: a patient sees their own; therapists and staff with MFA see the
+// patients of their care teams, or one they hold an active break-glass grant for;
+// admins manage accounts, not records.
+Decision authorize_patient_data(const User& user, Action action, const ObjectRef& object) {
+  if (user.role == Role::patient) {
+    if (action != Action::patient_record_read) return Decision::deny_forbidden;
+    return object.id.empty() || object.id == user.id ? Decision::allow : Decision::deny_forbidden;
+  }
+  if (user.role != Role::therapist && user.role != Role::staff) return Decision::deny_forbidden;
+  if (!user.mfa_enabled) return Decision::deny_mfa_required;
+  // Empty object: the route-level question "could this actor ever?"; the handler asks again.
+  if (action != Action::patient_record_read || object.id.empty()) return Decision::allow;
+  return object.in_actors_care_team || object.break_glass_active ? Decision::allow
+                                                                 : Decision::deny_forbidden;
+}
+
+}  // namespace
 
 Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
   // Tenant boundary: nothing crosses an organisation, whatever the action.
@@ -52,13 +76,19 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
       return Decision::deny_forbidden;
     }
     case Action::user_manage:
+    case Action::break_glass_review:
+      // The people list names patients and break-glass reasons are clinical: MFA first.
+      if (!signed_in) return Decision::deny_unauthenticated;
+      if (role != Role::admin) return Decision::deny_forbidden;
+      return actor.user->mfa_enabled ? Decision::allow : Decision::deny_mfa_required;
+    case Action::care_team_manage:
       if (!signed_in) return Decision::deny_unauthenticated;
       return role == Role::admin ? Decision::allow : Decision::deny_forbidden;
+    case Action::patient_list:
+    case Action::break_glass_request:
     case Action::patient_record_read:
       if (!signed_in) return Decision::deny_unauthenticated;
-      // Clinicians and staff must have MFA before any PHI (care-team rules come later).
-      if (role_requires_mfa(*role) && !actor.user->mfa_enabled) return Decision::deny_mfa_required;
-      return Decision::deny_forbidden;  // no care-team relationship exists yet
+      return authorize_patient_data(*actor.user, action, object);
   }
   return Decision::deny_forbidden;  // an action without a rule is denied
 }

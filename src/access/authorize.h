@@ -29,7 +29,11 @@ enum class Action {
   invitation_create, // object: {type "role", id = the invited role}
   invitation_use,    // check or accept an invitation link
   user_manage,       // list, disable, enable, unlock, reset MFA; object: the target user
-  patient_record_read,  // PHI; no endpoint yet, the MFA rule is tested on it
+  patient_list,         // the patients of the actor's care teams
+  patient_record_read,  // PHI of one patient; object: the patient with relationship facts
+  break_glass_request,  // emergency access to a patient outside the actor's care teams
+  break_glass_review,   // admins see every break-glass grant
+  care_team_manage,     // admins create care teams and set their members
 };
 const char* action_name(Action action);
 
@@ -40,6 +44,9 @@ struct ObjectRef {
   std::string type;
   std::string id;
   std::string org_id;
+  // For patients: facts the handler looked up about the actor's relationship to them.
+  bool in_actors_care_team = false;
+  bool break_glass_active = false;
 };
 
 enum class Decision { allow, deny_unauthenticated, deny_forbidden, deny_mfa_required };

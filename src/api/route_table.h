@@ -34,6 +34,7 @@ struct Services {
   Metrics& metrics;
   RateLimiter& limiter;
   const FieldCipher& totp_cipher;
+  const FieldCipher& note_cipher;  // free text that may hold PHI (break-glass reasons)
 };
 
 struct RequestContext {
@@ -45,6 +46,7 @@ struct RequestContext {
   const std::string& request_id;
   const std::string& client_ip;
   std::int64_t now;  // unix seconds
+  std::string path_param;  // the ":id" segment of the route path, if it has one
 };
 
 struct ApiResult {
@@ -67,6 +69,10 @@ struct Route {
 
 const std::vector<Route>& api_routes();
 
+// Matches a route path with at most one ":name" segment ("/api/patients/:id") against a
+// request path; the segment must be 1-64 characters of [A-Za-z0-9_-] (ids, never text).
+bool match_route_path(std::string_view pattern, std::string_view path, std::string* param);
+
 // Route groups, one file each under api/.
 std::vector<Route> health_routes();
 std::vector<Route> enrollment_routes();
@@ -75,6 +81,8 @@ std::vector<Route> mfa_routes();
 std::vector<Route> invitation_routes();
 std::vector<Route> user_admin_routes();
 std::vector<Route> passkey_routes();
+std::vector<Route> care_team_routes();
+std::vector<Route> patient_routes();
 
 ApiResult error_result(const ApiError& error);
 // error_result plus an audit event (failures worth recording: sign-in, MFA).

@@ -29,14 +29,18 @@ ApiResult sign_in(const RequestContext& ctx, Services& s) {
     return error_result(errors::rate_limited());
   }
   auto email = normalize_email(ctx.body["email"].get<std::string>());
-  auto user = email ? s.store.find_user_by_email(*email) : std::nullopt;
-  if (user && !s.limiter.allow("signin-account:" + user->id,
-                               static_cast<int>(cfg.signin_per_account_per_minute), ctx.now)) {
+  // Failures are limited per email address, whether or not an account has it, so the
+  // limit itself does not reveal which addresses have accounts.
+  const std::string email_key = "signin-email:" + email.value_or("");
+  const int per_account = static_cast<int>(cfg.signin_per_account_per_minute);
+  if (s.limiter.exhausted(email_key, per_account, ctx.now)) {
     return error_result(errors::rate_limited());
   }
+  auto user = email ? s.store.find_user_by_email(*email) : std::nullopt;
   // verify_password burns the same work when there is no account.
   bool ok = verify_password(ctx.body["password"].get<std::string>(),
                             user ? user->password_hash : std::string{});
+  if (!ok) s.limiter.count_failure(email_key, ctx.now);
   if (!user) return audited_error(kInvalidCredentials, "session.sign_in_failed", "");
   if (!ok) {
     bool locked = s.store.record_signin_failure(user->id, static_cast<int>(cfg.lockout_threshold));

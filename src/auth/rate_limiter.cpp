@@ -1,5 +1,7 @@
 #include "auth/rate_limiter.h"
 
+#include <limits>
+
 namespace haven {
 
 bool RateLimiter::allow(const std::string& key, int limit, std::int64_t now,
@@ -15,6 +17,24 @@ bool RateLimiter::allow(const std::string& key, int limit, std::int64_t now,
   if (w.count >= limit) return false;
   ++w.count;
   return true;
+}
+
+bool RateLimiter::exhausted(const std::string& key, int limit, std::int64_t now,
+                            std::int64_t window_seconds) {
+  std::lock_guard lock(mutex_);
+  auto it = windows_.find(key);
+  return it != windows_.end() && now - it->second.start < window_seconds &&
+         it->second.count >= limit;
+}
+
+void RateLimiter::count_failure(const std::string& key, std::int64_t now,
+                                std::int64_t window_seconds) {
+  allow(key, std::numeric_limits<int>::max(), now, window_seconds);
+}
+
+void RateLimiter::reset(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  windows_.erase(key);
 }
 
 }  // namespace haven

@@ -14,6 +14,11 @@ class RateLimiter {
  public:
   // Counts one attempt; false when the key already used `limit` attempts in this window.
   bool allow(const std::string& key, int limit, std::int64_t now, std::int64_t window_seconds = 60);
+  // For limits on failures only: ask first (counts nothing), count when an attempt fails.
+  bool exhausted(const std::string& key, int limit, std::int64_t now,
+                 std::int64_t window_seconds = 60);
+  void count_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds = 60);
+  void reset(const std::string& key);
 
  private:
   struct Window {

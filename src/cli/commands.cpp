@@ -76,8 +76,10 @@ int run_serve(const std::vector<std::string>& args) {
     SessionManager sessions(*store, *store, cfg->session_idle_minutes * 60,
                             cfg->session_absolute_hours * 3600);
     RateLimiter limiter;
-    FieldCipher totp_cipher(read_master_key(cfg->data_dir + "/master.key"), "totp");
-    Services services{*cfg, *store, sessions, metrics, limiter, totp_cipher};
+    const auto master_key = read_master_key(cfg->data_dir + "/master.key");
+    FieldCipher totp_cipher(master_key, "totp");
+    FieldCipher note_cipher(master_key, "notes");
+    Services services{*cfg, *store, sessions, metrics, limiter, totp_cipher, note_cipher};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);

@@ -114,8 +114,9 @@ HandledRequest RequestHandler::handle(const HttpRequest& request, const std::str
   const Route* match = nullptr;
   bool method_ok = false;
   bool is_api_path = path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/readyz";
+  std::string path_param;
   for (auto& route : api_routes()) {
-    if (route.path != path) continue;
+    if (!match_route_path(route.path, path, &path_param)) continue;
     match = match ? match : &route;
     if (route.method == request.method()) {
       match = &route;
@@ -125,7 +126,7 @@ HandledRequest RequestHandler::handle(const HttpRequest& request, const std::str
   }
   HandledRequest out;
   if (is_api_path || path == "/ws") {
-    out = handle_api(request, match, method_ok, request_id, client_ip);
+    out = handle_api(request, match, method_ok, request_id, client_ip, path_param);
   } else {
     out.route = "static";
     out.response = static_files_.serve(request);
@@ -138,7 +139,8 @@ HandledRequest RequestHandler::handle(const HttpRequest& request, const std::str
 
 HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Route* route,
                                           bool method_ok, const std::string& request_id,
-                                          const std::string& client_ip) const {
+                                          const std::string& client_ip,
+                                          const std::string& path_param) const {
   const unsigned version = request.version();
   if (!route) return {error_response(errors::not_found(), version, true), "unmatched"};
   if (!method_ok) {
@@ -184,7 +186,8 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
             route->path};
   }
 
-  RequestContext ctx{request, body, actor, token_hash, mfa_hash, request_id, client_ip, now};
+  RequestContext ctx{request,   body,      actor, token_hash, mfa_hash,
+                     request_id, client_ip, now,   path_param};
   ApiResult result = route->handler(ctx, services_);
   audit(result, actor, request_id, now);
   auto res = json_response(result.status, result.body, version);

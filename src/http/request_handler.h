@@ -30,7 +30,8 @@ class RequestHandler {
 
  private:
   HandledRequest handle_api(const HttpRequest& request, const Route* route, bool method_ok,
-                            const std::string& request_id, const std::string& client_ip) const;
+                            const std::string& request_id, const std::string& client_ip,
+                            const std::string& path_param) const;
   void audit(const ApiResult& result, const Actor& actor, const std::string& request_id,
              std::int64_t now) const;
 

@@ -97,6 +97,33 @@ CREATE TABLE webauthn_challenges (
   PRIMARY KEY (user_id, purpose)
 );
 )sql"},
+      {4, "care teams and break-glass", R"sql(
+CREATE TABLE care_teams (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  name TEXT NOT NULL,
+  caseload_of TEXT REFERENCES users(id),
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX care_teams_caseload ON care_teams(caseload_of) WHERE caseload_of IS NOT NULL;
+CREATE TABLE care_team_members (
+  team_id TEXT NOT NULL REFERENCES care_teams(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('clinician','patient')),
+  PRIMARY KEY (team_id, user_id)
+);
+CREATE INDEX care_team_members_user ON care_team_members(user_id);
+CREATE TABLE break_glass (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  patient_id TEXT NOT NULL REFERENCES users(id),
+  reason_sealed TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX break_glass_user_patient ON break_glass(user_id, patient_id);
+)sql"},
   };
   return list;
 }

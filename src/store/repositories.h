@@ -127,6 +127,46 @@ class PasskeyRepository {
                                   std::int64_t now) = 0;
 };
 
+struct CareTeam {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::vector<std::string> clinician_ids;
+  std::vector<std::string> patient_ids;
+};
+
+struct BreakGlassGrant {
+  std::string id;
+  std::string org_id;
+  std::string user_id;
+  std::string patient_id;
+  std::string reason_sealed;  // FieldCipher-sealed: the reason may name clinical facts
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+// Care teams decide who may see which patient: a clinician sees the patients of the teams
+// they belong to. Each therapist has a caseload team; patients they invite join it.
+class CareTeamRepository {
+ public:
+  virtual ~CareTeamRepository() = default;
+  virtual std::string create_care_team(const std::string& org_id, const std::string& name,
+                                       std::int64_t now) = 0;
+  virtual std::optional<CareTeam> find_care_team(const std::string& id) = 0;
+  virtual std::vector<CareTeam> list_care_teams(const std::string& org_id) = 0;
+  // kind: "clinician" or "patient"; present=false removes.
+  virtual void set_care_team_member(const std::string& team_id, const std::string& user_id,
+                                    const std::string& kind, bool present) = 0;
+  virtual bool shares_care_team(const std::string& clinician_id,
+                                const std::string& patient_id) = 0;
+  virtual std::vector<User> patients_of(const std::string& clinician_id) = 0;
+
+  virtual void create_break_glass(const BreakGlassGrant& grant) = 0;
+  virtual bool break_glass_active(const std::string& user_id, const std::string& patient_id,
+                                  std::int64_t now) = 0;
+  virtual std::vector<BreakGlassGrant> list_break_glass(const std::string& org_id) = 0;
+};
+
 class InvitationRepository {
  public:
   virtual ~InvitationRepository() = default;
@@ -182,6 +222,7 @@ class Store : public UserRepository,
               public EnrollmentRepository,
               public InvitationRepository,
               public PasskeyRepository,
+              public CareTeamRepository,
               public AuditRepository {
  public:
   // Cheap round trip for /readyz.

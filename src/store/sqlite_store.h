@@ -57,6 +57,19 @@ class SqliteStore final : public Store {
   void record_passkey_use(const std::string& id, std::int64_t sign_count, bool backed_up,
                           std::int64_t now) override;
 
+  std::string create_care_team(const std::string& org_id, const std::string& name,
+                               std::int64_t now) override;
+  std::optional<CareTeam> find_care_team(const std::string& id) override;
+  std::vector<CareTeam> list_care_teams(const std::string& org_id) override;
+  void set_care_team_member(const std::string& team_id, const std::string& user_id,
+                            const std::string& kind, bool present) override;
+  bool shares_care_team(const std::string& clinician_id, const std::string& patient_id) override;
+  std::vector<User> patients_of(const std::string& clinician_id) override;
+  void create_break_glass(const BreakGlassGrant& grant) override;
+  bool break_glass_active(const std::string& user_id, const std::string& patient_id,
+                          std::int64_t now) override;
+  std::vector<BreakGlassGrant> list_break_glass(const std::string& org_id) override;
+
   void create_session(const SessionRecord& session) override;
   std::optional<SessionRecord> find_session(const std::string& token_hash) override;
   void touch_session(const std::string& token_hash, std::int64_t now) override;
@@ -82,6 +95,7 @@ class SqliteStore final : public Store {
   // One UPDATE on users by id, run under the mutex.
   void update_user(const char* sql, const std::string& user_id, std::int64_t value);
   void insert_user(const User& user, std::int64_t now);
+  CareTeam read_members(CareTeam team);
   void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
 
   std::mutex mutex_;

@@ -76,8 +76,30 @@ export async function getMe(): Promise<User> {
   return userOf(await request<UserEnvelope>('GET', '/api/me'));
 }
 
-export async function signIn(email: string, password: string): Promise<User> {
-  return userOf(await request<UserEnvelope>('POST', '/api/session', { email, password }));
+export type MfaMethod = 'totp' | 'recovery';
+
+/** Either signed in, or the account has a second factor and the MFA step comes next. */
+export type SignInResult = { kind: 'user'; user: User } | { kind: 'mfa'; methods: MfaMethod[] };
+
+interface SignInBody {
+  user?: User;
+  mfa_required?: boolean;
+  methods?: unknown;
+}
+
+export async function signIn(email: string, password: string): Promise<SignInResult> {
+  const data = await request<SignInBody>('POST', '/api/session', { email, password });
+  if (data?.mfa_required === true) {
+    const raw = Array.isArray(data.methods) ? data.methods : [];
+    const methods = raw.filter((m): m is MfaMethod => m === 'totp' || m === 'recovery');
+    return { kind: 'mfa', methods: methods.length ? methods : ['totp', 'recovery'] };
+  }
+  return { kind: 'user', user: userOf(data as UserEnvelope | null) };
+}
+
+/** Second sign-in step (the server keeps the first step in a short-lived HttpOnly cookie). */
+export async function signInMfa(method: MfaMethod, code: string): Promise<User> {
+  return userOf(await request<UserEnvelope>('POST', '/api/session/mfa', { method, code }));
 }
 
 export async function signOut(): Promise<void> {
@@ -102,6 +124,136 @@ export interface EnrollmentForm {
 
 export async function completeEnrollment(token: string, form: EnrollmentForm): Promise<User> {
   return userOf(await request<UserEnvelope>('POST', '/api/enrollment/complete', { token, ...form }));
+}
+
+// ---------------------------------------------------------------------------
+// Account security (two-step verification)
+
+export interface Passkey {
+  id: string;
+  name: string;
+}
+
+export interface AccountSecurity {
+  mfa: { totp: boolean; recovery_codes_left: number; passkeys: Passkey[] };
+  mfa_required: boolean;
+}
+
+/** True when the account has any second factor (authenticator app or passkey). */
+export function hasSecondFactor(s: AccountSecurity): boolean {
+  return s.mfa.totp || s.mfa.passkeys.length > 0;
+}
+
+export async function getAccountSecurity(): Promise<AccountSecurity> {
+  const data = await request<{ mfa?: { totp?: unknown; recovery_codes_left?: unknown; passkeys?: unknown }; mfa_required?: unknown }>(
+    'GET',
+    '/api/account/security',
+  );
+  const mfa = data?.mfa;
+  const passkeys = Array.isArray(mfa?.passkeys) ? (mfa.passkeys as Partial<Passkey>[]) : [];
+  return {
+    mfa: {
+      totp: mfa?.totp === true,
+      recovery_codes_left: typeof mfa?.recovery_codes_left === 'number' ? mfa.recovery_codes_left : 0,
+      passkeys: passkeys.map((p) => ({ id: String(p.id ?? ''), name: String(p.name ?? '') })),
+    },
+    mfa_required: data?.mfa_required === true,
+  };
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauth_uri: string;
+  qr_svg: string;
+}
+
+export async function setupTotp(password: string): Promise<TotpSetup> {
+  const data = await request<Partial<TotpSetup>>('POST', '/api/mfa/totp/setup', { password });
+  if (!data || typeof data.secret !== 'string' || typeof data.qr_svg !== 'string') {
+    throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+  }
+  return { secret: data.secret, otpauth_uri: data.otpauth_uri ?? '', qr_svg: data.qr_svg };
+}
+
+/** Confirms the authenticator with a first code; answers the recovery codes (shown once). */
+export async function confirmTotp(code: string): Promise<string[]> {
+  const data = await request<{ recovery_codes?: unknown }>('POST', '/api/mfa/totp/confirm', { code });
+  const codes = data?.recovery_codes;
+  if (!Array.isArray(codes) || !codes.every((c) => typeof c === 'string')) {
+    throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+  }
+  return codes as string[];
+}
+
+// ---------------------------------------------------------------------------
+// Invitations and people
+
+export interface Invitation {
+  /** expires_at: the server sends Unix seconds. */
+  invitation: { id: string; role: Role; expires_at: number | string };
+  link: string;
+}
+
+export async function createInvitation(role: Role, display_name: string): Promise<Invitation> {
+  const data = await request<Partial<Invitation>>('POST', '/api/invitations', { role, display_name });
+  if (!data || typeof data.link !== 'string') throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+  return data as Invitation;
+}
+
+export interface InvitationInfo {
+  role: Role;
+  display_name: string;
+}
+
+/** The invitation's role and name, or null when the link is unknown, used or expired. */
+export async function checkInvitation(token: string): Promise<InvitationInfo | null> {
+  try {
+    const data = await request<{ valid?: boolean; role?: Role; display_name?: string }>(
+      'POST',
+      '/api/invitations/check',
+      { token },
+    );
+    if (data?.valid !== true || typeof data.role !== 'string') return null;
+    return { role: data.role, display_name: typeof data.display_name === 'string' ? data.display_name : '' };
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'invitation_invalid') return null;
+    throw e;
+  }
+}
+
+export async function acceptInvitation(token: string, email: string, password: string): Promise<User> {
+  return userOf(await request<UserEnvelope>('POST', '/api/invitations/accept', { token, email, password }));
+}
+
+export interface ManagedUser extends User {
+  disabled: boolean;
+  locked: boolean;
+  mfa: boolean;
+}
+
+export async function listUsers(): Promise<ManagedUser[]> {
+  const data = await request<{ users?: unknown }>('GET', '/api/users');
+  if (!data || !Array.isArray(data.users)) throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+  return (data.users as Partial<ManagedUser>[]).map((u) => ({
+    id: String(u.id ?? ''),
+    role: (u.role ?? 'patient') as Role,
+    display_name: String(u.display_name ?? ''),
+    email: String(u.email ?? ''),
+    disabled: u.disabled === true,
+    locked: u.locked === true,
+    mfa: u.mfa === true,
+  }));
+}
+
+export type UserAction = 'disable' | 'enable' | 'unlock' | 'reset-mfa';
+
+export async function userAction(action: UserAction, userId: string): Promise<void> {
+  await request<unknown>('POST', `/api/users/${action}`, { user_id: userId });
+}
+
+/** The error text to show for anything a call threw. */
+export function messageOf(err: unknown): string {
+  return err instanceof ApiError ? err.message : GENERIC_MESSAGE;
 }
 
 const HOME: Record<Role, string> = {

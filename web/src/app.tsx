@@ -4,6 +4,8 @@ import { SignIn } from './pages/SignIn';
 import { Enroll } from './pages/Enroll';
 import { Landing } from './pages/Landing';
 import { NotFound } from './pages/NotFound';
+import { Account } from './pages/Account';
+import { Invite } from './pages/Invite';
 import type { Role } from './api';
 
 const ROLE_PAGES: Record<string, Role> = {
@@ -52,6 +54,8 @@ export function App() {
 
   if (path === '/' || path === '/signin') return <SignIn />;
   if (path === '/enroll') return <Enroll />;
+  if (path === '/invite') return <Invite />;
+  if (path === '/account') return <Account />;
   const role = ROLE_PAGES[path];
   if (role) return <Landing key={role} role={role} />;
   return <NotFound />;

@@ -13,6 +13,7 @@ namespace {
 constexpr Decision A = Decision::allow;
 constexpr Decision U = Decision::deny_unauthenticated;
 constexpr Decision F = Decision::deny_forbidden;
+constexpr Decision M = Decision::deny_mfa_required;  // actors in the matrix have no MFA
 
 // Columns: anonymous, admin, therapist, staff, patient, a disabled admin, and an anonymous
 // caller holding a pending second-factor challenge (between password and MFA code).
@@ -40,14 +41,21 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/webauthn/register", Action::mfa_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/session/webauthn/options", Action::mfa_verify, U, U, U, U, U, U, A},
     {http::verb::post, "/api/session/webauthn", Action::mfa_verify, U, U, U, U, U, U, A},
+    {http::verb::get, "/api/patients", Action::patient_list, U, F, M, M, F, U, U},
+    {http::verb::get, "/api/patients/:id", Action::patient_record_read, U, F, M, M, A, U, U},
+    {http::verb::post, "/api/break-glass", Action::break_glass_request, U, F, M, M, F, U, U},
+    {http::verb::get, "/api/break-glass", Action::break_glass_review, U, M, F, F, F, U, U},
+    {http::verb::get, "/api/care-teams", Action::care_team_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/care-teams", Action::care_team_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/care-teams/:id/members", Action::care_team_manage, U, A, F, F, F, U, U},
     {http::verb::post, "/api/invitations", Action::invitation_create, U, A, A, F, F, U, U},
     {http::verb::post, "/api/invitations/check", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::post, "/api/invitations/accept", Action::invitation_use, A, A, A, A, A, A, A},
-    {http::verb::get, "/api/users", Action::user_manage, U, A, F, F, F, U, U},
-    {http::verb::post, "/api/users/disable", Action::user_manage, U, A, F, F, F, U, U},
-    {http::verb::post, "/api/users/enable", Action::user_manage, U, A, F, F, F, U, U},
-    {http::verb::post, "/api/users/unlock", Action::user_manage, U, A, F, F, F, U, U},
-    {http::verb::post, "/api/users/reset-mfa", Action::user_manage, U, A, F, F, F, U, U},
+    {http::verb::get, "/api/users", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/users/disable", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/users/enable", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/users/unlock", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/users/reset-mfa", Action::user_manage, U, M, F, F, F, U, U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
@@ -109,13 +117,37 @@ TEST(AuthorizationMatrix, InvitationRoles) {
   EXPECT_EQ(invite(Role::admin, "staff", "org2"), F);  // other tenant
 }
 
+// A patient record by relationship: own patient, another therapist's patient, break-glass,
+// the patient themself, another tenant.
+TEST(AuthorizationMatrix, PatientRecordByRelationship) {
+  Actor therapist = actor_with(Role::therapist);
+  therapist.user->mfa_enabled = true;
+  ObjectRef own{"patient", "p1", "org1", /*in_actors_care_team=*/true, false};
+  ObjectRef others{"patient", "p2", "org1", false, false};
+  ObjectRef glass{"patient", "p2", "org1", false, /*break_glass_active=*/true};
+  ObjectRef other_tenant{"patient", "p3", "org2", true, true};
+  EXPECT_EQ(authorize(therapist, Action::patient_record_read, own), A);
+  EXPECT_EQ(authorize(therapist, Action::patient_record_read, others), F);
+  EXPECT_EQ(authorize(therapist, Action::patient_record_read, glass), A);
+  EXPECT_EQ(authorize(therapist, Action::patient_record_read, other_tenant), F);
+  Actor patient = actor_with(Role::patient);
+  EXPECT_EQ(authorize(patient, Action::patient_record_read, {"patient", "u1", "org1"}), A);
+  EXPECT_EQ(authorize(patient, Action::patient_record_read, {"patient", "p2", "org1", true, true}), F);
+  Actor admin = actor_with(Role::admin);
+  admin.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(admin, Action::patient_record_read, own), F);
+}
+
 TEST(AuthorizationMatrix, ManagingAnotherPracticesUserIsForbidden) {
-  EXPECT_EQ(authorize(actor_with(Role::admin), Action::user_manage, {"user", "u2", "org1"}), A);
-  EXPECT_EQ(authorize(actor_with(Role::admin), Action::user_manage, {"user", "u2", "org2"}), F);
+  Actor admin = actor_with(Role::admin);
+  admin.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(admin, Action::user_manage, {"user", "u2", "org1"}), A);
+  EXPECT_EQ(authorize(admin, Action::user_manage, {"user", "u2", "org2"}), F);
 }
 
 TEST(AuthorizationMatrix, PhiNeedsMfaForCliniciansAndStaff) {
-  for (auto role : {Role::admin, Role::therapist, Role::staff}) {
+  EXPECT_EQ(authorize(actor_with(Role::admin), Action::patient_record_read), F);
+  for (auto role : {Role::therapist, Role::staff}) {
     EXPECT_EQ(authorize(actor_with(role), Action::patient_record_read), Decision::deny_mfa_required);
     Actor with_mfa = actor_with(role);
     with_mfa.user->mfa_enabled = true;

@@ -24,7 +24,8 @@ class RequestHandlerTest : public ::testing::Test {
       : store(dir.file("h.db"), 1000),
         sessions(store, store, 900, 3600),
         totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
-        services{config, store, sessions, metrics, limiter, totp_cipher},
+        note_cipher(std::vector<std::uint8_t>(32, 8), "notes"),
+        services{config, store, sessions, metrics, limiter, totp_cipher, note_cipher},
         static_files(dir.path()),
         handler(services, static_files) {
     init_sodium();
@@ -55,6 +56,7 @@ class RequestHandlerTest : public ::testing::Test {
   SessionManager sessions;
   RateLimiter limiter;
   FieldCipher totp_cipher;
+  FieldCipher note_cipher;
   Services services;
   StaticFiles static_files;
   RequestHandler handler;

@@ -12,6 +12,12 @@ interface FieldProps {
   required?: boolean;
   minLength?: number;
   maxLength?: number;
+  /** For codes: 'numeric' brings up the number pad on phones. */
+  inputMode?: 'numeric' | 'text';
+  pattern?: string;
+  /** Overrides the default (words for text, off otherwise). */
+  autoCapitalize?: 'off' | 'words' | 'characters';
+  readOnly?: boolean;
 }
 
 export function Field(props: FieldProps) {
@@ -33,7 +39,10 @@ export function Field(props: FieldProps) {
         maxLength={props.maxLength}
         aria-describedby={hintId}
         spellcheck={false}
-        autoCapitalize={props.type === 'text' ? 'words' : 'off'}
+        autoCapitalize={props.autoCapitalize ?? (props.type === 'text' ? 'words' : 'off')}
+        inputMode={props.inputMode}
+        pattern={props.pattern}
+        readOnly={props.readOnly}
         data-testid={props.testId}
       />
       {props.hint ? (

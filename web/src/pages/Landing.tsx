@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getMe, roleHome, signOut } from '../api';
-import type { Role, User } from '../api';
+import { ApiError, getAccountSecurity, getMe, hasSecondFactor } from '../api';
+import type { AccountSecurity, Role } from '../api';
 import { navigate } from '../router';
 import { Layout } from '../components/Layout';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
+import { AccountActions, useSignedIn } from '../components/session';
+import { InviteForm } from '../components/InviteForm';
+import { People } from '../components/People';
 import { useServerConnection } from '../ws';
 import type { WsStatus } from '../ws';
 
@@ -46,78 +49,87 @@ function ConnectionStatus({ status }: { status: WsStatus }) {
   );
 }
 
+/** Shown to roles that must use two-step verification until they have set it up. */
+function MfaNudge() {
+  return (
+    <div class="notice nudge" role="status" data-testid="mfa-nudge">
+      <p>Set up two-step verification to see patient information.</p>
+      <a class="button primary" href="/account">
+        Set up two-step verification
+      </a>
+    </div>
+  );
+}
+
 export function Landing({ role }: { role: Role }) {
   const copy = COPY[role];
   useTitle(copy.heading);
-  const [user, setUser] = useState<User | null>(null);
+  const { user, loadError } = useSignedIn(role);
   const [error, setError] = useState('');
-  const [signingOut, setSigningOut] = useState(false);
+  const [security, setSecurity] = useState<AccountSecurity | null>(null);
 
   useEffect(() => {
+    if (!user) return undefined;
     let live = true;
-    setUser(null);
-    getMe()
-      .then((me) => {
-        if (!live) return;
-        if (me.role !== role) navigate(roleHome(me.role), { replace: true });
-        else setUser(me);
+    getAccountSecurity()
+      .then((s) => {
+        if (live) setSecurity(s);
       })
-      .catch((err: unknown) => {
-        if (!live) return;
-        if (err instanceof ApiError && err.status === 401) navigate('/signin', { replace: true });
-        else setError(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.');
+      .catch(() => {
+        /* the nudge is a hint; the server enforces the rule */
       });
     return () => {
       live = false;
     };
-  }, [role]);
+  }, [user]);
 
   const status = useServerConnection(user !== null);
 
-  const onSignOut = async () => {
-    if (signingOut) return;
-    setSigningOut(true);
-    setError('');
-    try {
-      await signOut();
-    } catch (err) {
-      // A session that is already gone is as good as signed out.
-      if (!(err instanceof ApiError && err.status === 401)) {
-        setSigningOut(false);
-        setError(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.');
-        return;
-      }
-    }
-    navigate('/signin', { replace: true });
-  };
+  // When the live connection drops, check the session: a disabled account or a session
+  // ended elsewhere goes back to sign-in instead of showing a stale page.
+  useEffect(() => {
+    if (status !== 'offline' || !user) return;
+    getMe().catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) navigate('/signin', { replace: true });
+    });
+  }, [status, user]);
 
-  const actions = user ? (
-    <>
-      <span class="who">
-        Signed in as{' '}
-        <strong class="user-name" data-testid="user-name">
-          {user.display_name}
-        </strong>
-      </span>
-      <button type="button" class="button" onClick={onSignOut} disabled={signingOut} data-testid="signout">
-        {signingOut ? 'Signing out…' : 'Sign out'}
-      </button>
-    </>
-  ) : null;
+  const shown = error || loadError;
+  const needsMfa = security !== null && security.mfa_required && !hasSecondFactor(security);
 
   return (
-    <Layout actions={actions}>
+    <Layout actions={user ? <AccountActions user={user} current="home" onError={setError} /> : null}>
       <h1 data-testid="landing-heading">{copy.heading}</h1>
-      <ErrorMessage message={error} />
+      <ErrorMessage message={shown} />
       {user ? (
         <>
           <ConnectionStatus status={status} />
-          <section class="card" aria-labelledby="overview-heading">
-            <h2 id="overview-heading">Nothing here yet</h2>
-            <p>{copy.intro}</p>
-          </section>
+          {needsMfa ? <MfaNudge /> : null}
+          {role === 'admin' ? (
+            <>
+              <InviteForm
+                roles={['therapist', 'staff', 'admin']}
+                heading="Invite someone"
+                intro="Create a one-time link for a new colleague. They choose their own email and password."
+              />
+              <People selfId={user.id} />
+            </>
+          ) : null}
+          {role === 'therapist' ? (
+            <InviteForm
+              roles={['patient']}
+              heading="Invite a patient"
+              intro="Create a one-time link for a new patient. They choose their own email and password."
+            />
+          ) : null}
+          {role !== 'admin' ? (
+            <section class="card" aria-labelledby="overview-heading">
+              <h2 id="overview-heading">Nothing here yet</h2>
+              <p>{copy.intro}</p>
+            </section>
+          ) : null}
         </>
-      ) : error ? null : (
+      ) : shown ? null : (
         <p role="status" class="lead">
           Loading…
         </p>

@@ -1,11 +1,104 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
-import { ApiError, getMe, roleHome, signIn } from '../api';
+import { ApiError, getMe, messageOf, roleHome, signIn, signInMfa } from '../api';
+import type { MfaMethod } from '../api';
 import { navigate } from '../router';
 import { Layout } from '../components/Layout';
 import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
+
+const EXPIRED = 'Your sign-in took too long. Please enter your email and password again.';
+
+interface MfaStepProps {
+  methods: MfaMethod[];
+  onRestart: (message: string) => void;
+}
+
+/** Second step: a code from the authenticator app, or a recovery code. */
+function MfaStep({ methods, onRestart }: MfaStepProps) {
+  const [method, setMethod] = useState<MfaMethod>(methods.includes('totp') ? 'totp' : 'recovery');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    document.getElementById('mfa-code')?.focus();
+  }, [method]);
+
+  const switchTo = (m: MfaMethod) => {
+    setMethod(m);
+    setCode('');
+    setError('');
+  };
+
+  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const cleaned = method === 'totp' ? code.replace(/\s+/g, '') : code.trim();
+      const user = await signInMfa(method, cleaned);
+      navigate(roleHome(user.role));
+    } catch (err) {
+      setBusy(false);
+      setCode('');
+      if (err instanceof ApiError && err.code === 'unauthenticated') {
+        onRestart(EXPIRED);
+        return;
+      }
+      setError(messageOf(err));
+      document.getElementById('mfa-code')?.focus();
+    }
+  };
+
+  const totp = method === 'totp';
+  return (
+    <>
+      <h1>Two-step verification</h1>
+      <p class="lead">
+        {totp ? 'One more step to keep your account safe.' : 'Use one of the recovery codes you saved when you set up two-step verification. Each code works once.'}
+      </p>
+      <form class="card" onSubmit={onSubmit}>
+        <Field
+          key={method}
+          id="mfa-code"
+          label={totp ? 'Enter the 6-digit code from your authenticator app' : 'Recovery code'}
+          type="text"
+          value={code}
+          onInput={setCode}
+          autoComplete={totp ? 'one-time-code' : 'off'}
+          inputMode={totp ? 'numeric' : 'text'}
+          autoCapitalize="off"
+          testId="mfa-code"
+          minLength={6}
+          maxLength={totp ? 7 : 32}
+          {...(totp ? { pattern: '[0-9 ]{6,7}' } : {})}
+        />
+        <ErrorMessage message={error} />
+        <button type="submit" class="button primary" disabled={busy} data-testid="mfa-submit">
+          {busy ? 'Checking…' : 'Continue'}
+        </button>
+        <div class="form-links">
+          {totp && methods.includes('recovery') ? (
+            <button type="button" class="link-button" onClick={() => switchTo('recovery')} data-testid="mfa-use-recovery">
+              Use a recovery code instead
+            </button>
+          ) : null}
+          {!totp && methods.includes('totp') ? (
+            <button type="button" class="link-button" onClick={() => switchTo('totp')} data-testid="mfa-use-totp">
+              Use your authenticator app instead
+            </button>
+          ) : null}
+          <button type="button" class="link-button" onClick={() => onRestart('')} data-testid="mfa-restart">
+            Start over
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
 
 export function SignIn() {
   useTitle('Sign in');
@@ -13,6 +106,7 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [mfaMethods, setMfaMethods] = useState<MfaMethod[] | null>(null);
 
   // Already signed in (e.g. a reload of "/"): go straight to the user's page.
   useEffect(() => {
@@ -35,15 +129,35 @@ export function SignIn() {
     setBusy(true);
     setError('');
     try {
-      await signIn(email.trim(), password);
+      const result = await signIn(email.trim(), password);
+      setPassword('');
+      if (result.kind === 'mfa') {
+        setBusy(false);
+        setMfaMethods(result.methods);
+        return;
+      }
       const user = await getMe();
       navigate(roleHome(user.role));
     } catch (err) {
       setPassword('');
-      setError(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.');
+      setError(messageOf(err));
       setBusy(false);
     }
   };
+
+  const onRestart = (message: string) => {
+    setMfaMethods(null);
+    setError(message);
+    window.setTimeout(() => document.getElementById('signin-password')?.focus(), 0);
+  };
+
+  if (mfaMethods) {
+    return (
+      <Layout narrow>
+        <MfaStep methods={mfaMethods} onRestart={onRestart} />
+      </Layout>
+    );
+  }
 
   return (
     <Layout narrow>

@@ -1,0 +1,139 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { TargetedSubmitEvent } from 'preact';
+import { ApiError, acceptInvitation, checkInvitation, messageOf, roleHome } from '../api';
+import type { InvitationInfo } from '../api';
+import { navigate } from '../router';
+import { Layout } from '../components/Layout';
+import { Field } from '../components/Field';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { useTitle } from '../components/useTitle';
+
+const INVALID = 'This invitation link is not valid or was already used.';
+
+/**
+ * Reads the one-time token from the URL fragment (#token=...) and removes it from the
+ * address bar and history at once, so it is not left in the history or shown on screen.
+ */
+function takeTokenFromHash(): string {
+  const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
+  const token = new URLSearchParams(hash).get('token') ?? '';
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  return token;
+}
+
+type State = 'checking' | 'form' | 'invalid' | 'unreachable';
+
+export function Invite() {
+  useTitle('Join Haven');
+  const [token] = useState(takeTokenFromHash);
+  const [state, setState] = useState<State>(token ? 'checking' : 'invalid');
+  const [info, setInfo] = useState<InvitationInfo | null>(null);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const check = () => {
+    if (!token) return;
+    setState('checking');
+    setError('');
+    checkInvitation(token)
+      .then((found) => {
+        setInfo(found);
+        setState(found ? 'form' : 'invalid');
+      })
+      .catch((err: unknown) => {
+        setError(messageOf(err));
+        setState('unreachable');
+      });
+  };
+
+  useEffect(check, [token]);
+
+  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const user = await acceptInvitation(token, email.trim(), password);
+      navigate(roleHome(user.role), { replace: true });
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.code === 'invitation_invalid') {
+        setState('invalid');
+        return;
+      }
+      setError(messageOf(err));
+    }
+  };
+
+  return (
+    <Layout narrow>
+      {state === 'form' && info ? (
+        <h1 data-testid="invite-welcome">
+          {info.display_name ? `Welcome, ${info.display_name}.` : 'Welcome.'}
+        </h1>
+      ) : (
+        <h1>Join Haven</h1>
+      )}
+      {state === 'checking' ? (
+        <p role="status" class="lead">
+          Checking your invitation…
+        </p>
+      ) : null}
+      {state === 'invalid' ? (
+        <div class="card">
+          <p class="notice" role="alert" data-testid="invite-invalid">
+            {INVALID}
+          </p>
+          <p>Ask the person who invited you for a new link. Each link works once and expires after 72 hours.</p>
+          <p>
+            <a href="/signin">Go to sign in</a>
+          </p>
+        </div>
+      ) : null}
+      {state === 'unreachable' ? (
+        <div class="card">
+          <ErrorMessage message={error} />
+          <button type="button" class="button" onClick={check}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {state === 'form' ? (
+        <>
+          <p class="lead">Create your Haven account. You will use this email and password to sign in.</p>
+          <form class="card" onSubmit={onSubmit}>
+            <Field
+              id="invite-accept-email"
+              label="Email"
+              type="email"
+              value={email}
+              onInput={setEmail}
+              autoComplete="email"
+              testId="invite-accept-email"
+              maxLength={254}
+            />
+            <Field
+              id="invite-accept-password"
+              label="Password"
+              type="password"
+              value={password}
+              onInput={setPassword}
+              autoComplete="new-password"
+              testId="invite-accept-password"
+              hint="Use at least 15 characters. A few unrelated words make a strong, memorable password."
+              minLength={15}
+              maxLength={128}
+            />
+            <ErrorMessage message={error} />
+            <button type="submit" class="button primary" disabled={busy} data-testid="invite-accept-submit">
+              {busy ? 'Creating account…' : 'Create account'}
+            </button>
+          </form>
+        </>
+      ) : null}
+    </Layout>
+  );
+}
