@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
 import { ApiError, checkEnrollment, completeEnrollment, roleHome } from '../api';
 import { navigate } from '../router';
@@ -6,45 +6,17 @@ import { Layout } from '../components/Layout';
 import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
+import { useOneTimeLink } from '../components/useOneTimeLink';
 
 const INVALID = 'This enrollment link is not valid or was already used.';
 
-/**
- * Reads the one-time token from the URL fragment (#token=...) and removes it from the
- * address bar and history at once, so it is not left in the history or shown on screen.
- */
-function takeTokenFromHash(): string {
-  const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
-  const token = new URLSearchParams(hash).get('token') ?? '';
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-  return token;
-}
-
-type State = 'checking' | 'form' | 'invalid' | 'unreachable';
-
 export function Enroll() {
   useTitle('Set up Haven');
-  const [token] = useState(takeTokenFromHash);
-  const [state, setState] = useState<State>(token ? 'checking' : 'invalid');
+  const { token, state, error, setError, markInvalid, retry } = useOneTimeLink(checkEnrollment);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-
-  const check = () => {
-    if (!token) return;
-    setState('checking');
-    setError('');
-    checkEnrollment(token)
-      .then((valid) => setState(valid ? 'form' : 'invalid'))
-      .catch((err: unknown) => {
-        setError(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.');
-        setState('unreachable');
-      });
-  };
-
-  useEffect(check, [token]);
 
   const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -61,7 +33,7 @@ export function Enroll() {
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.code === 'enrollment_invalid') {
-        setState('invalid');
+        markInvalid();
         return;
       }
       setError(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.');
@@ -93,7 +65,7 @@ export function Enroll() {
       {state === 'unreachable' ? (
         <div class="card">
           <ErrorMessage message={error} />
-          <button type="button" class="button" onClick={check}>
+          <button type="button" class="button" onClick={retry}>
             Try again
           </button>
         </div>

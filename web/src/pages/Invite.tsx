@@ -1,54 +1,21 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
 import { ApiError, acceptInvitation, checkInvitation, messageOf, roleHome } from '../api';
-import type { InvitationInfo } from '../api';
 import { navigate } from '../router';
 import { Layout } from '../components/Layout';
 import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
+import { useOneTimeLink } from '../components/useOneTimeLink';
 
 const INVALID = 'This invitation link is not valid or was already used.';
 
-/**
- * Reads the one-time token from the URL fragment (#token=...) and removes it from the
- * address bar and history at once, so it is not left in the history or shown on screen.
- */
-function takeTokenFromHash(): string {
-  const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
-  const token = new URLSearchParams(hash).get('token') ?? '';
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-  return token;
-}
-
-type State = 'checking' | 'form' | 'invalid' | 'unreachable';
-
 export function Invite() {
   useTitle('Join Haven');
-  const [token] = useState(takeTokenFromHash);
-  const [state, setState] = useState<State>(token ? 'checking' : 'invalid');
-  const [info, setInfo] = useState<InvitationInfo | null>(null);
+  const { token, state, info, error, setError, markInvalid, retry } = useOneTimeLink(checkInvitation);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-
-  const check = () => {
-    if (!token) return;
-    setState('checking');
-    setError('');
-    checkInvitation(token)
-      .then((found) => {
-        setInfo(found);
-        setState(found ? 'form' : 'invalid');
-      })
-      .catch((err: unknown) => {
-        setError(messageOf(err));
-        setState('unreachable');
-      });
-  };
-
-  useEffect(check, [token]);
 
   const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -61,7 +28,7 @@ export function Invite() {
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.code === 'invitation_invalid') {
-        setState('invalid');
+        markInvalid();
         return;
       }
       setError(messageOf(err));
@@ -96,7 +63,7 @@ export function Invite() {
       {state === 'unreachable' ? (
         <div class="card">
           <ErrorMessage message={error} />
-          <button type="button" class="button" onClick={check}>
+          <button type="button" class="button" onClick={retry}>
             Try again
           </button>
         </div>
