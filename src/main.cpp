@@ -21,7 +21,6 @@ int main(int argc, char** argv) {
   if (command == "admin" && args.size() >= 2 && args[1] == "enroll") {
     return haven::cli::run_admin_enroll({args.begin() + 2, args.end()});
   }
-  std::cerr << "haven: unknown command '" << command.substr(0, 64)
-            << "' (try 'haven help')\n";
+  std::cerr << "haven: unknown command '" << command.substr(0, 64) << "' (try 'haven help')\n";
   return 2;
 }

@@ -4,23 +4,40 @@ namespace haven {
 
 const char* action_name(Action action) {
   switch (action) {
-    case Action::health_read: return "health_read";
-    case Action::enrollment_use: return "enrollment_use";
-    case Action::session_create: return "session_create";
-    case Action::session_delete: return "session_delete";
-    case Action::own_profile_read: return "own_profile_read";
-    case Action::signaling_connect: return "signaling_connect";
-    case Action::account_read: return "account_read";
-    case Action::mfa_manage: return "mfa_manage";
-    case Action::mfa_verify: return "mfa_verify";
-    case Action::invitation_create: return "invitation_create";
-    case Action::invitation_use: return "invitation_use";
-    case Action::user_manage: return "user_manage";
-    case Action::patient_list: return "patient_list";
-    case Action::patient_record_read: return "patient_record_read";
-    case Action::break_glass_request: return "break_glass_request";
-    case Action::break_glass_review: return "break_glass_review";
-    case Action::care_team_manage: return "care_team_manage";
+    case Action::health_read:
+      return "health_read";
+    case Action::enrollment_use:
+      return "enrollment_use";
+    case Action::session_create:
+      return "session_create";
+    case Action::session_delete:
+      return "session_delete";
+    case Action::own_profile_read:
+      return "own_profile_read";
+    case Action::signaling_connect:
+      return "signaling_connect";
+    case Action::account_read:
+      return "account_read";
+    case Action::mfa_manage:
+      return "mfa_manage";
+    case Action::mfa_verify:
+      return "mfa_verify";
+    case Action::invitation_create:
+      return "invitation_create";
+    case Action::invitation_use:
+      return "invitation_use";
+    case Action::user_manage:
+      return "user_manage";
+    case Action::patient_list:
+      return "patient_list";
+    case Action::patient_record_read:
+      return "patient_record_read";
+    case Action::break_glass_request:
+      return "break_glass_request";
+    case Action::break_glass_review:
+      return "break_glass_review";
+    case Action::care_team_manage:
+      return "care_team_manage";
   }
   return "unknown";
 }

@@ -6,7 +6,8 @@ namespace haven {
 namespace {
 
 nlohmann::json team_json(const CareTeam& t) {
-  return {{"id", t.id}, {"name", t.name}, {"clinicians", t.clinician_ids}, {"patients", t.patient_ids}};
+  return {
+      {"id", t.id}, {"name", t.name}, {"clinicians", t.clinician_ids}, {"patients", t.patient_ids}};
 }
 
 ApiResult list(const RequestContext& ctx, Services& s) {
@@ -18,7 +19,8 @@ ApiResult list(const RequestContext& ctx, Services& s) {
 ApiResult create(const RequestContext& ctx, Services& s) {
   auto id = s.store.create_care_team(ctx.actor.user->org_id, ctx.body["name"].get<std::string>(),
                                      ctx.now);
-  return {201, {{"care_team", team_json(*s.store.find_care_team(id))}}, {}, "care_team.created", id};
+  return {
+      201, {{"care_team", team_json(*s.store.find_care_team(id))}}, {}, "care_team.created", id};
 }
 
 ApiResult set_member(const RequestContext& ctx, Services& s) {
@@ -34,8 +36,11 @@ ApiResult set_member(const RequestContext& ctx, Services& s) {
   const char* kind = user->role == Role::patient ? "patient" : "clinician";
   const bool present = ctx.body["present"].get<bool>();
   s.store.set_care_team_member(team->id, user->id, kind, present);
-  return {200, {{"care_team", team_json(*s.store.find_care_team(team->id))}}, {},
-          present ? "care_team.member_added" : "care_team.member_removed", user->id};
+  return {200,
+          {{"care_team", team_json(*s.store.find_care_team(team->id))}},
+          {},
+          present ? "care_team.member_added" : "care_team.member_removed",
+          user->id};
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 #include "api/user_view.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
-#include "config/config.h"
 #include "auth/session_manager.h"
+#include "config/config.h"
 #include "store/repositories.h"
 #include "util/secret_bytes.h"
 
@@ -14,7 +14,9 @@ namespace {
 const ApiError kEnrollmentInvalid{409, "enrollment_invalid",
                                   "This enrollment link is not valid or was already used."};
 
-Schema token_schema() { return {{{"token", FieldType::string, true, 1, 128}}}; }
+Schema token_schema() {
+  return {{{"token", FieldType::string, true, 1, 128}}};
+}
 
 Schema complete_schema() {
   return {{
@@ -54,7 +56,8 @@ ApiResult complete(const RequestContext& ctx, Services& s) {
   return {201,
           {{"user", user_json(*created)}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
-          "enrollment.completed", created->id};
+          "enrollment.completed",
+          created->id};
 }
 
 }  // namespace

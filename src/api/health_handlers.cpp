@@ -7,7 +7,9 @@ namespace haven {
 std::vector<Route> health_routes() {
   return {
       {http::verb::get, "/healthz", Action::health_read, std::nullopt,
-       [](const RequestContext&, Services&) { return ApiResult{200, {{"status", "ok"}}}; }},
+       [](const RequestContext&, Services&) {
+         return ApiResult{200, {{"status", "ok"}}};
+       }},
       {http::verb::get, "/readyz", Action::health_read, std::nullopt,
        [](const RequestContext&, Services& s) {
          return s.store.ready() ? ApiResult{200, {{"status", "ready"}}}

@@ -24,8 +24,8 @@ ApiResult create(const RequestContext& ctx, Services& s) {
   const User& inviter = *ctx.actor.user;
   auto role = parse_role(ctx.body["role"].get<std::string>());
   if (!role) return error_result({400, "invalid_field", "Field 'role' is not a role."});
-  auto decision = authorize(ctx.actor, Action::invitation_create,
-                            {"role", role_name(*role), inviter.org_id});
+  auto decision =
+      authorize(ctx.actor, Action::invitation_create, {"role", role_name(*role), inviter.org_id});
   if (decision != Decision::allow) {
     return audited_error(decision_error(decision), "access.denied.invitation_create", "");
   }
@@ -40,7 +40,8 @@ ApiResult create(const RequestContext& ctx, Services& s) {
                  ctx.now + s.config.invitation_ttl_hours * 3600};
   s.store.create_invitation(inv);
   return {201,
-          {{"invitation", {{"id", inv.id}, {"role", role_name(inv.role)}, {"expires_at", inv.expires_at}}},
+          {{"invitation",
+            {{"id", inv.id}, {"role", role_name(inv.role)}, {"expires_at", inv.expires_at}}},
            {"link", s.config.effective_public_url() + "/invite#token=" + token}},
           {},
           "invitation.created",
@@ -49,9 +50,11 @@ ApiResult create(const RequestContext& ctx, Services& s) {
 
 ApiResult check(const RequestContext& ctx, Services& s) {
   if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
-  auto inv = s.store.find_valid_invitation(token_hash(ctx.body["token"].get<std::string>()), ctx.now);
+  auto inv =
+      s.store.find_valid_invitation(token_hash(ctx.body["token"].get<std::string>()), ctx.now);
   if (!inv) return error_result(kInvitationInvalid);
-  return {200, {{"valid", true}, {"role", role_name(inv->role)}, {"display_name", inv->display_name}}};
+  return {200,
+          {{"valid", true}, {"role", role_name(inv->role)}, {"display_name", inv->display_name}}};
 }
 
 ApiResult accept(const RequestContext& ctx, Services& s) {
@@ -61,11 +64,14 @@ ApiResult accept(const RequestContext& ctx, Services& s) {
   User user;
   user.email = *email;
   user.password_hash = hash_password(ctx.body["password"].get<std::string>());
-  switch (s.store.accept_invitation(token_hash(ctx.body["token"].get<std::string>()), ctx.now, user)) {
-    case AcceptOutcome::invalid: return error_result(kInvitationInvalid);
+  switch (
+      s.store.accept_invitation(token_hash(ctx.body["token"].get<std::string>()), ctx.now, user)) {
+    case AcceptOutcome::invalid:
+      return error_result(kInvitationInvalid);
     case AcceptOutcome::email_taken:
       return error_result({409, "email_taken", "An account with this email already exists."});
-    case AcceptOutcome::accepted: break;
+    case AcceptOutcome::accepted:
+      break;
   }
   auto token = s.sessions.start(user, ctx.now);
   return {201,

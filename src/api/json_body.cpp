@@ -37,7 +37,8 @@ std::optional<ApiError> check_field(const FieldSpec& spec, const nlohmann::json&
       return std::nullopt;
     }
     case FieldType::boolean:
-      if (!value.is_boolean()) return field_error("invalid_field", spec.name, "must be true or false");
+      if (!value.is_boolean())
+        return field_error("invalid_field", spec.name, "must be true or false");
       return std::nullopt;
   }
   return std::nullopt;
@@ -76,11 +77,14 @@ BodyResult parse_body(std::string_view body, const Schema& schema, std::size_t m
   // No exceptions: a discarded value means a syntax error or ill-formed UTF-8.
   auto doc = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
   if (doc.is_discarded()) return errors::invalid_json();
-  if (!doc.is_object()) return ApiError{400, "invalid_json", "The request body must be a JSON object."};
+  if (!doc.is_object())
+    return ApiError{400, "invalid_json", "The request body must be a JSON object."};
   for (auto& [key, value] : doc.items()) {
     bool known = false;
     for (auto& spec : schema.fields) known = known || spec.name == key;
-    if (!known) return ApiError{400, "unknown_field", "The request has a field this endpoint does not accept."};
+    if (!known)
+      return ApiError{400, "unknown_field",
+                      "The request has a field this endpoint does not accept."};
   }
   for (auto& spec : schema.fields) {
     auto it = doc.find(spec.name);

@@ -2,9 +2,8 @@
 // Unknown fields, missing fields and wrong types are refused before any handler runs.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <variant>

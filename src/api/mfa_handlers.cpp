@@ -64,14 +64,14 @@ ApiResult verify_second_factor(const RequestContext& ctx, Services& s) {
   const User& user = std::get<User>(pending);
   const auto method = ctx.body["method"].get<std::string>();
   const auto code = ctx.body["code"].get<std::string>();
-  bool ok = method == "totp"       ? check_totp(s, user, code, ctx.now)
-            : method == "recovery" ? s.store.use_recovery_code(user.id, recovery_code_hash(code),
-                                                               ctx.now)
-                                   : false;
+  bool ok = method == "totp" ? check_totp(s, user, code, ctx.now)
+            : method == "recovery"
+                ? s.store.use_recovery_code(user.id, recovery_code_hash(code), ctx.now)
+                : false;
   if (!ok) return mfa_failure(s, user, kMfaInvalid);
-  return finish_mfa_sign_in(ctx, s, user,
-                            method == "totp" ? "session.signed_in_totp"
-                                             : "session.signed_in_recovery_code");
+  return finish_mfa_sign_in(
+      ctx, s, user,
+      method == "totp" ? "session.signed_in_totp" : "session.signed_in_recovery_code");
 }
 
 ApiResult security_overview(const RequestContext& ctx, Services& s) {
@@ -119,8 +119,8 @@ ApiResult totp_confirm(const RequestContext& ctx, Services& s) {
   auto state = s.store.totp_state(user.id);
   auto key = state.sealed_pending.empty() ? std::nullopt
                                           : s.totp_cipher.open(state.sealed_pending, user.id);
-  auto step = key ? totp::verify(*key, ctx.body["code"].get<std::string>(), ctx.now, 0)
-                  : std::nullopt;
+  auto step =
+      key ? totp::verify(*key, ctx.body["code"].get<std::string>(), ctx.now, 0) : std::nullopt;
   if (!step) {
     return error_result({400, "mfa_invalid", "That code is not valid. Try the newest one."});
   }
@@ -150,7 +150,8 @@ std::variant<User, ApiResult> pending_mfa_user(const RequestContext& ctx, Servic
 }
 
 ApiResult mfa_failure(Services& s, const User& user, const ApiError& error) {
-  bool locked = s.store.record_signin_failure(user.id, static_cast<int>(s.config.lockout_threshold));
+  bool locked =
+      s.store.record_signin_failure(user.id, static_cast<int>(s.config.lockout_threshold));
   return audited_error(error, locked ? "account.locked_after_failures" : "mfa.failed", user.id);
 }
 
@@ -170,7 +171,8 @@ ApiResult finish_mfa_sign_in(const RequestContext& ctx, Services& s, const User&
 std::vector<Route> mfa_routes() {
   return {
       {http::verb::post, "/api/session/mfa", Action::mfa_verify,
-       Schema{{{"method", FieldType::string, true, 4, 8}, {"code", FieldType::string, true, 6, 32}}},
+       Schema{
+           {{"method", FieldType::string, true, 4, 8}, {"code", FieldType::string, true, 6, 32}}},
        verify_second_factor},
       {http::verb::get, "/api/account/security", Action::account_read, std::nullopt,
        security_overview},

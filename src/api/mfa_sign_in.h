@@ -22,6 +22,7 @@ ApiResult finish_mfa_sign_in(const RequestContext& ctx, Services& s, const User&
 std::pair<std::vector<std::string>, std::vector<std::string>> new_recovery_codes();
 std::string recovery_code_hash(const std::string& code);
 
-inline const ApiError kMfaInvalid{401, "mfa_invalid", "That code is not valid. Try the newest one."};
+inline const ApiError kMfaInvalid{401, "mfa_invalid",
+                                  "That code is not valid. Try the newest one."};
 
 }  // namespace haven

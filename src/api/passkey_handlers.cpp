@@ -32,7 +32,8 @@ std::vector<std::uint8_t> b64(const nlohmann::json& body, const char* field) {
 
 nlohmann::json credential_list(Services& s, const std::string& user_id) {
   nlohmann::json list = nlohmann::json::array();
-  for (auto& p : s.store.passkeys_of(user_id)) list.push_back({{"type", "public-key"}, {"id", p.id}});
+  for (auto& p : s.store.passkeys_of(user_id))
+    list.push_back({{"type", "public-key"}, {"id", p.id}});
   return list;
 }
 
@@ -62,12 +63,12 @@ ApiResult register_passkey(const RequestContext& ctx, Services& s) {
   auto expected = from_base64url(*challenge).value_or(std::vector<std::uint8_t>{});
   auto client_data = b64(ctx.body, "client_data_json");
   auto outcome = webauthn::verify_registration(
-      relying_party(s.config), std::string_view(reinterpret_cast<const char*>(client_data.data()),
-                                                client_data.size()),
+      relying_party(s.config),
+      std::string_view(reinterpret_cast<const char*>(client_data.data()), client_data.size()),
       b64(ctx.body, "attestation_object"), expected, false);
   if (auto* error = std::get_if<webauthn::Error>(&outcome)) {
-    return audited_error(kPasskeyInvalid, std::string("passkey.rejected.") + webauthn::error_code(*error),
-                         user.id);
+    return audited_error(kPasskeyInvalid,
+                         std::string("passkey.rejected.") + webauthn::error_code(*error), user.id);
   }
   const auto& cred = std::get<webauthn::Credential>(outcome);
   Passkey passkey{to_base64url(cred.id.data(), cred.id.size()),
@@ -90,8 +91,11 @@ ApiResult register_passkey(const RequestContext& ctx, Services& s) {
   // A privilege change gets a fresh session token (ASVS V7).
   s.sessions.end_by_hash(ctx.session_token_hash);
   auto token = s.sessions.start(user, ctx.now);
-  return {201, body, {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
-          "mfa.passkey_added", user.id};
+  return {201,
+          body,
+          {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
+          "mfa.passkey_added",
+          user.id};
 }
 
 ApiResult sign_in_options(const RequestContext& ctx, Services& s) {
@@ -125,7 +129,8 @@ ApiResult sign_in_with_passkey(const RequestContext& ctx, Services& s) {
       from_base64url(*challenge).value_or(std::vector<std::uint8_t>{}),
       from_base64url(passkey->public_key).value_or(std::vector<std::uint8_t>{}),
       static_cast<std::uint32_t>(passkey->sign_count), false);
-  if (std::holds_alternative<webauthn::Error>(outcome)) return mfa_failure(s, user, kPasskeyInvalid);
+  if (std::holds_alternative<webauthn::Error>(outcome))
+    return mfa_failure(s, user, kPasskeyInvalid);
   const auto& result = std::get<webauthn::AssertionResult>(outcome);
   s.store.record_passkey_use(passkey->id, result.new_sign_count, result.backed_up, ctx.now);
   return finish_mfa_sign_in(ctx, s, user, "session.signed_in_passkey");

@@ -20,7 +20,7 @@ nlohmann::json patient_json(const User& p) {
 // The patient with the actor's relationship to them, or nullopt (unknown or another
 // practice's: both look "not found").
 std::optional<std::pair<User, ObjectRef>> patient_object(const RequestContext& ctx, Services& s,
-                                                          const std::string& id) {
+                                                         const std::string& id) {
   auto patient = s.store.find_user(id);
   if (!patient || patient->role != Role::patient || patient->org_id != ctx.actor.user->org_id) {
     return std::nullopt;
@@ -57,13 +57,21 @@ ApiResult break_glass(const RequestContext& ctx, Services& s) {
   auto found = patient_object(ctx, s, ctx.body["patient_id"].get<std::string>());
   if (!found) return error_result(errors::not_found());
   const User& actor = *ctx.actor.user;
-  BreakGlassGrant grant{random_id(), actor.org_id, actor.id, found->first.id, "", ctx.now,
+  BreakGlassGrant grant{random_id(),
+                        actor.org_id,
+                        actor.id,
+                        found->first.id,
+                        "",
+                        ctx.now,
                         ctx.now + kBreakGlassSeconds};
   const auto reason = ctx.body["reason"].get<std::string>();
   grant.reason_sealed = s.note_cipher.seal({reason.begin(), reason.end()}, grant.id);
   s.store.create_break_glass(grant);
-  return {201, {{"break_glass", {{"id", grant.id}, {"expires_at", grant.expires_at}}}}, {},
-          "break_glass.granted", found->first.id};
+  return {201,
+          {{"break_glass", {{"id", grant.id}, {"expires_at", grant.expires_at}}}},
+          {},
+          "break_glass.granted",
+          found->first.id};
 }
 
 ApiResult review(const RequestContext& ctx, Services& s) {

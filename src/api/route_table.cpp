@@ -7,9 +7,9 @@ namespace haven {
 const std::vector<Route>& api_routes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
-    for (auto group : {health_routes, enrollment_routes, session_routes, mfa_routes,
-                       invitation_routes, user_admin_routes, passkey_routes,
-                       care_team_routes, patient_routes}) {
+    for (auto group :
+         {health_routes, enrollment_routes, session_routes, mfa_routes, invitation_routes,
+          user_admin_routes, passkey_routes, care_team_routes, patient_routes}) {
       for (auto& r : group()) all.push_back(std::move(r));
     }
     return all;
@@ -50,10 +50,12 @@ ApiResult audited_error(const ApiError& error, std::string event, std::string su
 
 ApiError decision_error(Decision decision) {
   switch (decision) {
-    case Decision::deny_unauthenticated: return errors::unauthenticated();
+    case Decision::deny_unauthenticated:
+      return errors::unauthenticated();
     case Decision::deny_mfa_required:
       return {403, "mfa_required", "Set up two-step verification first."};
-    default: return errors::forbidden();
+    default:
+      return errors::forbidden();
   }
 }
 

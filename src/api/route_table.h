@@ -4,9 +4,8 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,7 +44,7 @@ struct RequestContext {
   const std::string& mfa_challenge_hash;  // pending second factor, else empty
   const std::string& request_id;
   const std::string& client_ip;
-  std::int64_t now;  // unix seconds
+  std::int64_t now;        // unix seconds
   std::string path_param;  // the ":id" segment of the route path, if it has one
 };
 

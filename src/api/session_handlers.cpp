@@ -75,7 +75,10 @@ ApiResult sign_in(const RequestContext& ctx, Services& s) {
 
 ApiResult sign_out(const RequestContext& ctx, Services& s) {
   s.sessions.end_by_hash(ctx.session_token_hash);
-  return {204, nullptr, {{"Set-Cookie", cleared_session_cookie()}}, "session.signed_out",
+  return {204,
+          nullptr,
+          {{"Set-Cookie", cleared_session_cookie()}},
+          "session.signed_out",
           ctx.actor.user->id};
 }
 

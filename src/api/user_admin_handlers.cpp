@@ -19,9 +19,8 @@ using Change = void (*)(Store&, const std::string& user_id);
 Handler change_user(const char* event, Change change, bool refuse_self) {
   return [event, change, refuse_self](const RequestContext& ctx, Services& s) -> ApiResult {
     auto target = s.store.find_user(ctx.body["user_id"].get<std::string>());
-    if (!target ||
-        authorize(ctx.actor, Action::user_manage, {"user", target->id, target->org_id}) !=
-            Decision::allow) {
+    if (!target || authorize(ctx.actor, Action::user_manage,
+                             {"user", target->id, target->org_id}) != Decision::allow) {
       return error_result(errors::not_found());
     }
     if (refuse_self && target->id == ctx.actor.user->id) {
@@ -33,7 +32,9 @@ Handler change_user(const char* event, Change change, bool refuse_self) {
   };
 }
 
-Schema user_id_schema() { return {{{"user_id", FieldType::string, true, 1, 64}}}; }
+Schema user_id_schema() {
+  return {{{"user_id", FieldType::string, true, 1, 64}}};
+}
 
 }  // namespace
 
@@ -41,21 +42,25 @@ std::vector<Route> user_admin_routes() {
   return {
       {http::verb::get, "/api/users", Action::user_manage, std::nullopt, list},
       {http::verb::post, "/api/users/disable", Action::user_manage, user_id_schema(),
-       change_user("user.disabled", [](Store& st, const std::string& id) { st.set_disabled(id, true); },
-                   true)},
+       change_user(
+           "user.disabled", [](Store& st, const std::string& id) { st.set_disabled(id, true); },
+           true)},
       {http::verb::post, "/api/users/enable", Action::user_manage, user_id_schema(),
-       change_user("user.enabled", [](Store& st, const std::string& id) { st.set_disabled(id, false); },
-                   true)},
+       change_user(
+           "user.enabled", [](Store& st, const std::string& id) { st.set_disabled(id, false); },
+           true)},
       {http::verb::post, "/api/users/unlock", Action::user_manage, user_id_schema(),
-       change_user("user.unlocked", [](Store& st, const std::string& id) { st.set_locked(id, false); },
-                   false)},
+       change_user(
+           "user.unlocked", [](Store& st, const std::string& id) { st.set_locked(id, false); },
+           false)},
       {http::verb::post, "/api/users/reset-mfa", Action::user_manage, user_id_schema(),
-       change_user("user.mfa_reset",
-                   [](Store& st, const std::string& id) {
-                     st.reset_mfa(id);
-                     st.delete_sessions_of(id);  // sign out everywhere after an MFA reset
-                   },
-                   false)},
+       change_user(
+           "user.mfa_reset",
+           [](Store& st, const std::string& id) {
+             st.reset_mfa(id);
+             st.delete_sessions_of(id);  // sign out everywhere after an MFA reset
+           },
+           false)},
   };
 }
 

@@ -17,8 +17,7 @@ std::string SessionManager::start(const User& user, std::int64_t now) {
   return token;
 }
 
-std::optional<ResolvedSession> SessionManager::resolve(std::string_view token,
-                                                       std::int64_t now) {
+std::optional<ResolvedSession> SessionManager::resolve(std::string_view token, std::int64_t now) {
   if (token.size() != 43) return std::nullopt;  // not one of ours; skip the lookup
   // Looked up by hash: the index compare runs on a digest, not on the secret itself.
   auto hash = token_hash(token);
@@ -41,8 +40,8 @@ void SessionManager::end_by_hash(const std::string& token_hash) {
 
 std::string secure_cookie(std::string_view name, const std::string& value,
                           std::int64_t max_age_seconds) {
-  return std::string(name) + "=" + value + "; Path=/; Max-Age=" +
-         std::to_string(max_age_seconds) + "; Secure; HttpOnly; SameSite=Strict";
+  return std::string(name) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age_seconds) +
+         "; Secure; HttpOnly; SameSite=Strict";
 }
 
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {

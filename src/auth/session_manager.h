@@ -23,8 +23,8 @@ struct ResolvedSession {
 
 class SessionManager {
  public:
-  SessionManager(SessionRepository& sessions, UserRepository& users,
-                 std::int64_t idle_seconds, std::int64_t absolute_seconds);
+  SessionManager(SessionRepository& sessions, UserRepository& users, std::int64_t idle_seconds,
+                 std::int64_t absolute_seconds);
 
   // A fresh token for user (never reused; a new one on every sign-in).
   std::string start(const User& user, std::int64_t now);
@@ -49,7 +49,9 @@ std::string secure_cookie(std::string_view name, const std::string& value,
 inline std::string session_cookie(const std::string& token, std::int64_t max_age_seconds) {
   return secure_cookie(kSessionCookie, token, max_age_seconds);
 }
-inline std::string cleared_session_cookie() { return secure_cookie(kSessionCookie, "", 0); }
+inline std::string cleared_session_cookie() {
+  return secure_cookie(kSessionCookie, "", 0);
+}
 
 // The value of cookie `name` in a Cookie header, if present exactly once.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name);

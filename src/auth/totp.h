@@ -21,7 +21,9 @@ std::optional<std::vector<std::uint8_t>> base32_decode(std::string_view text);
 std::string hotp(const std::vector<std::uint8_t>& key, std::uint64_t counter, int digits = kDigits);
 
 // The step a unix time falls in (RFC 6238 §4.2, T0 = 0).
-inline std::int64_t step_at(std::int64_t unix_seconds) { return unix_seconds / kStepSeconds; }
+inline std::int64_t step_at(std::int64_t unix_seconds) {
+  return unix_seconds / kStepSeconds;
+}
 
 // The matching step within ±1 of now's step that is later than last_used_step, or
 // nullopt. Rejecting steps <= last_used_step makes each code usable once (RFC 6238 §5.2).

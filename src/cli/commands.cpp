@@ -1,13 +1,14 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
-#include <unistd.h>
 
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
-#include "crypto/field_cipher.h"
 #include "cli/runtime.h"
+#include "crypto/field_cipher.h"
 #include "crypto/key_files.h"
 #include "crypto/tls_identity.h"
 #include "http/request_handler.h"

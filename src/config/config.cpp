@@ -50,31 +50,39 @@ std::string check_url(const std::string& text) {
   return {};
 }
 
-#define HAVEN_STRING(KEY, FIELD, CHECK)                                                     \
-  Setting {                                                                                 \
-    KEY, Kind::string, 0, 0,                                                                \
-        [](Config& c, const std::string& v) {                                               \
-          auto err = CHECK(v);                                                              \
-          if (err.empty()) c.FIELD = v;                                                     \
-          return err;                                                                       \
-        },                                                                                  \
-        [](const Config& c) { return c.FIELD; }                                             \
+#define HAVEN_STRING(KEY, FIELD, CHECK)         \
+  Setting {                                     \
+    KEY, Kind::string, 0, 0,                    \
+        [](Config& c, const std::string& v) {   \
+          auto err = CHECK(v);                  \
+          if (err.empty()) c.FIELD = v;         \
+          return err;                           \
+        },                                      \
+        [](const Config& c) { return c.FIELD; } \
   }
-#define HAVEN_INT(KEY, FIELD, LO, HI)                                                       \
-  Setting {                                                                                 \
-    KEY, Kind::integer, LO, HI,                                                             \
-        [](Config& c, const std::string& v) { return set_int(c.FIELD, v, LO, HI); },        \
-        [](const Config& c) { return std::to_string(c.FIELD); }                             \
+#define HAVEN_INT(KEY, FIELD, LO, HI)                                                \
+  Setting {                                                                          \
+    KEY, Kind::integer, LO, HI,                                                      \
+        [](Config& c, const std::string& v) { return set_int(c.FIELD, v, LO, HI); }, \
+        [](const Config& c) { return std::to_string(c.FIELD); }                      \
   }
 
-std::string any_string(const std::string&) { return {}; }
-std::string listen_required(const std::string& v) { return check_listen(v, false); }
-std::string listen_optional(const std::string& v) { return check_listen(v, true); }
+std::string any_string(const std::string&) {
+  return {};
+}
+std::string listen_required(const std::string& v) {
+  return check_listen(v, false);
+}
+std::string listen_optional(const std::string& v) {
+  return check_listen(v, true);
+}
 std::string check_log_level(const std::string& v) {
   static const std::set<std::string> levels{"debug", "info", "warn", "error"};
   return levels.count(v) ? std::string{} : "expects one of debug, info, warn, error";
 }
-std::string not_empty(const std::string& v) { return v.empty() ? "must not be empty" : ""; }
+std::string not_empty(const std::string& v) {
+  return v.empty() ? "must not be empty" : "";
+}
 
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
@@ -232,7 +240,9 @@ std::optional<HostPort> parse_host_port(const std::string& text) {
   return out;
 }
 
-HostPort Config::listen_address() const { return parse_host_port(listen).value_or(HostPort{}); }
+HostPort Config::listen_address() const {
+  return parse_host_port(listen).value_or(HostPort{});
+}
 
 std::string Config::effective_public_url() const {
   if (!public_url.empty()) {

@@ -19,7 +19,9 @@ FieldCipher::FieldCipher(const std::vector<std::uint8_t>& master, const char* pu
   crypto_kdf_derive_from_key(key_, sizeof key_, 1, context, master.data());
 }
 
-FieldCipher::~FieldCipher() { sodium_memzero(key_, sizeof key_); }
+FieldCipher::~FieldCipher() {
+  sodium_memzero(key_, sizeof key_);
+}
 
 std::string FieldCipher::seal(const std::vector<std::uint8_t>& plaintext,
                               const std::string& row_id) const {
@@ -28,10 +30,10 @@ std::string FieldCipher::seal(const std::vector<std::uint8_t>& plaintext,
                                 crypto_aead_xchacha20poly1305_ietf_ABYTES);
   randombytes_buf(out.data(), nonce_len);
   unsigned long long len = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      out.data() + nonce_len, &len, plaintext.data(), plaintext.size(),
-      reinterpret_cast<const unsigned char*>(row_id.data()), row_id.size(), nullptr, out.data(),
-      key_);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + nonce_len, &len, plaintext.data(),
+                                             plaintext.size(),
+                                             reinterpret_cast<const unsigned char*>(row_id.data()),
+                                             row_id.size(), nullptr, out.data(), key_);
   return to_base64url(out.data(), nonce_len + len);
 }
 

@@ -20,6 +20,8 @@ void check(bool ok, const char* what) {
   throw std::runtime_error(message);
 }
 
-void clear_errors() { ERR_clear_error(); }
+void clear_errors() {
+  ERR_clear_error();
+}
 
 }  // namespace haven::ossl

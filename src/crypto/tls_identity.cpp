@@ -29,9 +29,9 @@ void add_extension(X509* cert, int nid, const char* value) {
 
 std::string pem_of_key(EVP_PKEY* key) {
   ossl::Bio bio(BIO_new(BIO_s_mem()));
-  ossl::check(bio && PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr,
-                                              nullptr) == 1,
-              "PEM_write_bio_PrivateKey");
+  ossl::check(
+      bio && PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+      "PEM_write_bio_PrivateKey");
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(len));
@@ -74,13 +74,13 @@ bool ensure_self_signed_certificate(const std::string& cert_path, const std::str
   ossl::check(X509_set_pubkey(cert.get(), key.get()) == 1, "X509_set_pubkey");
 
   X509_NAME* name = X509_get_subject_name(cert.get());
-  ossl::check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                                         reinterpret_cast<const unsigned char*>("Haven"), -1,
-                                         -1, 0) == 1 &&
-                  X509_NAME_add_entry_by_txt(
-                      name, "CN", MBSTRING_ASC,
-                      reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0) == 1,
-              "subject");
+  ossl::check(
+      X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                                 reinterpret_cast<const unsigned char*>("Haven"), -1, -1, 0) == 1 &&
+          X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                     reinterpret_cast<const unsigned char*>("localhost"), -1, -1,
+                                     0) == 1,
+      "subject");
   ossl::check(X509_set_issuer_name(cert.get(), name) == 1, "issuer");
 
   add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE");

@@ -11,8 +11,7 @@ namespace websocket = beast::websocket;
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, net::ssl::context& tls,
                          const RequestHandler& handler, Metrics& metrics,
-                         ConnectionRegistry& registry, HttpLimits limits,
-                         WebSocketLimits ws_limits)
+                         ConnectionRegistry& registry, HttpLimits limits, WebSocketLimits ws_limits)
     : stream_(std::move(socket), tls),
       handler_(handler),
       metrics_(metrics),
@@ -22,7 +21,9 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, net::ssl::context& tls,
   metrics_.connection_opened(false);
 }
 
-HttpSession::~HttpSession() { metrics_.connection_closed(false); }
+HttpSession::~HttpSession() {
+  metrics_.connection_closed(false);
+}
 
 void HttpSession::start() {
   beast::error_code ec;
@@ -31,9 +32,8 @@ void HttpSession::start() {
   registry_.add(shared_from_this());
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     beast::get_lowest_layer(self->stream_).expires_after(self->limits_.read_timeout);
-    self->stream_.async_handshake(
-        net::ssl::stream_base::server,
-        beast::bind_front_handler(&HttpSession::on_handshake, self));
+    self->stream_.async_handshake(net::ssl::stream_base::server,
+                                  beast::bind_front_handler(&HttpSession::on_handshake, self));
   });
 }
 
@@ -106,8 +106,7 @@ void HttpSession::handle_request() {
     handled.response.set("X-Request-Id", request_id);
   }
   if (draining_) handled.response.keep_alive(false);
-  auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   metrics_.observe_request(handled.route, handled.response.result_int(), seconds);
   log::info("http.request", {{"request_id", request_id},
                              {"method", std::string(request.method_string())},
@@ -148,12 +147,12 @@ void HttpSession::write(HttpResponse response, const std::string&) {
   auto shared = std::make_shared<HttpResponse>(std::move(response));
   bool keep_alive = shared->keep_alive();
   beast::get_lowest_layer(stream_).expires_after(limits_.read_timeout);
-  http::async_write(stream_, *shared,
-                    [self = shared_from_this(), shared, keep_alive](beast::error_code ec,
-                                                                    std::size_t) {
-                      if (ec || !keep_alive) return self->close();
-                      self->read_header();
-                    });
+  http::async_write(
+      stream_, *shared,
+      [self = shared_from_this(), shared, keep_alive](beast::error_code ec, std::size_t) {
+        if (ec || !keep_alive) return self->close();
+        self->read_header();
+      });
 }
 
 void HttpSession::reject_and_close(const ApiError& error) {
@@ -180,12 +179,11 @@ void HttpSession::discard_input(std::size_t discarded) {
   if (discarded == 0) beast::get_lowest_layer(stream_).expires_after(kLinger);
   if (discarded > kLingerBytes) return close();
   buffer_.consume(buffer_.size());
-  stream_.async_read_some(buffer_.prepare(64 * 1024),
-                          [self = shared_from_this(), discarded](beast::error_code ec,
-                                                                 std::size_t n) {
-                            if (ec) return self->close();
-                            self->discard_input(discarded + n);
-                          });
+  stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this(), discarded](
+                                                          beast::error_code ec, std::size_t n) {
+    if (ec) return self->close();
+    self->discard_input(discarded + n);
+  });
 }
 
 void HttpSession::close() {

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
-
 #include <optional>
 
 #include "http/connection_registry.h"
@@ -50,7 +49,7 @@ class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSe
   WebSocketLimits ws_limits_;
   std::string client_ip_;
   std::chrono::steady_clock::time_point started_;
-  bool idle_ = false;     // waiting for the next request on a kept-alive connection
+  bool idle_ = false;  // waiting for the next request on a kept-alive connection
   bool draining_ = false;
 };
 

@@ -24,7 +24,9 @@ Listener::Listener(net::io_context& ioc, const HostPort& address, OnAccept on_ac
   if (ec) fail(ec.message());
 }
 
-void Listener::start() { accept(); }
+void Listener::start() {
+  accept();
+}
 
 void Listener::stop() {
   boost::system::error_code ignored;
@@ -32,12 +34,12 @@ void Listener::stop() {
 }
 
 void Listener::accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) on_accept_(std::move(socket));
-    accept();
-  });
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+                           if (!ec) on_accept_(std::move(socket));
+                           accept();
+                         });
 }
 
 }  // namespace haven

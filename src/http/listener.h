@@ -2,7 +2,6 @@
 #pragma once
 
 #include <boost/asio.hpp>
-
 #include <functional>
 #include <string>
 

@@ -41,12 +41,11 @@ struct MetricsConnection : std::enable_shared_from_this<MetricsConnection> {
     }
     response.set(http::field::cache_control, "no-store");
     response.prepare_payload();
-    http::async_write(stream, response,
-                      [self = shared_from_this()](beast::error_code, std::size_t) {
-                        beast::error_code ignored;
-                        self->stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send,
-                                                       ignored);
-                      });
+    http::async_write(
+        stream, response, [self = shared_from_this()](beast::error_code, std::size_t) {
+          beast::error_code ignored;
+          self->stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+        });
   }
 
   beast::tcp_stream stream;

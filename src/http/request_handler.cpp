@@ -173,8 +173,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
     if (!starts_with_ci(request[http::field::content_type], "application/json")) {
       return {error_response(errors::unsupported_media_type(), version, true), route->path};
     }
-    auto parsed = parse_body(request.body(),
-                             *route->body,
+    auto parsed = parse_body(request.body(), *route->body,
                              static_cast<std::size_t>(services_.config.max_body_bytes));
     if (auto* err = std::get_if<ApiError>(&parsed)) {
       return {error_response(*err, version, true), route->path};
@@ -186,7 +185,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
             route->path};
   }
 
-  RequestContext ctx{request,   body,      actor, token_hash, mfa_hash,
+  RequestContext ctx{request,    body,      actor, token_hash, mfa_hash,
                      request_id, client_ip, now,   path_param};
   ApiResult result = route->handler(ctx, services_);
   audit(result, actor, request_id, now);

@@ -4,7 +4,6 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-
 #include <memory>
 
 #include "api/route_table.h"

@@ -57,7 +57,8 @@ std::string safe_relative_path(std::string_view url_path) {
   std::size_t start = 0;
   while (start <= rel.size()) {
     auto slash = rel.find('/', start);
-    auto segment = rel.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    auto segment =
+        rel.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (segment.empty() || segment.front() == '.') return {};  // "", ".", "..", ".hidden"
     if (slash == std::string::npos) break;
     start = slash + 1;
@@ -92,9 +93,8 @@ HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   HttpResponse res{http::status::ok, version};
   res.set(http::field::content_type, mime_type(served));
   // Vite's hashed assets never change; the shell must be fetched fresh to pick them up.
-  res.set(http::field::cache_control, served.rfind("assets/", 0) == 0
-                                          ? "public, max-age=31536000, immutable"
-                                          : "no-cache");
+  res.set(http::field::cache_control,
+          served.rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
   if (request.method() == http::verb::head) {
     res.content_length(body.size());
   } else {

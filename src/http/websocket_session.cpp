@@ -19,7 +19,9 @@ WebSocketSession::WebSocketSession(TlsStream&& stream, WebSocketLimits limits, M
   metrics_.connection_opened(true);
 }
 
-WebSocketSession::~WebSocketSession() { metrics_.connection_closed(true); }
+WebSocketSession::~WebSocketSession() {
+  metrics_.connection_closed(true);
+}
 
 void WebSocketSession::start(HttpRequest upgrade_request) {
   // The socket's own deadline is replaced by the WebSocket's: idle peers get pings, and
@@ -31,9 +33,8 @@ void WebSocketSession::start(HttpRequest upgrade_request) {
   timeout.keep_alive_pings = true;
   ws_.set_option(timeout);
   ws_.read_message_max(limits_.max_message_bytes);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, "haven");
-  }));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "haven"); }));
   ws_.async_accept(upgrade_request,
                    beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
 }

@@ -6,7 +6,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -27,8 +26,7 @@ struct WebSocketLimits {
   std::chrono::seconds ping_interval;
 };
 
-class WebSocketSession : public Drainable,
-                         public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketSession : public Drainable, public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Metrics& metrics,
                    std::string user_id, std::string request_id);

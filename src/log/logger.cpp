@@ -19,10 +19,14 @@ std::atomic<Level> min_level{Level::info};
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -61,7 +65,9 @@ void set_output_file(const std::string& path) {
   output_fd = fd;
 }
 
-void set_level(Level level) { min_level = level; }
+void set_level(Level level) {
+  min_level = level;
+}
 
 void write(Level level, std::string_view event, nlohmann::json fields) {
   if (level < min_level.load()) return;

@@ -140,8 +140,8 @@ int apply_migrations(sql::Connection& conn) {
   }
   const int newest = migrations().empty() ? 0 : migrations().back().version;
   if (current > newest) {
-    throw sql::Error("database schema " + std::to_string(current) +
-                     " is newer than this binary (" + std::to_string(newest) + ")");
+    throw sql::Error("database schema " + std::to_string(current) + " is newer than this binary (" +
+                     std::to_string(newest) + ")");
   }
   int applied = 0;
   for (const auto& m : migrations()) {

@@ -27,7 +27,9 @@ struct User {
 };
 
 // Roles that must enrol MFA before they may touch PHI (issue: identity and access).
-inline bool role_requires_mfa(Role role) { return role != Role::patient; }
+inline bool role_requires_mfa(Role role) {
+  return role != Role::patient;
+}
 
 struct TotpState {
   std::string sealed_secret;   // FieldCipher-sealed; empty when not enrolled
@@ -100,7 +102,7 @@ class UserRepository {
 };
 
 struct Passkey {
-  std::string id;          // base64url credential id
+  std::string id;  // base64url credential id
   std::string user_id;
   std::string public_key;  // base64url COSE key
   int alg = 0;
@@ -157,8 +159,7 @@ class CareTeamRepository {
   // kind: "clinician" or "patient"; present=false removes.
   virtual void set_care_team_member(const std::string& team_id, const std::string& user_id,
                                     const std::string& kind, bool present) = 0;
-  virtual bool shares_care_team(const std::string& clinician_id,
-                                const std::string& patient_id) = 0;
+  virtual bool shares_care_team(const std::string& clinician_id, const std::string& patient_id) = 0;
   virtual std::vector<User> patients_of(const std::string& clinician_id) = 0;
 
   virtual void create_break_glass(const BreakGlassGrant& grant) = 0;
@@ -208,13 +209,12 @@ class EnrollmentRepository {
   // most recently printed link works.
   virtual void create_enrollment(const std::string& token_hash, std::int64_t now,
                                  std::int64_t expires_at) = 0;
-  virtual EnrollmentStatus enrollment_status(const std::string& token_hash,
-                                             std::int64_t now) = 0;
+  virtual EnrollmentStatus enrollment_status(const std::string& token_hash, std::int64_t now) = 0;
   // In one transaction: consume the token (single use), create the practice if there is
   // none, and create the admin. nullopt when the token is not valid or the email is taken;
   // then nothing changed.
-  virtual std::optional<User> complete_enrollment(const std::string& token_hash,
-                                                  std::int64_t now, User admin) = 0;
+  virtual std::optional<User> complete_enrollment(const std::string& token_hash, std::int64_t now,
+                                                  User admin) = 0;
 };
 
 class Store : public UserRepository,

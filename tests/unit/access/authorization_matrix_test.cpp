@@ -47,7 +47,8 @@ const std::vector<Row> kMatrix = {
     {http::verb::get, "/api/break-glass", Action::break_glass_review, U, M, F, F, F, U, U},
     {http::verb::get, "/api/care-teams", Action::care_team_manage, U, A, F, F, F, U, U},
     {http::verb::post, "/api/care-teams", Action::care_team_manage, U, A, F, F, F, U, U},
-    {http::verb::post, "/api/care-teams/:id/members", Action::care_team_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/care-teams/:id/members", Action::care_team_manage, U, A, F, F, F, U,
+     U},
     {http::verb::post, "/api/invitations", Action::invitation_create, U, A, A, F, F, U, U},
     {http::verb::post, "/api/invitations/check", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::post, "/api/invitations/accept", Action::invitation_use, A, A, A, A, A, A, A},
@@ -132,7 +133,8 @@ TEST(AuthorizationMatrix, PatientRecordByRelationship) {
   EXPECT_EQ(authorize(therapist, Action::patient_record_read, other_tenant), F);
   Actor patient = actor_with(Role::patient);
   EXPECT_EQ(authorize(patient, Action::patient_record_read, {"patient", "u1", "org1"}), A);
-  EXPECT_EQ(authorize(patient, Action::patient_record_read, {"patient", "p2", "org1", true, true}), F);
+  EXPECT_EQ(authorize(patient, Action::patient_record_read, {"patient", "p2", "org1", true, true}),
+            F);
   Actor admin = actor_with(Role::admin);
   admin.user->mfa_enabled = true;
   EXPECT_EQ(authorize(admin, Action::patient_record_read, own), F);
@@ -148,7 +150,8 @@ TEST(AuthorizationMatrix, ManagingAnotherPracticesUserIsForbidden) {
 TEST(AuthorizationMatrix, PhiNeedsMfaForCliniciansAndStaff) {
   EXPECT_EQ(authorize(actor_with(Role::admin), Action::patient_record_read), F);
   for (auto role : {Role::therapist, Role::staff}) {
-    EXPECT_EQ(authorize(actor_with(role), Action::patient_record_read), Decision::deny_mfa_required);
+    EXPECT_EQ(authorize(actor_with(role), Action::patient_record_read),
+              Decision::deny_mfa_required);
     Actor with_mfa = actor_with(role);
     with_mfa.user->mfa_enabled = true;
     EXPECT_NE(authorize(with_mfa, Action::patient_record_read), Decision::deny_mfa_required);

@@ -31,12 +31,12 @@ TEST_F(SessionManagerTest, IdleAndAbsoluteTimeouts) {
   SessionManager sessions(*store, *store, /*idle*/ 900, /*absolute*/ 3600);
   auto token = sessions.start(user, 1000);
   EXPECT_TRUE(sessions.resolve(token, 1100));
-  EXPECT_TRUE(sessions.resolve(token, 1900));   // activity at 1900 refreshes the idle clock
+  EXPECT_TRUE(sessions.resolve(token, 1900));  // activity at 1900 refreshes the idle clock
   EXPECT_TRUE(sessions.resolve(token, 2700));
   EXPECT_FALSE(sessions.resolve(token, 4600));  // past the absolute limit
   auto idle = sessions.start(user, 5000);
-  EXPECT_FALSE(sessions.resolve(idle, 5900));   // 15 minutes idle
-  EXPECT_FALSE(sessions.resolve(idle, 5001));   // and it was deleted
+  EXPECT_FALSE(sessions.resolve(idle, 5900));  // 15 minutes idle
+  EXPECT_FALSE(sessions.resolve(idle, 5001));  // and it was deleted
 }
 
 TEST_F(SessionManagerTest, TokenIsNotStoredInClear) {

@@ -26,7 +26,9 @@ TEST(Config, DefaultsAreValid) {
 
 TEST(Config, FileThenOverrides) {
   testing::TempDir dir;
-  auto file = write(dir, "[server]\nlisten = \"0.0.0.0:9443\"\nthreads = 4\n[storage]\ndata_dir = \"/srv/haven\"\n");
+  auto file = write(
+      dir,
+      "[server]\nlisten = \"0.0.0.0:9443\"\nthreads = 4\n[storage]\ndata_dir = \"/srv/haven\"\n");
   Config cfg;
   EXPECT_FALSE(load_config(cfg, file, {{"server.listen", "127.0.0.1:7443"}}));
   EXPECT_EQ(cfg.listen, "127.0.0.1:7443");  // flag wins over file

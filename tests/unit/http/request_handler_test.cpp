@@ -8,8 +8,8 @@
 #include "../test_support.h"
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
-#include "crypto/field_cipher.h"
 #include "config/config.h"
+#include "crypto/field_cipher.h"
 #include "http/static_files.h"
 #include "metrics/metrics.h"
 #include "store/sqlite_store.h"
@@ -37,7 +37,8 @@ class RequestHandlerTest : public ::testing::Test {
     HttpRequest req{method, target, 11};
     for (auto& [k, v] : headers) req.set(k, v);
     if (!body.empty()) {
-      if (req[http::field::content_type].empty()) req.set(http::field::content_type, "application/json");
+      if (req[http::field::content_type].empty())
+        req.set(http::field::content_type, "application/json");
       req.body() = body;
       req.prepare_payload();
     }
@@ -95,7 +96,9 @@ TEST_F(RequestHandlerTest, ErrorsAreStableJson) {
 TEST_F(RequestHandlerTest, EnrollSignInAndMe) {
   auto token = random_token();
   store.create_enrollment(token_hash(token), std::time(nullptr), std::time(nullptr) + 3600);
-  nlohmann::json body{{"token", token}, {"display_name", "Dr Test"}, {"email", "Admin@Example.org"},
+  nlohmann::json body{{"token", token},
+                      {"display_name", "Dr Test"},
+                      {"email", "Admin@Example.org"},
                       {"password", "a long enough passphrase"}};
   auto res = call(http::verb::post, "/api/enrollment/complete", body.dump(),
                   {{"Origin", "https://localhost:8443"}});
