@@ -18,6 +18,8 @@ const char* action_name(Action action) {
       return "signaling_connect";
     case Action::account_read:
       return "account_read";
+    case Action::account_manage:
+      return "account_manage";
     case Action::mfa_manage:
       return "mfa_manage";
     case Action::mfa_verify:
@@ -81,6 +83,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::own_profile_read:
     case Action::signaling_connect:
     case Action::account_read:
+    case Action::account_manage:
     case Action::mfa_manage:
       return signed_in ? Decision::allow : Decision::deny_unauthenticated;
     case Action::invitation_create: {

@@ -24,6 +24,7 @@ enum class Action {
   own_profile_read,     // /api/me
   signaling_connect,    // the /ws WebSocket
   account_read,         // own security settings
+  account_manage,       // own sessions and password
   mfa_manage,           // enrol own TOTP
   mfa_verify,           // second sign-in step (holder of a pending MFA challenge)
   invitation_create,    // object: {type "role", id = the invited role}

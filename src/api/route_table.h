@@ -82,6 +82,7 @@ std::vector<Route> user_admin_routes();
 std::vector<Route> passkey_routes();
 std::vector<Route> care_team_routes();
 std::vector<Route> patient_routes();
+std::vector<Route> account_routes();
 
 ApiResult error_result(const ApiError& error);
 // error_result plus an audit event (failures worth recording: sign-in, MFA).

@@ -15,6 +15,7 @@ std::string hash_password(std::string_view password);
 bool verify_password(std::string_view password, const std::string& stored_hash);
 
 inline constexpr std::size_t kMinPasswordLengthWithoutMfa = 15;
+inline constexpr std::size_t kMinPasswordLengthWithMfa = 8;
 inline constexpr std::size_t kMaxPasswordLength = 128;
 
 // Counts Unicode code points of valid UTF-8 (the unit NIST's length rules use).

@@ -99,6 +99,8 @@ class UserRepository {
   virtual void set_locked(const std::string& user_id, bool locked) = 0;
   // Disabling also ends every session of the user, in the same transaction.
   virtual void set_disabled(const std::string& user_id, bool disabled) = 0;
+  // New password hash; every session of the user ends in the same transaction.
+  virtual void set_password(const std::string& user_id, const std::string& password_hash) = 0;
 };
 
 struct Passkey {
@@ -193,6 +195,7 @@ class SessionRepository {
   virtual void touch_session(const std::string& token_hash, std::int64_t now) = 0;
   virtual void delete_session(const std::string& token_hash) = 0;
   virtual void delete_sessions_of(const std::string& user_id) = 0;
+  virtual std::vector<SessionRecord> sessions_of(const std::string& user_id) = 0;
 
   // Pending second-factor challenges between password and MFA code.
   virtual void create_mfa_challenge(const std::string& token_hash, const std::string& user_id,

@@ -251,4 +251,26 @@ void SqliteStore::checkpoint() {
   conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+std::vector<SessionRecord> SqliteStore::sessions_of(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT token_hash, user_id, created_at, last_seen_at, expires_at FROM sessions "
+                   "WHERE user_id = ? ORDER BY created_at");
+  q.bind(1, user_id);
+  std::vector<SessionRecord> out;
+  while (q.step()) out.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4)});
+  return out;
+}
+
+void SqliteStore::set_password(const std::string& user_id, const std::string& password_hash) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement(conn_, "UPDATE users SET password_hash = ? WHERE id = ?")
+      .bind(1, password_hash)
+      .bind(2, user_id)
+      .run();
+  sql::Statement(conn_, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+  tx.commit();
+}
+
 }  // namespace haven

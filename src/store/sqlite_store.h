@@ -75,6 +75,8 @@ class SqliteStore final : public Store {
   void touch_session(const std::string& token_hash, std::int64_t now) override;
   void delete_session(const std::string& token_hash) override;
   void delete_sessions_of(const std::string& user_id) override;
+  std::vector<SessionRecord> sessions_of(const std::string& user_id) override;
+  void set_password(const std::string& user_id, const std::string& password_hash) override;
   void create_mfa_challenge(const std::string& token_hash, const std::string& user_id,
                             std::int64_t expires_at) override;
   std::optional<std::string> find_mfa_challenge(const std::string& token_hash,

@@ -1,12 +1,9 @@
 // Passkeys in real Chromium: registration and second-factor sign-in against the real
 // server, with Chromium's CDP virtual authenticator (ES256, user verification).
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { CHROMIUM_ARGS, enrollAdmin, launchBrowser, newContext, recordSensitive, startServer } from '../lib/harness.mjs';
+import { enrollAdmin, launchTrustingBrowser, newContext, recordSensitive, startServer } from '../lib/harness.mjs';
 
 let srv;
 let browser;
@@ -16,9 +13,7 @@ before(async () => {
   admin = await enrollAdmin(srv);
   // WebAuthn refuses pages with certificate errors, so Chromium must trust the test
   // server's self-signed certificate: pin its public key instead of ignoring errors.
-  const cert = new crypto.X509Certificate(fs.readFileSync(path.join(srv.dataDir, 'tls', 'cert.pem')));
-  const spki = crypto.createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-  browser = await launchBrowser({ args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`] });
+  browser = await launchTrustingBrowser(srv);
 });
 after(async () => {
   await browser?.close();

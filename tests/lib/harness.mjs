@@ -467,6 +467,24 @@ export async function launchBrowser(opts = {}) {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...opts });
 }
 
+/**
+ * SHA-256 of the test server's certificate public key (SPKI, base64), for Chromium's
+ * --ignore-certificate-errors-spki-list.
+ */
+export function serverSpkiPin(srv) {
+  const cert = new crypto.X509Certificate(fs.readFileSync(path.join(srv.dataDir, 'tls', 'cert.pem')));
+  return crypto.createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+}
+
+/**
+ * Chromium that trusts the test server's self-signed certificate by pinning its public
+ * key. WebAuthn refuses pages with certificate errors, so passkey tests need this instead
+ * of ignoreHTTPSErrors: open their contexts with newContext(browser, { ignoreHTTPSErrors: false }).
+ */
+export async function launchTrustingBrowser(srv, opts = {}) {
+  return launchBrowser({ ...opts, args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${serverSpkiPin(srv)}`, ...(opts.args || [])] });
+}
+
 /** A browser context that accepts the test server's self-signed certificate. */
 export async function newContext(browser, opts = {}) {
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true, ...opts });

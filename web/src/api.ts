@@ -76,7 +76,9 @@ export async function getMe(): Promise<User> {
   return userOf(await request<UserEnvelope>('GET', '/api/me'));
 }
 
-export type MfaMethod = 'totp' | 'recovery';
+export type MfaMethod = 'totp' | 'recovery' | 'webauthn';
+/** The second factors typed in as a code (POST /api/session/mfa). */
+export type CodeMethod = Exclude<MfaMethod, 'webauthn'>;
 
 /** Either signed in, or the account has a second factor and the MFA step comes next. */
 export type SignInResult = { kind: 'user'; user: User } | { kind: 'mfa'; methods: MfaMethod[] };
@@ -91,14 +93,14 @@ export async function signIn(email: string, password: string): Promise<SignInRes
   const data = await request<SignInBody>('POST', '/api/session', { email, password });
   if (data?.mfa_required === true) {
     const raw = Array.isArray(data.methods) ? data.methods : [];
-    const methods = raw.filter((m): m is MfaMethod => m === 'totp' || m === 'recovery');
+    const methods = raw.filter((m): m is MfaMethod => m === 'totp' || m === 'recovery' || m === 'webauthn');
     return { kind: 'mfa', methods: methods.length ? methods : ['totp', 'recovery'] };
   }
   return { kind: 'user', user: userOf(data as UserEnvelope | null) };
 }
 
 /** Second sign-in step (the server keeps the first step in a short-lived HttpOnly cookie). */
-export async function signInMfa(method: MfaMethod, code: string): Promise<User> {
+export async function signInMfa(method: CodeMethod, code: string): Promise<User> {
   return userOf(await request<UserEnvelope>('POST', '/api/session/mfa', { method, code }));
 }
 
@@ -132,6 +134,8 @@ export async function completeEnrollment(token: string, form: EnrollmentForm): P
 export interface Passkey {
   id: string;
   name: string;
+  /** Unix seconds (or an ISO string); null when the server did not say. */
+  created_at: number | string | null;
 }
 
 export interface AccountSecurity {
@@ -155,7 +159,11 @@ export async function getAccountSecurity(): Promise<AccountSecurity> {
     mfa: {
       totp: mfa?.totp === true,
       recovery_codes_left: typeof mfa?.recovery_codes_left === 'number' ? mfa.recovery_codes_left : 0,
-      passkeys: passkeys.map((p) => ({ id: String(p.id ?? ''), name: String(p.name ?? '') })),
+      passkeys: passkeys.map((p) => ({
+        id: String(p.id ?? ''),
+        name: String(p.name ?? ''),
+        created_at: typeof p.created_at === 'number' || typeof p.created_at === 'string' ? p.created_at : null,
+      })),
     },
     mfa_required: data?.mfa_required === true,
   };
@@ -183,6 +191,65 @@ export async function confirmTotp(code: string): Promise<string[]> {
     throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
   }
   return codes as string[];
+}
+
+// ---------------------------------------------------------------------------
+// Passkeys (the browser ceremonies are in webauthn.ts)
+
+/** POST /api/webauthn/register/options → the raw PublicKeyCredentialCreationOptions JSON. */
+export async function passkeyRegisterOptions(): Promise<unknown> {
+  const data = await request<{ publicKey?: unknown }>('POST', '/api/webauthn/register/options');
+  if (!data || typeof data.publicKey !== 'object' || data.publicKey === null) {
+    throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+  }
+  return data.publicKey;
+}
+
+export interface PasskeyRegistration {
+  passkey: { id: string; name: string };
+  /** Only when the account had none: shown once. */
+  recovery_codes: string[] | null;
+}
+
+/** Stores the new passkey; the server answers with a new session cookie. */
+export async function registerPasskey(
+  name: string,
+  client_data_json: string,
+  attestation_object: string,
+): Promise<PasskeyRegistration> {
+  const data = await request<{ passkey?: Partial<Passkey>; recovery_codes?: unknown }>('POST', '/api/webauthn/register', {
+    name,
+    client_data_json,
+    attestation_object,
+  });
+  if (!data || typeof data.passkey !== 'object' || data.passkey === null) {
+    throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+  }
+  const codes = data.recovery_codes;
+  return {
+    passkey: { id: String(data.passkey.id ?? ''), name: String(data.passkey.name ?? '') },
+    recovery_codes: Array.isArray(codes) && codes.every((c) => typeof c === 'string') ? (codes as string[]) : null,
+  };
+}
+
+/** POST /api/session/webauthn/options (pending MFA) → the raw PublicKeyCredentialRequestOptions JSON. */
+export async function passkeySignInOptions(): Promise<unknown> {
+  const data = await request<{ publicKey?: unknown }>('POST', '/api/session/webauthn/options');
+  if (!data || typeof data.publicKey !== 'object' || data.publicKey === null) {
+    throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+  }
+  return data.publicKey;
+}
+
+export interface PasskeyAssertion {
+  credential_id: string;
+  client_data_json: string;
+  authenticator_data: string;
+  signature: string;
+}
+
+export async function signInPasskey(assertion: PasskeyAssertion): Promise<User> {
+  return userOf(await request<UserEnvelope>('POST', '/api/session/webauthn', assertion));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
 import { confirmTotp, getAccountSecurity, hasSecondFactor, messageOf, roleHome, setupTotp } from '../api';
-import type { AccountSecurity, TotpSetup } from '../api';
+import type { AccountSecurity, Passkey, TotpSetup } from '../api';
+import { addPasskey, passkeyMessageOf, passkeysSupported } from '../webauthn';
 import { Layout } from '../components/Layout';
 import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -38,8 +39,7 @@ function TotpSetupFlow({ onDone }: SetupProps) {
   const [error, setError] = useState('');
 
   useEffect(() => {
-    const id = step === 'scan' ? 'totp-code' : step === 'codes' ? 'recovery-heading' : '';
-    if (id) document.getElementById(id)?.focus();
+    if (step === 'scan') document.getElementById('totp-code')?.focus();
   }, [step]);
 
   const onPassword = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
@@ -152,15 +152,30 @@ function TotpSetupFlow({ onDone }: SetupProps) {
     );
   }
 
+  return <RecoveryCodes codes={codes} lost="phone" onDone={onDone} />;
+}
+
+interface RecoveryCodesProps {
+  codes: string[];
+  /** What the codes stand in for when it is lost. */
+  lost: 'phone' | 'passkey';
+  onDone: () => void;
+}
+
+/** The recovery codes, shown once right after the first second factor is added. */
+function RecoveryCodes({ codes, lost, onDone }: RecoveryCodesProps) {
+  useEffect(() => {
+    document.getElementById('recovery-heading')?.focus();
+  }, []);
   return (
     <section class="card" aria-labelledby="recovery-heading">
       <h2 id="recovery-heading" tabIndex={-1}>
         Save your recovery codes
       </h2>
       <p class="notice">
-        Two-step verification is on. If you lose your phone, each of these codes lets you sign in
-        once. Store them somewhere safe, such as a password manager or a printed copy. They are
-        shown only now.
+        Two-step verification is on. If you lose your {lost === 'phone' ? 'phone' : 'passkey'}, each of these
+        codes lets you sign in once. Store them somewhere safe, such as a password manager or a printed
+        copy. They are shown only now.
       </p>
       <ol class="recovery-codes" data-testid="recovery-codes">
         {codes.map((c) => (
@@ -185,32 +200,24 @@ interface MfaOnCardProps {
 
 /** Status when the account has a second factor. */
 function MfaOnCard({ security, home, canAddApp, onAddApp }: MfaOnCardProps) {
-  const { totp, passkeys, recovery_codes_left: left } = security.mfa;
+  const { totp, recovery_codes_left: left } = security.mfa;
   return (
     <section class="card" aria-labelledby="mfa-heading" data-testid="mfa-status">
       <h2 id="mfa-heading">Two-step verification is on</h2>
       <p>
-        {totp
-          ? 'You sign in with your password and a code from your authenticator app.'
-          : 'You sign in with your password and a passkey.'}
+        {totp && security.mfa.passkeys.length
+          ? 'You sign in with your password and a passkey or a code from your authenticator app.'
+          : totp
+            ? 'You sign in with your password and a code from your authenticator app.'
+            : 'You sign in with your password and a passkey.'}
       </p>
-      {passkeys.length ? (
-        <>
-          <h3 class="subheading">Passkeys</h3>
-          <ul class="plain-list" data-testid="passkey-list">
-            {passkeys.map((p) => (
-              <li key={p.id}>{p.name}</li>
-            ))}
-          </ul>
-        </>
-      ) : null}
       <p data-testid="recovery-left">
         Recovery codes left: <strong>{left}</strong>
       </p>
       {left <= 3 ? (
         <p class="notice">
           You are running low on recovery codes. Ask an administrator to reset two-step
-          verification if you lose your phone.
+          verification if you lose your phone or passkey.
         </p>
       ) : null}
       {!totp && canAddApp ? (
@@ -227,12 +234,118 @@ function MfaOnCard({ security, home, canAddApp, onAddApp }: MfaOnCardProps) {
   );
 }
 
+/** "12 March 2026" for unix seconds or an ISO string; '' when unknown. */
+function addedOn(at: number | string | null): string {
+  if (at === null) return '';
+  const d = new Date(typeof at === 'number' ? at * 1000 : at);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+interface PasskeysCardProps {
+  passkeys: Passkey[];
+  /** Called with the recovery codes when this was the account's first second factor. */
+  onAdded: (codes: string[] | null) => void;
+}
+
+/** The account's passkeys and the "Add a passkey" form. */
+function PasskeysCard({ passkeys, onAdded }: PasskeysCardProps) {
+  const supported = passkeysSupported();
+  const [name, setName] = useState('This device');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [status, setStatus] = useState('');
+
+  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (busy) return;
+    const trimmed = name.trim();
+    if (!trimmed) {
+      setError('Give the passkey a name, such as “Work laptop”.');
+      document.getElementById('passkey-name')?.focus();
+      return;
+    }
+    setBusy(true);
+    setError('');
+    setStatus('');
+    try {
+      const result = await addPasskey(trimmed);
+      setName('This device');
+      setStatus(`Passkey “${result.passkey.name}” added.`);
+      onAdded(result.recovery_codes);
+    } catch (err) {
+      setError(passkeyMessageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="passkeys-heading" data-testid="passkeys">
+      <h2 id="passkeys-heading">Passkeys</h2>
+      <p>
+        A passkey confirms it is you with this device’s fingerprint, face or screen lock, or with a
+        security key, instead of a code.
+      </p>
+      {passkeys.length ? (
+        <ul class="passkey-list" data-testid="passkey-list">
+          {passkeys.map((p) => {
+            const added = addedOn(p.created_at);
+            return (
+              <li key={p.id} data-testid="passkey-item">
+                <span class="passkey-name">{p.name}</span>
+                {added ? <span class="muted"> · added {added}</span> : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : (
+        <p class="muted" data-testid="passkey-none">
+          You have no passkeys yet.
+        </p>
+      )}
+      <p role="status" class="status-text" data-testid="passkey-status">
+        {status}
+      </p>
+      {supported ? (
+        <form onSubmit={onSubmit} aria-labelledby="passkey-add-heading">
+          <h3 id="passkey-add-heading" class="subheading">
+            Add a passkey
+          </h3>
+          <Field
+            id="passkey-name"
+            label="Name"
+            type="text"
+            value={name}
+            onInput={setName}
+            autoComplete="off"
+            autoCapitalize="off"
+            testId="passkey-name"
+            hint="So you can tell your passkeys apart, for example “Work laptop”."
+            maxLength={64}
+          />
+          <ErrorMessage message={error} testId="passkey-error" />
+          <button type="submit" class="button primary" disabled={busy} data-testid="passkey-add">
+            {busy ? 'Waiting for your device…' : 'Add a passkey'}
+          </button>
+        </form>
+      ) : (
+        <p class="notice" data-testid="passkey-unsupported">
+          This browser cannot use passkeys. To add one, open this page in an up-to-date browser
+          such as Firefox, Chrome, Edge or Safari.
+        </p>
+      )}
+    </section>
+  );
+}
+
 export function Account() {
   useTitle('Security');
   const { user, loadError } = useSignedIn();
   const [error, setError] = useState('');
   const [security, setSecurity] = useState<AccountSecurity | null>(null);
   const [addingApp, setAddingApp] = useState(false);
+  const [passkeyCodes, setPasskeyCodes] = useState<string[] | null>(null);
 
   const load = () => {
     setError('');
@@ -250,6 +363,16 @@ export function Account() {
     load();
   };
 
+  const onPasskeyAdded = (codes: string[] | null) => {
+    if (codes && codes.length) setPasskeyCodes(codes);
+    load();
+  };
+
+  const onPasskeyCodesSaved = () => {
+    setPasskeyCodes(null);
+    load();
+  };
+
   const shown = error || loadError;
   const on = security !== null && hasSecondFactor(security);
 
@@ -263,10 +386,13 @@ export function Account() {
             Loading…
           </p>
         )
+      ) : passkeyCodes ? (
+        <RecoveryCodes codes={passkeyCodes} lost="passkey" onDone={onPasskeyCodesSaved} />
       ) : on ? (
         <>
           <MfaOnCard security={security} home={roleHome(user.role)} canAddApp={!addingApp} onAddApp={() => setAddingApp(true)} />
           {addingApp && !security.mfa.totp ? <TotpSetupFlow onDone={onDone} /> : null}
+          <PasskeysCard passkeys={security.mfa.passkeys} onAdded={onPasskeyAdded} />
         </>
       ) : (
         <>
@@ -277,6 +403,7 @@ export function Account() {
             </p>
           ) : null}
           <TotpSetupFlow onDone={onDone} />
+          <PasskeysCard passkeys={security.mfa.passkeys} onAdded={onPasskeyAdded} />
         </>
       )}
     </Layout>

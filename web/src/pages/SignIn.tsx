@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
 import { ApiError, getMe, messageOf, roleHome, signIn, signInMfa } from '../api';
-import type { MfaMethod } from '../api';
+import type { CodeMethod, MfaMethod } from '../api';
+import { passkeyMessageOf, passkeysSupported, signInWithPasskey } from '../webauthn';
 import { navigate } from '../router';
 import { Layout } from '../components/Layout';
 import { Field } from '../components/Field';
@@ -15,26 +16,52 @@ interface MfaStepProps {
   onRestart: (message: string) => void;
 }
 
-/** Second step: a code from the authenticator app, or a recovery code. */
+/** Second step: a passkey (offered first when the account has one), a code from the
+ *  authenticator app, or a recovery code. */
 function MfaStep({ methods, onRestart }: MfaStepProps) {
-  const [method, setMethod] = useState<MfaMethod>(methods.includes('totp') ? 'totp' : 'recovery');
+  const hasPasskey = methods.includes('webauthn');
+  const codeMethods = methods.filter((m): m is CodeMethod => m !== 'webauthn');
+  const [method, setMethod] = useState<CodeMethod>(codeMethods.includes('totp') ? 'totp' : 'recovery');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
+  const [passkeyError, setPasskeyError] = useState('');
+  const [switched, setSwitched] = useState(false);
 
   useEffect(() => {
-    document.getElementById('mfa-code')?.focus();
+    // First the passkey button when there is one; the code field after a switch.
+    const id = hasPasskey && !switched ? 'mfa-use-passkey' : 'mfa-code';
+    document.getElementById(id)?.focus();
   }, [method]);
 
-  const switchTo = (m: MfaMethod) => {
+  const switchTo = (m: CodeMethod) => {
+    setSwitched(true);
     setMethod(m);
     setCode('');
     setError('');
   };
 
+  const onPasskey = async () => {
+    if (passkeyBusy || busy) return;
+    setPasskeyBusy(true);
+    setPasskeyError('');
+    try {
+      const user = await signInWithPasskey();
+      navigate(roleHome(user.role));
+    } catch (err) {
+      setPasskeyBusy(false);
+      if (err instanceof ApiError && err.code === 'unauthenticated') {
+        onRestart(EXPIRED);
+        return;
+      }
+      setPasskeyError(passkeyMessageOf(err));
+    }
+  };
+
   const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    if (busy) return;
+    if (busy || passkeyBusy) return;
     setBusy(true);
     setError('');
     try {
@@ -54,48 +81,94 @@ function MfaStep({ methods, onRestart }: MfaStepProps) {
   };
 
   const totp = method === 'totp';
+  const supported = passkeysSupported();
   return (
     <>
       <h1>Two-step verification</h1>
       <p class="lead">
-        {totp ? 'One more step to keep your account safe.' : 'Use one of the recovery codes you saved when you set up two-step verification. Each code works once.'}
+        {hasPasskey
+          ? 'One more step to keep your account safe. Use your passkey, or enter a code.'
+          : totp
+            ? 'One more step to keep your account safe.'
+            : 'Use one of the recovery codes you saved when you set up two-step verification. Each code works once.'}
       </p>
-      <form class="card" onSubmit={onSubmit}>
-        <Field
-          key={method}
-          id="mfa-code"
-          label={totp ? 'Enter the 6-digit code from your authenticator app' : 'Recovery code'}
-          type="text"
-          value={code}
-          onInput={setCode}
-          autoComplete={totp ? 'one-time-code' : 'off'}
-          inputMode={totp ? 'numeric' : 'text'}
-          autoCapitalize="off"
-          testId="mfa-code"
-          minLength={6}
-          maxLength={totp ? 7 : 32}
-          {...(totp ? { pattern: '[0-9 ]{6,7}' } : {})}
-        />
-        <ErrorMessage message={error} />
-        <button type="submit" class="button primary" disabled={busy} data-testid="mfa-submit">
-          {busy ? 'Checking…' : 'Continue'}
-        </button>
-        <div class="form-links">
-          {totp && methods.includes('recovery') ? (
-            <button type="button" class="link-button" onClick={() => switchTo('recovery')} data-testid="mfa-use-recovery">
-              Use a recovery code instead
-            </button>
+      {hasPasskey ? (
+        <section class="card" aria-labelledby="mfa-passkey-heading" data-testid="mfa-passkey">
+          <h2 id="mfa-passkey-heading" class="subheading">
+            Passkey
+          </h2>
+          {supported ? (
+            <p>Confirm with this device’s fingerprint, face or screen lock, or with your security key.</p>
+          ) : (
+            <p class="notice" data-testid="passkey-unsupported">
+              This browser cannot use passkeys. Enter a code below instead.
+            </p>
+          )}
+          <ErrorMessage message={passkeyError} testId="passkey-error" />
+          <button
+            type="button"
+            id="mfa-use-passkey"
+            class="button primary"
+            onClick={onPasskey}
+            disabled={passkeyBusy || !supported}
+            data-testid="mfa-use-passkey"
+          >
+            {passkeyBusy ? 'Waiting for your passkey…' : 'Use your passkey'}
+          </button>
+        </section>
+      ) : null}
+      {codeMethods.length ? (
+        <form class="card" onSubmit={onSubmit} aria-labelledby={hasPasskey ? 'mfa-code-heading' : undefined}>
+          {hasPasskey ? (
+            <h2 id="mfa-code-heading" class="subheading">
+              {totp ? 'Or use a code' : 'Or use a recovery code'}
+            </h2>
           ) : null}
-          {!totp && methods.includes('totp') ? (
-            <button type="button" class="link-button" onClick={() => switchTo('totp')} data-testid="mfa-use-totp">
-              Use your authenticator app instead
-            </button>
+          {hasPasskey && !totp ? (
+            <p>Each recovery code you saved works once.</p>
           ) : null}
+          <Field
+            key={method}
+            id="mfa-code"
+            label={totp ? 'Enter the 6-digit code from your authenticator app' : 'Recovery code'}
+            type="text"
+            value={code}
+            onInput={setCode}
+            autoComplete={totp ? 'one-time-code' : 'off'}
+            inputMode={totp ? 'numeric' : 'text'}
+            autoCapitalize="off"
+            testId="mfa-code"
+            minLength={6}
+            maxLength={totp ? 7 : 32}
+            {...(totp ? { pattern: '[0-9 ]{6,7}' } : {})}
+          />
+          <ErrorMessage message={error} />
+          <button type="submit" class={hasPasskey ? 'button' : 'button primary'} disabled={busy} data-testid="mfa-submit">
+            {busy ? 'Checking…' : 'Continue'}
+          </button>
+          <div class="form-links">
+            {totp && codeMethods.includes('recovery') ? (
+              <button type="button" class="link-button" onClick={() => switchTo('recovery')} data-testid="mfa-use-recovery">
+                Use a recovery code instead
+              </button>
+            ) : null}
+            {!totp && codeMethods.includes('totp') ? (
+              <button type="button" class="link-button" onClick={() => switchTo('totp')} data-testid="mfa-use-totp">
+                Use your authenticator app instead
+              </button>
+            ) : null}
+            <button type="button" class="link-button" onClick={() => onRestart('')} data-testid="mfa-restart">
+              Start over
+            </button>
+          </div>
+        </form>
+      ) : (
+        <p class="form-links">
           <button type="button" class="link-button" onClick={() => onRestart('')} data-testid="mfa-restart">
             Start over
           </button>
-        </div>
-      </form>
+        </p>
+      )}
     </>
   );
 }
