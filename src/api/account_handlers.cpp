@@ -66,6 +66,7 @@ ApiResult change_password(const RequestContext& ctx, Services& s) {
         {400, "invalid_field",
          "Field 'new_password' must be at least " + std::to_string(minimum) + " characters."});
   }
+  if (auto weak = weak_password_error(fresh)) return error_result(*weak);
   s.store.set_password(user.id, hash_password(fresh));  // ends every session
   auto token = s.sessions.start(user, ctx.now);         // ...except a fresh one here
   return {200,

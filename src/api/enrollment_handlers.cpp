@@ -45,6 +45,9 @@ ApiResult complete(const RequestContext& ctx, Services& s) {
   if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
   auto email = normalize_email(ctx.body["email"].get<std::string>());
   if (!email) return error_result({400, "invalid_field", "Field 'email' is not an email address."});
+  if (auto weak = weak_password_error(ctx.body["password"].get<std::string>())) {
+    return error_result(*weak);
+  }
   User admin;
   admin.display_name = ctx.body["display_name"].get<std::string>();
   admin.email = *email;

@@ -61,6 +61,9 @@ ApiResult accept(const RequestContext& ctx, Services& s) {
   if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
   auto email = normalize_email(ctx.body["email"].get<std::string>());
   if (!email) return error_result({400, "invalid_field", "Field 'email' is not an email address."});
+  if (auto weak = weak_password_error(ctx.body["password"].get<std::string>())) {
+    return error_result(*weak);
+  }
   User user;
   user.email = *email;
   user.password_hash = hash_password(ctx.body["password"].get<std::string>());

@@ -1,5 +1,7 @@
 #include "api/route_table.h"
 
+#include "auth/password_policy.h"
+
 #include <cctype>
 
 namespace haven {
@@ -46,6 +48,12 @@ ApiResult audited_error(const ApiError& error, std::string event, std::string su
   result.audit_event = std::move(event);
   result.audit_subject = std::move(subject);
   return result;
+}
+
+std::optional<ApiError> weak_password_error(const std::string& password) {
+  auto reason = password_weakness(password);
+  if (!reason) return std::nullopt;
+  return ApiError{400, "password_weak", "Choose a less common password: " + *reason + "."};
 }
 
 ApiError decision_error(Decision decision) {

@@ -87,6 +87,8 @@ std::vector<Route> account_routes();
 ApiResult error_result(const ApiError& error);
 // error_result plus an audit event (failures worth recording: sign-in, MFA).
 ApiResult audited_error(const ApiError& error, std::string event, std::string subject);
+// 400 password_weak with cracklib's reason, or nullopt when the password is acceptable.
+std::optional<ApiError> weak_password_error(const std::string& password);
 // The ApiError for a non-allow decision of authorize().
 ApiError decision_error(Decision decision);
 

@@ -72,6 +72,7 @@ test('bad bodies get 400 with a stable JSON error and change nothing', async () 
     ['missing field', JSON.stringify({ token, display_name: who.displayName, email: who.email }), 'missing_field'],
     ['wrong type', JSON.stringify({ token, display_name: 42, email: who.email, password: who.password }), 'invalid_field'],
     ['short password', JSON.stringify({ token, display_name: who.displayName, email: who.email, password: 'short' }), 'invalid_field'],
+    ['guessable password', JSON.stringify({ token, display_name: who.displayName, email: who.email, password: 'password123456789' }), 'password_weak'],
     ['bad UTF-8', Buffer.concat([Buffer.from(`{"token":"${token}","display_name":"`), Buffer.from([0xff, 0xfe]), Buffer.from(`","email":"${who.email}","password":"${who.password}"}`)]), 'invalid_json'],
     ['10 MB body', Buffer.alloc(10 * 1024 * 1024, 0x20), 'body_too_large'],
   ];
