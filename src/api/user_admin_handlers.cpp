@@ -57,8 +57,7 @@ std::vector<Route> user_admin_routes() {
        change_user(
            "user.mfa_reset",
            [](Store& st, const std::string& id) {
-             st.reset_mfa(id);
-             st.delete_sessions_of(id);  // sign out everywhere after an MFA reset
+             st.reset_mfa(id);  // also signs the user out everywhere
            },
            false)},
   };

@@ -91,6 +91,7 @@ class UserRepository {
   virtual std::int64_t recovery_codes_left(const std::string& user_id) = 0;
   virtual void replace_recovery_codes(const std::string& user_id,
                                       const std::vector<std::string>& code_hashes) = 0;
+  // Removes TOTP, passkeys and recovery codes and ends every session, in one transaction.
   virtual void reset_mfa(const std::string& user_id) = 0;
 
   // Counts a failed sign-in; locks the account at threshold. Returns true when locked.

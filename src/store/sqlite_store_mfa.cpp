@@ -98,6 +98,7 @@ void SqliteStore::reset_mfa(const std::string& user_id) {
   sql::Statement(conn_, "DELETE FROM webauthn_credentials WHERE user_id = ?")
       .bind(1, user_id)
       .run();
+  sql::Statement(conn_, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
   tx.commit();
 }
 

@@ -7,6 +7,7 @@ import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
 import { useOneTimeLink } from '../components/useOneTimeLink';
+import { LinkUnreachable, NewAccountFields } from '../components/NewAccountFields';
 
 const INVALID = 'This enrollment link is not valid or was already used.';
 
@@ -62,14 +63,7 @@ export function Enroll() {
           </p>
         </div>
       ) : null}
-      {state === 'unreachable' ? (
-        <div class="card">
-          <ErrorMessage message={error} />
-          <button type="button" class="button" onClick={retry}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {state === 'unreachable' ? <LinkUnreachable error={error} retry={retry} /> : null}
       {state === 'form' ? (
         <>
           <p class="lead">
@@ -87,27 +81,12 @@ export function Enroll() {
               testId="enroll-name"
               maxLength={100}
             />
-            <Field
-              id="enroll-email"
-              label="Email"
-              type="email"
-              value={email}
-              onInput={setEmail}
-              autoComplete="email"
-              testId="enroll-email"
-              maxLength={254}
-            />
-            <Field
-              id="enroll-password"
-              label="Password"
-              type="password"
-              value={password}
-              onInput={setPassword}
-              autoComplete="new-password"
-              testId="enroll-password"
-              hint="Use at least 15 characters. A few unrelated words make a strong, memorable password."
-              minLength={15}
-              maxLength={128}
+            <NewAccountFields
+              prefix="enroll"
+              email={email}
+              onEmail={setEmail}
+              password={password}
+              onPassword={setPassword}
             />
             <ErrorMessage message={error} />
             <button type="submit" class="button primary" disabled={busy} data-testid="enroll-submit">

@@ -3,10 +3,10 @@ import type { TargetedSubmitEvent } from 'preact';
 import { ApiError, acceptInvitation, checkInvitation, messageOf, roleHome } from '../api';
 import { navigate } from '../router';
 import { Layout } from '../components/Layout';
-import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
 import { useOneTimeLink } from '../components/useOneTimeLink';
+import { LinkUnreachable, NewAccountFields } from '../components/NewAccountFields';
 
 const INVALID = 'This invitation link is not valid or was already used.';
 
@@ -60,39 +60,17 @@ export function Invite() {
           </p>
         </div>
       ) : null}
-      {state === 'unreachable' ? (
-        <div class="card">
-          <ErrorMessage message={error} />
-          <button type="button" class="button" onClick={retry}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {state === 'unreachable' ? <LinkUnreachable error={error} retry={retry} /> : null}
       {state === 'form' ? (
         <>
           <p class="lead">Create your Haven account. You will use this email and password to sign in.</p>
           <form class="card" onSubmit={onSubmit}>
-            <Field
-              id="invite-accept-email"
-              label="Email"
-              type="email"
-              value={email}
-              onInput={setEmail}
-              autoComplete="email"
-              testId="invite-accept-email"
-              maxLength={254}
-            />
-            <Field
-              id="invite-accept-password"
-              label="Password"
-              type="password"
-              value={password}
-              onInput={setPassword}
-              autoComplete="new-password"
-              testId="invite-accept-password"
-              hint="Use at least 15 characters. A few unrelated words make a strong, memorable password."
-              minLength={15}
-              maxLength={128}
+            <NewAccountFields
+              prefix="invite-accept"
+              email={email}
+              onEmail={setEmail}
+              password={password}
+              onPassword={setPassword}
             />
             <ErrorMessage message={error} />
             <button type="submit" class="button primary" disabled={busy} data-testid="invite-accept-submit">
