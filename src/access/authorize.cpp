@@ -28,6 +28,8 @@ const char* action_name(Action action) {
       return "invitation_create";
     case Action::invitation_use:
       return "invitation_use";
+    case Action::password_reset_use:
+      return "password_reset_use";
     case Action::user_manage:
       return "user_manage";
     case Action::patient_list:
@@ -76,6 +78,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::enrollment_use:
     case Action::session_create:
     case Action::invitation_use:
+    case Action::password_reset_use:
       return Decision::allow;  // public by design; abuse limits apply instead
     case Action::mfa_verify:
       return actor.pending_mfa_user_id.empty() ? Decision::deny_unauthenticated : Decision::allow;

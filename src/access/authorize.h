@@ -17,20 +17,21 @@ struct Actor {
 };
 
 enum class Action {
-  health_read,          // /healthz, /readyz, /api/version
-  enrollment_use,       // check or complete a first-admin enrollment token
-  session_create,       // sign in
-  session_delete,       // sign out
-  own_profile_read,     // /api/me
-  signaling_connect,    // the /ws WebSocket
-  account_read,         // own security settings
-  account_manage,       // own sessions and password
-  mfa_manage,           // enrol own TOTP
-  mfa_verify,           // second sign-in step (holder of a pending MFA challenge)
-  invitation_create,    // object: {type "role", id = the invited role}
-  invitation_use,       // check or accept an invitation link
-  user_manage,          // list, disable, enable, unlock, reset MFA; object: the target user
-  patient_list,         // the patients of the actor's care teams
+  health_read,         // /healthz, /readyz, /api/version
+  enrollment_use,      // check or complete a first-admin enrollment token
+  session_create,      // sign in
+  session_delete,      // sign out
+  own_profile_read,    // /api/me
+  signaling_connect,   // the /ws WebSocket
+  account_read,        // own security settings
+  account_manage,      // own sessions and password
+  mfa_manage,          // enrol own TOTP
+  mfa_verify,          // second sign-in step (holder of a pending MFA challenge)
+  invitation_create,   // object: {type "role", id = the invited role}
+  invitation_use,      // check or accept an invitation link
+  password_reset_use,  // check or complete an admin-issued password reset link
+  user_manage,   // list, disable, enable, unlock, reset MFA, role, reset link; object: target user
+  patient_list,  // the patients of the actor's care teams
   patient_record_read,  // PHI of one patient; object: the patient with relationship facts
   break_glass_request,  // emergency access to a patient outside the actor's care teams
   break_glass_review,   // admins see every break-glass grant

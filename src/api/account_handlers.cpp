@@ -1,6 +1,7 @@
-// One's own account: active sessions (revoke one, or sign out everywhere) and the
-// password (re-authentication with the current one; ASVS V6/V7).
+// One's own account: active sessions (revoke one, or sign out everywhere), the password
+// and the email address (both re-authenticated with the current password; ASVS V6/V7).
 #include "api/route_table.h"
+#include "api/user_view.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
@@ -49,24 +50,12 @@ ApiResult sign_out_everywhere(const RequestContext& ctx, Services& s) {
 
 ApiResult change_password(const RequestContext& ctx, Services& s) {
   const User& user = *ctx.actor.user;
-  if (!s.limiter.allow("reauth-account:" + user.id,
-                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
-    return error_result(errors::rate_limited());
-  }
-  if (!verify_password(ctx.body["current_password"].get<std::string>(), user.password_hash)) {
-    return audited_error({401, "reauth_failed", "That password is not correct."},
-                         "account.password_reauth_failed", user.id);
+  if (auto error =
+          reauthentication_error(ctx, s, "current_password", "account.password_reauth_failed")) {
+    return *error;
   }
   const auto fresh = ctx.body["new_password"].get<std::string>();
-  // NIST SP 800-63B: 8 characters are enough behind a second factor, 15 without one.
-  const std::size_t minimum =
-      user.mfa_enabled ? kMinPasswordLengthWithMfa : kMinPasswordLengthWithoutMfa;
-  if (utf8_length(fresh) < minimum) {
-    return error_result(
-        {400, "invalid_field",
-         "Field 'new_password' must be at least " + std::to_string(minimum) + " characters."});
-  }
-  if (auto weak = weak_password_error(fresh)) return error_result(*weak);
+  if (auto error = new_password_error(user, fresh)) return error_result(*error);
   s.store.set_password(user.id, hash_password(fresh));  // ends every session
   auto token = s.sessions.start(user, ctx.now);         // ...except a fresh one here
   return {200,
@@ -74,6 +63,22 @@ ApiResult change_password(const RequestContext& ctx, Services& s) {
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
           "account.password_changed",
           user.id};
+}
+
+ApiResult change_email(const RequestContext& ctx, Services& s) {
+  const User& user = *ctx.actor.user;
+  if (auto error =
+          reauthentication_error(ctx, s, "current_password", "account.email_reauth_failed"))
+    return *error;
+  auto email = normalize_email(ctx.body["new_email"].get<std::string>());
+  if (!email) {
+    return error_result({400, "invalid_field", "Field 'new_email' is not an email address."});
+  }
+  if (!s.store.set_email(user.id, *email)) {
+    return error_result({409, "email_taken", "An account with this email already exists."});
+  }
+  auto updated = s.store.find_user(user.id);
+  return {200, {{"user", user_json(*updated)}}, {}, "account.email_changed", user.id};
 }
 
 }  // namespace
@@ -90,6 +95,10 @@ std::vector<Route> account_routes() {
                {"new_password", FieldType::string, true, kMinPasswordLengthWithMfa,
                 kMaxPasswordLength}}},
        change_password},
+      {http::verb::post, "/api/account/email", Action::account_manage,
+       Schema{{{"current_password", FieldType::string, true, 1, kMaxPasswordLength},
+               {"new_email", FieldType::string, true, 3, 254}}},
+       change_email},
   };
 }
 

@@ -90,14 +90,8 @@ ApiResult security_overview(const RequestContext& ctx, Services& s) {
 
 ApiResult totp_setup(const RequestContext& ctx, Services& s) {
   const User& user = *ctx.actor.user;
-  // Re-authentication for a security change (ASVS V6): the current password.
-  if (!s.limiter.allow("reauth-account:" + user.id,
-                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
-    return error_result(errors::rate_limited());
-  }
-  if (!verify_password(ctx.body["password"].get<std::string>(), user.password_hash)) {
-    return audited_error({401, "reauth_failed", "That password is not correct."},
-                         "mfa.setup_reauth_failed", user.id);
+  if (auto error = reauthentication_error(ctx, s, "password", "mfa.setup_reauth_failed")) {
+    return *error;
   }
   auto secret = random_bytes(20);  // 160 bits, the HMAC-SHA1 block-size guidance of RFC 4226 §4
   s.store.set_totp_pending(user.id, s.totp_cipher.seal(secret, user.id));

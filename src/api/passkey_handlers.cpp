@@ -1,7 +1,11 @@
-// Passkeys (WebAuthn): registration while signed in, and use as the second sign-in
-// factor. Verification is in auth/webauthn.h; this file holds challenges and storage.
+// Passkeys (WebAuthn): registration while signed in, use as the second sign-in factor,
+// and passwordless sign-in with a discoverable credential and user verification (the
+// phishing-resistant option). Verification is in auth/webauthn.h; this file holds
+// challenges and storage.
 #include "api/mfa_sign_in.h"
 #include "api/route_table.h"
+#include "api/user_view.h"
+#include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
 #include "auth/webauthn.h"
 #include "config/config.h"
@@ -52,7 +56,10 @@ ApiResult register_options(const RequestContext& ctx, Services& s) {
              {"timeout", kCeremonySeconds * 1000},
              {"attestation", "none"},
              {"authenticatorSelection",
-              {{"residentKey", "preferred"}, {"userVerification", "preferred"}}},
+              // Discoverable, so the same passkey also signs in without a password.
+              {{"residentKey", "required"},
+               {"requireResidentKey", true},
+               {"userVerification", "preferred"}}},
              {"excludeCredentials", credential_list(s, user.id)}}}}};
 }
 
@@ -136,9 +143,101 @@ ApiResult sign_in_with_passkey(const RequestContext& ctx, Services& s) {
   return finish_mfa_sign_in(ctx, s, user, "session.signed_in_passkey");
 }
 
+const ApiError kPasswordlessFailed{401, "passkey_invalid", "The passkey could not be verified."};
+
+bool passwordless_allowed(const RequestContext& ctx, Services& s) {
+  return s.limiter.allow("signin-ip:" + ctx.client_ip,
+                         static_cast<int>(s.config.signin_per_ip_per_minute), ctx.now);
+}
+
+ApiResult passwordless_options(const RequestContext& ctx, Services& s) {
+  if (!passwordless_allowed(ctx, s)) return error_result(errors::rate_limited());
+  auto bytes = random_bytes(32);
+  auto challenge = to_base64url(bytes.data(), bytes.size());
+  s.store.put_signin_challenge(challenge, ctx.now + kCeremonySeconds);
+  // No allowCredentials: the authenticator offers its discoverable credentials for this
+  // rpId, so nobody's account is named before they have proven anything (§5.4.5).
+  return {200,
+          {{"publicKey",
+            {{"challenge", challenge},
+             {"rpId", s.config.rp_id()},
+             {"timeout", kCeremonySeconds * 1000},
+             {"userVerification", "required"},
+             {"allowCredentials", nlohmann::json::array()}}}}};
+}
+
+// Which issued challenge the client claims to answer. Only used to find the challenge;
+// verify_assertion then checks clientDataJSON (type, origin, challenge) in full.
+std::string claimed_challenge(const std::vector<std::uint8_t>& client_data) {
+  auto parsed = nlohmann::json::parse(client_data.begin(), client_data.end(), nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("challenge") || !parsed["challenge"].is_string()) {
+    return {};
+  }
+  auto challenge = parsed["challenge"].get<std::string>();
+  return challenge.size() <= 128 ? challenge : std::string{};
+}
+
+// Without a password: the passkey must be discoverable and user-verified (PIN or
+// biometric), which makes it two factors on its own (NIST SP 800-63B AAL2/3).
+ApiResult sign_in_passwordless(const RequestContext& ctx, Services& s) {
+  if (!passwordless_allowed(ctx, s)) return error_result(errors::rate_limited());
+  auto client_data = b64(ctx.body, "client_data_json");
+  auto challenge = claimed_challenge(client_data);
+  if (challenge.empty() || !s.store.take_signin_challenge(challenge, ctx.now)) {
+    return audited_error(kPasswordlessFailed, "session.passwordless_failed", "");
+  }
+  auto passkey = s.store.find_passkey(ctx.body["credential_id"].get<std::string>());
+  auto user = passkey ? s.store.find_user(passkey->user_id) : std::nullopt;
+  if (!user) return audited_error(kPasswordlessFailed, "session.passwordless_failed", "");
+  if (user->disabled || user->locked) {
+    return audited_error(kPasswordlessFailed, "session.sign_in_refused", user->id);
+  }
+  // The authenticator's user handle, when sent, must be the account the credential is
+  // registered to (§7.2 step 6).
+  if (ctx.body.contains("user_handle") &&
+      ctx.body["user_handle"].get<std::string>() !=
+          to_base64url(reinterpret_cast<const std::uint8_t*>(user->id.data()), user->id.size())) {
+    return audited_error(kPasswordlessFailed, "session.passwordless_failed", user->id);
+  }
+  auto outcome = webauthn::verify_assertion(
+      relying_party(s.config),
+      std::string_view(reinterpret_cast<const char*>(client_data.data()), client_data.size()),
+      b64(ctx.body, "authenticator_data"), b64(ctx.body, "signature"),
+      from_base64url(challenge).value_or(std::vector<std::uint8_t>{}),
+      from_base64url(passkey->public_key).value_or(std::vector<std::uint8_t>{}),
+      static_cast<std::uint32_t>(passkey->sign_count), true);
+  if (auto* error = std::get_if<webauthn::Error>(&outcome)) {
+    return audited_error(
+        kPasswordlessFailed,
+        std::string("session.passwordless_rejected.") + webauthn::error_code(*error), user->id);
+  }
+  const auto& result = std::get<webauthn::AssertionResult>(outcome);
+  s.store.record_passkey_use(passkey->id, result.new_sign_count, result.backed_up, ctx.now);
+  s.store.clear_signin_failures(user->id);
+  auto token = s.sessions.start(*user, ctx.now);
+  return {200,
+          {{"user", user_json(*user)}},
+          {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
+          "session.signed_in_passwordless",
+          user->id};
+}
+
 Schema b64_fields(std::initializer_list<std::pair<const char*, std::size_t>> fields) {
   Schema schema;
   for (auto [name, max] : fields) schema.fields.push_back({name, FieldType::string, true, 1, max});
+  return schema;
+}
+
+Schema assertion_schema() {
+  return b64_fields({{"credential_id", 1400},
+                     {"client_data_json", 4096},
+                     {"authenticator_data", 4096},
+                     {"signature", 1024}});
+}
+
+Schema passwordless_schema() {
+  auto schema = assertion_schema();
+  schema.fields.push_back({"user_handle", FieldType::string, false, 1, 256});
   return schema;
 }
 
@@ -153,12 +252,12 @@ std::vector<Route> passkey_routes() {
        register_passkey},
       {http::verb::post, "/api/session/webauthn/options", Action::mfa_verify, std::nullopt,
        sign_in_options},
-      {http::verb::post, "/api/session/webauthn", Action::mfa_verify,
-       b64_fields({{"credential_id", 1400},
-                   {"client_data_json", 4096},
-                   {"authenticator_data", 4096},
-                   {"signature", 1024}}),
+      {http::verb::post, "/api/session/webauthn", Action::mfa_verify, assertion_schema(),
        sign_in_with_passkey},
+      {http::verb::post, "/api/session/passkey/options", Action::session_create, std::nullopt,
+       passwordless_options},
+      {http::verb::post, "/api/session/passkey", Action::session_create, passwordless_schema(),
+       sign_in_passwordless},
   };
 }
 

@@ -53,8 +53,21 @@ ApiResult read(const RequestContext& ctx, Services& s) {
           patient.id};
 }
 
+// The patient named by id, or by exact email address: in an emergency the clinician may
+// know only how the patient signs in. Either way another practice's patient is not found.
+std::string requested_patient_id(const RequestContext& ctx, Services& s) {
+  if (ctx.body.contains("patient_id")) return ctx.body["patient_id"].get<std::string>();
+  auto email = normalize_email(ctx.body["patient_email"].get<std::string>());
+  auto user = email ? s.store.find_user_by_email(*email) : std::nullopt;
+  return user ? user->id : std::string{};
+}
+
 ApiResult break_glass(const RequestContext& ctx, Services& s) {
-  auto found = patient_object(ctx, s, ctx.body["patient_id"].get<std::string>());
+  if (ctx.body.contains("patient_id") == ctx.body.contains("patient_email")) {
+    return error_result(
+        {400, "invalid_field", "Give exactly one of 'patient_id' and 'patient_email'."});
+  }
+  auto found = patient_object(ctx, s, requested_patient_id(ctx, s));
   if (!found) return error_result(errors::not_found());
   const User& actor = *ctx.actor.user;
   BreakGlassGrant grant{random_id(),
@@ -67,11 +80,13 @@ ApiResult break_glass(const RequestContext& ctx, Services& s) {
   const auto reason = ctx.body["reason"].get<std::string>();
   grant.reason_sealed = s.note_cipher.seal({reason.begin(), reason.end()}, grant.id);
   s.store.create_break_glass(grant);
-  return {201,
-          {{"break_glass", {{"id", grant.id}, {"expires_at", grant.expires_at}}}},
-          {},
-          "break_glass.granted",
-          found->first.id};
+  return {
+      201,
+      {{"break_glass",
+        {{"id", grant.id}, {"patient_id", grant.patient_id}, {"expires_at", grant.expires_at}}}},
+      {},
+      "break_glass.granted",
+      found->first.id};
 }
 
 ApiResult review(const RequestContext& ctx, Services& s) {
@@ -95,7 +110,8 @@ std::vector<Route> patient_routes() {
       {http::verb::get, "/api/patients", Action::patient_list, std::nullopt, list},
       {http::verb::get, "/api/patients/:id", Action::patient_record_read, std::nullopt, read},
       {http::verb::post, "/api/break-glass", Action::break_glass_request,
-       Schema{{{"patient_id", FieldType::string, true, 1, 64},
+       Schema{{{"patient_id", FieldType::string, false, 1, 64},
+               {"patient_email", FieldType::string, false, 3, 254},
                {"reason", FieldType::string, true, 20, 500}}},
        break_glass},
       {http::verb::get, "/api/break-glass", Action::break_glass_review, std::nullopt, review},

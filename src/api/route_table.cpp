@@ -1,17 +1,21 @@
 #include "api/route_table.h"
 
-#include "auth/password_policy.h"
-
 #include <cctype>
+#include <sstream>
+
+#include "auth/password.h"
+#include "auth/password_policy.h"
+#include "auth/rate_limiter.h"
+#include "config/config.h"
 
 namespace haven {
 
 const std::vector<Route>& api_routes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
-    for (auto group :
-         {health_routes, enrollment_routes, session_routes, mfa_routes, invitation_routes,
-          user_admin_routes, passkey_routes, care_team_routes, patient_routes, account_routes}) {
+    for (auto group : {health_routes, enrollment_routes, session_routes, mfa_routes,
+                       invitation_routes, user_admin_routes, passkey_routes, care_team_routes,
+                       patient_routes, account_routes, password_reset_routes}) {
       for (auto& r : group()) all.push_back(std::move(r));
     }
     return all;
@@ -54,6 +58,31 @@ std::optional<ApiError> weak_password_error(const std::string& password) {
   auto reason = password_weakness(password);
   if (!reason) return std::nullopt;
   return ApiError{400, "password_weak", "Choose a less common password: " + *reason + "."};
+}
+
+std::optional<ApiError> new_password_error(const User& user, const std::string& password) {
+  const std::size_t minimum =
+      user.mfa_enabled ? kMinPasswordLengthWithMfa : kMinPasswordLengthWithoutMfa;
+  if (utf8_length(password) < minimum) {
+    std::ostringstream message;
+    message << "Field 'new_password' must be at least " << minimum << " characters.";
+    return ApiError{400, "invalid_field", message.str()};
+  }
+  return weak_password_error(password);
+}
+
+std::optional<ApiResult> reauthentication_error(const RequestContext& ctx, Services& s,
+                                                const char* field, const char* failure_event) {
+  const User& user = *ctx.actor.user;
+  if (!s.limiter.allow("reauth-account:" + user.id,
+                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
+    return error_result(errors::rate_limited());
+  }
+  if (!verify_password(ctx.body[field].get<std::string>(), user.password_hash)) {
+    return audited_error({401, "reauth_failed", "That password is not correct."}, failure_event,
+                         user.id);
+  }
+  return std::nullopt;
 }
 
 ApiError decision_error(Decision decision) {

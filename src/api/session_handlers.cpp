@@ -82,8 +82,18 @@ ApiResult sign_out(const RequestContext& ctx, Services& s) {
           ctx.actor.user->id};
 }
 
-ApiResult me(const RequestContext& ctx, Services&) {
-  return {200, {{"user", user_json(*ctx.actor.user)}}};
+// Also the client's keep-alive: the idle clock restarts, and the answer says when the
+// session would end so the page can warn a minute before (HIPAA 164.312(a)(2)(iii)).
+ApiResult me(const RequestContext& ctx, Services& s) {
+  nlohmann::json session = nullptr;
+  if (auto row = s.store.find_session(ctx.session_token_hash)) {
+    s.sessions.touch(ctx.session_token_hash, ctx.now);
+    session = {{"idle_seconds", s.sessions.idle_seconds()},
+               {"idle_expires_at", ctx.now + s.sessions.idle_seconds()},
+               {"absolute_expires_at", row->expires_at},
+               {"now", ctx.now}};
+  }
+  return {200, {{"user", user_json(*ctx.actor.user)}, {"session", session}}};
 }
 
 }  // namespace

@@ -32,8 +32,11 @@ class SessionManager {
   // idle clock. Expired sessions are deleted.
   std::optional<ResolvedSession> resolve(std::string_view token, std::int64_t now);
   void end_by_hash(const std::string& token_hash);
+  // An explicit "I am still here" (GET /api/me): restarts the idle clock now, unthrottled.
+  void touch(const std::string& token_hash, std::int64_t now);
 
   std::int64_t absolute_seconds() const { return absolute_seconds_; }
+  std::int64_t idle_seconds() const { return idle_seconds_; }
 
  private:
   SessionRepository& sessions_;

@@ -74,7 +74,7 @@ int run_serve(const std::vector<std::string>& args) {
     }
 
     Metrics metrics;
-    SessionManager sessions(*store, *store, cfg->session_idle_minutes * 60,
+    SessionManager sessions(*store, *store, cfg->idle_timeout_seconds(),
                             cfg->session_absolute_hours * 3600);
     RateLimiter limiter;
     const auto master_key = read_master_key(cfg->data_dir + "/master.key");

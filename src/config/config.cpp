@@ -123,6 +123,7 @@ const std::vector<Setting>& settings() {
       HAVEN_INT("websocket.max_messages_per_second", ws_max_messages_per_second, 1, 10000),
       HAVEN_INT("websocket.ping_interval_seconds", ws_ping_interval_seconds, 1, 3600),
       HAVEN_INT("session.idle_minutes", session_idle_minutes, 1, 24 * 60),
+      HAVEN_INT("session.idle_seconds", session_idle_seconds, 0, 24 * 3600),
       HAVEN_INT("session.absolute_hours", session_absolute_hours, 1, 24 * 30),
       HAVEN_INT("enrollment.ttl_hours", enrollment_ttl_hours, 1, 24 * 30),
       HAVEN_INT("invitations.ttl_hours", invitation_ttl_hours, 1, 24 * 30),
@@ -261,6 +262,10 @@ std::string Config::rp_id() const {
   auto host = public_origin().substr(std::string("https://").size());
   if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
   return host.substr(0, host.find(':'));
+}
+
+std::int64_t Config::idle_timeout_seconds() const {
+  return session_idle_seconds > 0 ? session_idle_seconds : session_idle_minutes * 60;
 }
 
 std::optional<ConfigError> load_config(Config& cfg, const std::string& file,

@@ -41,6 +41,7 @@ struct Config {
   std::int64_t ws_ping_interval_seconds = 20;
   // [session]
   std::int64_t session_idle_minutes = 15;
+  std::int64_t session_idle_seconds = 0;  // > 0 overrides idle_minutes (tests, kiosks)
   std::int64_t session_absolute_hours = 12;
   // [enrollment]
   std::int64_t enrollment_ttl_hours = 72;
@@ -55,10 +56,11 @@ struct Config {
   std::string log_level = "info";
   std::string log_file;  // empty: stderr
 
-  HostPort listen_address() const;           // valid after load
-  std::string effective_public_url() const;  // public_url or the localhost default
-  std::string public_origin() const;         // scheme://host[:port] of the public URL
-  std::string rp_id() const;                 // WebAuthn relying party id: the public host
+  HostPort listen_address() const;            // valid after load
+  std::string effective_public_url() const;   // public_url or the localhost default
+  std::string public_origin() const;          // scheme://host[:port] of the public URL
+  std::string rp_id() const;                  // WebAuthn relying party id: the public host
+  std::int64_t idle_timeout_seconds() const;  // session.idle_seconds, else idle_minutes
 };
 
 struct ConfigError {

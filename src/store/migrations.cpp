@@ -124,6 +124,21 @@ CREATE TABLE break_glass (
 );
 CREATE INDEX break_glass_user_patient ON break_glass(user_id, patient_id);
 )sql"},
+      {5, "password reset links and passwordless challenges", R"sql(
+CREATE TABLE password_resets (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE INDEX password_resets_user ON password_resets(user_id);
+-- Passwordless passkey sign-in: the challenge is issued before anyone is known.
+CREATE TABLE signin_challenges (
+  challenge TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+)sql"},
   };
   return list;
 }

@@ -102,6 +102,32 @@ class UserRepository {
   virtual void set_disabled(const std::string& user_id, bool disabled) = 0;
   // New password hash; every session of the user ends in the same transaction.
   virtual void set_password(const std::string& user_id, const std::string& password_hash) = 0;
+  // A role change is a privilege change: every session of the user ends with it.
+  virtual void set_role(const std::string& user_id, Role role) = 0;
+  // False (and nothing changed) when another account has the address.
+  virtual bool set_email(const std::string& user_id, const std::string& email) = 0;
+};
+
+struct PasswordReset {
+  std::string user_id;
+  std::int64_t expires_at = 0;
+};
+
+// Admin-issued password reset links: single use, stored hashed, and never a way around
+// MFA (completing one sets the password only; the person then signs in as usual).
+class PasswordResetRepository {
+ public:
+  virtual ~PasswordResetRepository() = default;
+  // Replaces any earlier unused link of the user, so only the newest one works.
+  virtual void create_password_reset(const std::string& token_hash, const std::string& user_id,
+                                     std::int64_t now, std::int64_t expires_at) = 0;
+  virtual std::optional<PasswordReset> find_password_reset(const std::string& token_hash,
+                                                           std::int64_t now) = 0;
+  // In one transaction: consume the link, set the password, end every session. nullopt
+  // (nothing changed) when the link is not valid.
+  virtual std::optional<std::string> complete_password_reset(const std::string& token_hash,
+                                                             std::int64_t now,
+                                                             const std::string& password_hash) = 0;
 };
 
 struct Passkey {
@@ -128,6 +154,12 @@ class PasskeyRepository {
   // False when a credential with this id exists (any user).
   virtual bool add_passkey(const Passkey& passkey) = 0;
   virtual std::vector<Passkey> passkeys_of(const std::string& user_id) = 0;
+  // Passwordless sign-in: challenges issued to nobody in particular, each used once.
+  virtual void put_signin_challenge(const std::string& challenge, std::int64_t expires_at) = 0;
+  // True when the challenge was issued and is still live; it is gone afterwards either way.
+  virtual bool take_signin_challenge(const std::string& challenge, std::int64_t now) = 0;
+  // Any user's credential by id (passwordless sign-in starts from the credential).
+  virtual std::optional<Passkey> find_passkey(const std::string& credential_id) = 0;
   virtual void record_passkey_use(const std::string& id, std::int64_t sign_count, bool backed_up,
                                   std::int64_t now) = 0;
 };
@@ -227,6 +259,7 @@ class Store : public UserRepository,
               public InvitationRepository,
               public PasskeyRepository,
               public CareTeamRepository,
+              public PasswordResetRepository,
               public AuditRepository {
  public:
   // Cheap round trip for /readyz.

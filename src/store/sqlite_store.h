@@ -54,6 +54,9 @@ class SqliteStore final : public Store {
                                             std::int64_t now) override;
   bool add_passkey(const Passkey& passkey) override;
   std::vector<Passkey> passkeys_of(const std::string& user_id) override;
+  std::optional<Passkey> find_passkey(const std::string& credential_id) override;
+  void put_signin_challenge(const std::string& challenge, std::int64_t expires_at) override;
+  bool take_signin_challenge(const std::string& challenge, std::int64_t now) override;
   void record_passkey_use(const std::string& id, std::int64_t sign_count, bool backed_up,
                           std::int64_t now) override;
 
@@ -77,6 +80,15 @@ class SqliteStore final : public Store {
   void delete_sessions_of(const std::string& user_id) override;
   std::vector<SessionRecord> sessions_of(const std::string& user_id) override;
   void set_password(const std::string& user_id, const std::string& password_hash) override;
+  void set_role(const std::string& user_id, Role role) override;
+  bool set_email(const std::string& user_id, const std::string& email) override;
+  void create_password_reset(const std::string& token_hash, const std::string& user_id,
+                             std::int64_t now, std::int64_t expires_at) override;
+  std::optional<PasswordReset> find_password_reset(const std::string& token_hash,
+                                                   std::int64_t now) override;
+  std::optional<std::string> complete_password_reset(const std::string& token_hash,
+                                                     std::int64_t now,
+                                                     const std::string& password_hash) override;
   void create_mfa_challenge(const std::string& token_hash, const std::string& user_id,
                             std::int64_t expires_at) override;
   std::optional<std::string> find_mfa_challenge(const std::string& token_hash,

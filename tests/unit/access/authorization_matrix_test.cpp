@@ -45,6 +45,13 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/account/sessions/revoke", Action::account_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/account/sign-out-everywhere", Action::account_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/account/password", Action::account_manage, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/account/email", Action::account_manage, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/session/passkey/options", Action::session_create, A, A, A, A, A, A, A},
+    {http::verb::post, "/api/session/passkey", Action::session_create, A, A, A, A, A, A, A},
+    {http::verb::post, "/api/password-reset/check", Action::password_reset_use, A, A, A, A, A, A,
+     A},
+    {http::verb::post, "/api/password-reset/accept", Action::password_reset_use, A, A, A, A, A, A,
+     A},
     {http::verb::get, "/api/patients", Action::patient_list, U, F, M, M, F, U, U},
     {http::verb::get, "/api/patients/:id", Action::patient_record_read, U, F, M, M, A, U, U},
     {http::verb::post, "/api/break-glass", Action::break_glass_request, U, F, M, M, F, U, U},
@@ -61,6 +68,8 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/users/enable", Action::user_manage, U, M, F, F, F, U, U},
     {http::verb::post, "/api/users/unlock", Action::user_manage, U, M, F, F, F, U, U},
     {http::verb::post, "/api/users/reset-mfa", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/users/role", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/users/reset-password", Action::user_manage, U, M, F, F, F, U, U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
