@@ -43,6 +43,15 @@ void SessionManager::end_by_hash(const std::string& token_hash) {
   sessions_.delete_session(token_hash);
 }
 
+bool SessionManager::is_live(const std::string& token_hash, std::int64_t now) {
+  auto session = sessions_.find_session(token_hash);
+  if (!session || now >= session->expires_at || now - session->last_seen_at >= idle_seconds_) {
+    return false;
+  }
+  auto user = users_.find_user(session->user_id);
+  return user && !user->disabled;
+}
+
 void SessionManager::touch(const std::string& token_hash, std::int64_t now) {
   sessions_.touch_session(token_hash, now);
 }

@@ -32,6 +32,9 @@ class SessionManager {
   // idle clock. Expired sessions are deleted.
   std::optional<ResolvedSession> resolve(std::string_view token, std::int64_t now);
   void end_by_hash(const std::string& token_hash);
+  // Whether a session is still live (not expired, idle, ended, or of a disabled account),
+  // without touching its idle clock: open WebSockets ask this periodically.
+  bool is_live(const std::string& token_hash, std::int64_t now);
   // An explicit "I am still here" (GET /api/me): restarts the idle clock now, unthrottled.
   void touch(const std::string& token_hash, std::int64_t now);
 

@@ -132,13 +132,15 @@ void HttpSession::upgrade_to_websocket(const std::string& request_id) {
   if (!handler_.origin_allowed(request[http::field::origin])) {
     return reject(errors::origin_forbidden());
   }
-  Actor actor = handler_.actor_for(request, nullptr);
+  std::string session_hash;
+  Actor actor = handler_.actor_for(request, &session_hash);
   if (authorize(actor, Action::signaling_connect) != Decision::allow) {
     return reject(errors::unauthenticated());
   }
   metrics_.observe_request("/ws", 101, 0);
-  auto ws = std::make_shared<WebSocketSession>(std::move(stream_), ws_limits_, metrics_,
-                                               actor.user->id, request_id);
+  auto ws = std::make_shared<WebSocketSession>(
+      std::move(stream_), ws_limits_, metrics_, actor.user->id, request_id,
+      [&handler = handler_, session_hash] { return handler.session_live(session_hash); });
   registry_.add(ws);
   ws->start(std::move(request));
 }

@@ -69,6 +69,10 @@ bool RequestHandler::origin_allowed(std::string_view origin) const {
   return false;
 }
 
+bool RequestHandler::session_live(const std::string& token_hash) const {
+  return services_.sessions.is_live(token_hash, static_cast<std::int64_t>(std::time(nullptr)));
+}
+
 Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_hash_out,
                                 std::string* mfa_hash_out) const {
   Actor actor;

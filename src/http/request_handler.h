@@ -27,6 +27,8 @@ class RequestHandler {
   bool origin_allowed(std::string_view origin) const;
   Actor actor_for(const HttpRequest& request, std::string* token_hash_out,
                   std::string* mfa_hash_out = nullptr) const;
+  // Whether the session behind an open WebSocket still stands (see SessionManager::is_live).
+  bool session_live(const std::string& token_hash) const;
 
  private:
   HandledRequest handle_api(const HttpRequest& request, const Route* route, bool method_ok,

@@ -10,12 +10,15 @@ namespace haven {
 namespace websocket = beast::websocket;
 
 WebSocketSession::WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Metrics& metrics,
-                                   std::string user_id, std::string request_id)
+                                   std::string user_id, std::string request_id,
+                                   SessionLiveness session_live)
     : ws_(std::move(stream)),
       limits_(limits),
       metrics_(metrics),
       user_id_(std::move(user_id)),
-      request_id_(std::move(request_id)) {
+      request_id_(std::move(request_id)),
+      session_live_(std::move(session_live)),
+      session_timer_(ws_.get_executor()) {
   metrics_.connection_opened(true);
 }
 
@@ -45,6 +48,18 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   window_start_ = std::chrono::steady_clock::now();
   send(nlohmann::json{{"type", "hello"}, {"user_id", user_id_}}.dump());
   read();
+  schedule_session_check();
+}
+
+void WebSocketSession::schedule_session_check() {
+  session_timer_.expires_after(limits_.session_check_interval);
+  session_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_ || !self->ws_.is_open()) return;
+    if (!self->session_live_()) {
+      return self->close(static_cast<websocket::close_code>(kCloseSignedOut), "signed out");
+    }
+    self->schedule_session_check();
+  });
 }
 
 void WebSocketSession::drain() {
@@ -65,6 +80,7 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   }
   if (ec) {
     log::info("ws.closed", {{"request_id", request_id_}});
+    session_timer_.cancel();
     return;
   }
   metrics_.ws_message_received();
@@ -125,6 +141,7 @@ void WebSocketSession::write_next() {
 void WebSocketSession::close(websocket::close_code code, const char* reason) {
   if (closing_) return;
   closing_ = true;
+  session_timer_.cancel();  // a pending check would hold the session (and shutdown) open
   close_reason_ = websocket::close_reason(code, reason);
   log::info("ws.closing", {{"request_id", request_id_}, {"reason", reason}});
   if (!writing_) send_close();

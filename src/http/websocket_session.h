@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,12 +25,21 @@ struct WebSocketLimits {
   std::size_t max_message_bytes;
   int max_messages_per_second;
   std::chrono::seconds ping_interval;
+  // How often the session behind the socket is checked: a connection ends soon after its
+  // sign-in session does (sign-out, revocation, idle timeout, a disabled account).
+  std::chrono::seconds session_check_interval{5};
 };
+
+// Asked on every session check; false closes the socket with kCloseSignedOut.
+using SessionLiveness = std::function<bool()>;
+// Application close code (RFC 6455 §7.4.2, 4000-4999 private use): the client goes to
+// the sign-in page instead of reconnecting.
+inline constexpr std::uint16_t kCloseSignedOut = 4001;
 
 class WebSocketSession : public Drainable, public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Metrics& metrics,
-                   std::string user_id, std::string request_id);
+                   std::string user_id, std::string request_id, SessionLiveness session_live);
   ~WebSocketSession() override;
   void start(HttpRequest upgrade_request);
   void drain() override;
@@ -43,6 +53,7 @@ class WebSocketSession : public Drainable, public std::enable_shared_from_this<W
   void write_next();
   void close(beast::websocket::close_code code, const char* reason);
   void send_close();
+  void schedule_session_check();
 
   beast::websocket::stream<TlsStream> ws_;
   beast::flat_buffer buffer_;
@@ -56,6 +67,8 @@ class WebSocketSession : public Drainable, public std::enable_shared_from_this<W
   bool closing_ = false;
   bool writing_ = false;  // Beast allows one write (or close) in flight at a time
   beast::websocket::close_reason close_reason_;
+  SessionLiveness session_live_;
+  net::steady_timer session_timer_;
 };
 
 }  // namespace haven

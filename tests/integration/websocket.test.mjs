@@ -4,14 +4,26 @@ import { after, before, test } from 'node:test';
 
 import WebSocket from 'ws';
 
-import { enrollAdmin, startServer } from '../lib/harness.mjs';
+import { enableTotp, invitePerson, recordCookie } from '../lib/accounts.mjs';
+import { enrollAdmin, request, sessionCookie, startServer } from '../lib/harness.mjs';
 
 let srv;
 let cookie;
+let adminEmail;
+let adminPassword;
 before(async () => {
   srv = await startServer({ env: { HAVEN_WEBSOCKET_MAX_MESSAGE_BYTES: '1024', HAVEN_WEBSOCKET_MAX_MESSAGES_PER_SECOND: '20', HAVEN_WEBSOCKET_PING_INTERVAL_SECONDS: '1' } });
-  ({ cookie } = await enrollAdmin(srv));
+  const admin = await enrollAdmin(srv);
+  ({ cookie } = admin);
+  adminEmail = admin.who.email;
+  adminPassword = admin.who.password;
 });
+
+async function signInAgain() {
+  const res = await request(srv, 'POST', '/api/session', { body: { email: adminEmail, password: adminPassword } });
+  assert.equal(res.status, 200, res.text);
+  return { cookie: recordCookie(sessionCookie(res), 'admin session') };
+}
 after(async () => {
   await srv?.stop();
 });
@@ -83,4 +95,34 @@ test('a message flood closes the connection with 1008', async () => {
   const code = closed(ws);
   for (let i = 0; i < 100; i++) ws.send(JSON.stringify({ type: 'ping', id: i }));
   assert.equal(await code, 1008);
+});
+
+test('signing out closes the open WebSocket with 4001', async () => {
+  const { cookie: other } = await signInAgain();
+  const ws = new WebSocket(`wss://localhost:${srv.port}/ws`, { origin: srv.url, headers: { cookie: other }, rejectUnauthorized: false });
+  await nextMessage(ws);
+  const code = closed(ws);
+  assert.equal((await request(srv, 'DELETE', '/api/session', { cookie: other })).status, 204);
+  assert.equal(await code, 4001);
+});
+
+test("disabling an account closes that person's open WebSocket", async () => {
+  const staff = await invitePerson(srv, cookie, 'staff', 'ws-staff');
+  const ws = new WebSocket(`wss://localhost:${srv.port}/ws`, { origin: srv.url, headers: { cookie: staff.cookie }, rejectUnauthorized: false });
+  await nextMessage(ws);
+  const code = closed(ws);
+  let mine = open();
+  await nextMessage(mine);
+  // Admins act on accounts only with MFA on; turning it on issues a new session.
+  mine.close();
+  ({ cookie } = await enableTotp(srv, cookie, adminPassword, 'ws-admin'));
+  const res = await request(srv, 'POST', '/api/users/disable', { cookie, body: { user_id: staff.id } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(await code, 4001);
+  mine = open();
+  await nextMessage(mine);
+  await new Promise((resolve) => setTimeout(resolve, 6000));  // past one session check
+  assert.equal(mine.readyState, WebSocket.OPEN, 'other people stay connected');
+  mine.close();
+  await closed(mine);
 });
