@@ -13,9 +13,18 @@ TEST(PasswordPolicy, RefusesGuessablePasswordsWithAReason) {
   }
 }
 
+TEST(PasswordPolicy, RefusesKeyboardWalksCracklibLetThrough) {
+  for (auto walk : {"qwertyuiopasdfgh", "1qaz2wsx3edc4rfv", "QWERTYUIOP[]ASDF", "zxcvbnm,./asdfgh",
+                    "1234567890-=qwer", "9876543210poiuyt"}) {
+    auto reason = password_weakness(walk);
+    ASSERT_TRUE(reason) << walk;
+    EXPECT_EQ(*reason, "it is a keyboard pattern or a sequence");
+  }
+}
+
 TEST(PasswordPolicy, AcceptsPassphrases) {
   for (auto good : {"correct horse battery staple", "a long enough passphrase",
-                    "calm-harbor-0a1b2c3d4e5f-lantern"}) {
+                    "calm-harbor-0a1b2c3d4e5f-lantern", "trees sway as rivers bend"}) {
     EXPECT_FALSE(password_weakness(good)) << good;
   }
 }
