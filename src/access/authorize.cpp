@@ -95,7 +95,11 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
       const bool admin = role == Role::admin, therapist = role == Role::therapist;
       if (object.id.empty()) return admin || therapist ? Decision::allow : Decision::deny_forbidden;
       if (admin && object.id != "patient") return Decision::allow;
-      if (therapist && object.id == "patient") return Decision::allow;
+      // A patient invitation names a patient of this therapist (PHI): MFA first, like
+      // every other PHI action of a clinician.
+      if (therapist && object.id == "patient") {
+        return actor.user->mfa_enabled ? Decision::allow : Decision::deny_mfa_required;
+      }
       return Decision::deny_forbidden;
     }
     case Action::user_manage:

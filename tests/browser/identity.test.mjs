@@ -19,6 +19,7 @@ import {
   startServer,
   tokenOf,
 } from '../lib/harness.mjs';
+import { enableTotp, useSession } from '../lib/accounts.mjs';
 import { totp, totpStep } from '../lib/totp.mjs';
 
 const INVITE_INVALID = 'This invitation link is not valid or was already used.';
@@ -355,8 +356,16 @@ describe('identity: two-step verification, invitations and people', () => {
   });
 
   test('the therapist invites a patient, who accepts and lands on /patient', async () => {
-    const { page } = therapistSession;
+    const { page, ctx } = therapistSession;
     assert.equal(await page.getByTestId('invite-role').count(), 0, 'therapists choose no role');
+    // An invitation names a patient: without two-step verification it is refused.
+    await page.getByTestId('invite-name').fill(patient.displayName);
+    await page.getByTestId('invite-submit').click();
+    await page.getByText('Set up two-step verification first.').waitFor();
+    const current = (await ctx.cookies()).find((c) => c.name === 'haven_session');
+    const { cookie } = await enableTotp(srv, `haven_session=${current.value}`, therapist.password, 'therapist');
+    await useSession(ctx, srv, cookie);
+    await page.reload();
     await page.getByTestId('invite-name').fill(patient.displayName);
     const created = page.waitForResponse((r) => r.url().endsWith('/api/invitations') && r.request().method() === 'POST');
     await page.getByTestId('invite-submit').click();
@@ -433,20 +442,7 @@ describe('identity: two-step verification, invitations and people', () => {
   });
 
   test('the admin resets a colleague\'s two-step verification', async () => {
-    // The therapist turns on TOTP through the API (the UI flow is covered above).
-    const signIn = await request(srv, 'POST', '/api/session', { body: { email: therapist.email, password: therapist.password } });
-    assert.equal(signIn.status, 200);
-    let cookie = sessionCookie(signIn);
-    recordSensitive(cookie.split('=')[1], 'therapist API session');
-    const setup = await request(srv, 'POST', '/api/mfa/totp/setup', { cookie, body: { password: therapist.password } });
-    assert.equal(setup.status, 200);
-    recordSensitive(setup.json.secret, 'therapist TOTP secret');
-    const confirm = await request(srv, 'POST', '/api/mfa/totp/confirm', { cookie, body: { code: totp(setup.json.secret) } });
-    assert.equal(confirm.status, 200);
-    for (const c of confirm.json.recovery_codes) recordSensitive(c, 'therapist recovery code');
-    cookie = sessionCookie(confirm) || cookie;
-    recordSensitive(cookie.split('=')[1], 'therapist API session');
-
+    // The therapist turned TOTP on before inviting their patient (above).
     const { page } = adminSession;
     await page.getByTestId('people-refresh').click();
     const tRow = page.locator('[data-testid="user-row"]', { hasText: therapist.displayName });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { enrollAdmin, newIdentity, recordSensitive, request, sessionCookie, startServer, tokenOf } from '../lib/harness.mjs';
+import { enableTotp } from '../lib/accounts.mjs';
 import { totp, totpStep } from '../lib/totp.mjs';
 
 let srv;
@@ -115,6 +116,11 @@ test('invitations: admins invite staff, therapists invite patients, nobody else 
   assert.equal(therapist.user.role, 'therapist');
   assert.equal(therapist.user.display_name, therapist.who.displayName);
   const staff = await newMember(admin.cookie, 'staff');
+  // A patient invitation names a patient: the therapist needs MFA first.
+  const early = await invite(therapist.cookie, 'patient');
+  assert.equal(early.res.status, 403);
+  assert.equal(early.res.json.error.code, 'mfa_required');
+  ({ cookie: therapist.cookie } = await enableTotp(srv, therapist.cookie, therapist.who.password, 'therapist'));
   const patient = await newMember(therapist.cookie, 'patient');
   assert.equal(patient.user.role, 'patient');
 

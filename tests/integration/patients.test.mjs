@@ -43,11 +43,11 @@ const get = (person, path) => request(srv, 'GET', path, { cookie: person.cookie 
 test('a therapist sees their own patient only after enrolling MFA', async () => {
   people.a = await member(people.admin, 'therapist');
   people.b = await member(people.admin, 'therapist');
-  people.p = await member(people.a, 'patient');
   const before = await get(people.a, '/api/patients');
   assert.equal(before.status, 403);
   assert.equal(before.json.error.code, 'mfa_required');
   await enableTotp(people.a);
+  people.p = await member(people.a, 'patient');
   const list = await get(people.a, '/api/patients');
   assert.deepEqual(list.json.patients.map((p) => p.id), [people.p.user.id]);
   const record = await get(people.a, `/api/patients/${people.p.user.id}`);

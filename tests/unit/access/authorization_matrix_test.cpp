@@ -124,7 +124,10 @@ TEST(AuthorizationMatrix, InvitationRoles) {
   };
   for (auto role : {"admin", "therapist", "staff"}) EXPECT_EQ(invite(Role::admin, role), A) << role;
   EXPECT_EQ(invite(Role::admin, "patient"), F);  // patients are invited by their therapist
-  EXPECT_EQ(invite(Role::therapist, "patient"), A);
+  EXPECT_EQ(invite(Role::therapist, "patient"), M);  // the invitation names a patient: MFA first
+  Actor therapist = actor_with(Role::therapist);
+  therapist.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(therapist, Action::invitation_create, {"role", "patient", "org1"}), A);
   for (auto role : {"admin", "therapist", "staff"}) EXPECT_EQ(invite(Role::therapist, role), F);
   EXPECT_EQ(invite(Role::staff, "patient"), F);
   EXPECT_EQ(invite(Role::patient, "patient"), F);
