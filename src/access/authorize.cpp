@@ -42,6 +42,8 @@ const char* action_name(Action action) {
       return "break_glass_review";
     case Action::care_team_manage:
       return "care_team_manage";
+    case Action::cohort_list:
+      return "cohort_list";
   }
   return "unknown";
 }
@@ -62,6 +64,17 @@ Decision authorize_patient_data(const User& user, Action action, const ObjectRef
   if (action != Action::patient_record_read || object.id.empty()) return Decision::allow;
   return object.in_actors_care_team || object.break_glass_active ? Decision::allow
                                                                  : Decision::deny_forbidden;
+}
+
+// Cohorts tell who attends which IOP group, so they are PHI like the patient list: MFA
+// first. Admins see every cohort of their practice; therapists and staff those of the
+// care teams they are clinicians of.
+Decision authorize_cohort(const User& user, const ObjectRef& object) {
+  if (user.role == Role::patient) return Decision::deny_forbidden;
+  if (!user.mfa_enabled) return Decision::deny_mfa_required;
+  // Empty object: the route-level question "could this actor ever?"; the handler asks again.
+  if (user.role == Role::admin || object.id.empty()) return Decision::allow;
+  return object.in_actors_care_team ? Decision::allow : Decision::deny_forbidden;
 }
 
 }  // namespace
@@ -111,6 +124,9 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::care_team_manage:
       if (!signed_in) return Decision::deny_unauthenticated;
       return role == Role::admin ? Decision::allow : Decision::deny_forbidden;
+    case Action::cohort_list:
+      if (!signed_in) return Decision::deny_unauthenticated;
+      return authorize_cohort(*actor.user, object);
     case Action::patient_list:
     case Action::break_glass_request:
     case Action::patient_record_read:

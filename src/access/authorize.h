@@ -35,7 +35,8 @@ enum class Action {
   patient_record_read,  // PHI of one patient; object: the patient with relationship facts
   break_glass_request,  // emergency access to a patient outside the actor's care teams
   break_glass_review,   // admins see every break-glass grant
-  care_team_manage,     // admins create care teams and set their members
+  care_team_manage,     // admins create care teams and cohorts and set their members
+  cohort_list,          // IOP cohorts; object: a cohort with in_actors_care_team
 };
 const char* action_name(Action action);
 
@@ -47,6 +48,7 @@ struct ObjectRef {
   std::string id;
   std::string org_id;
   // For patients: facts the handler looked up about the actor's relationship to them.
+  // For cohorts: in_actors_care_team = the actor is a clinician of the cohort's care team.
   bool in_actors_care_team = false;
   bool break_glass_active = false;
 };

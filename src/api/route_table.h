@@ -81,6 +81,7 @@ std::vector<Route> invitation_routes();
 std::vector<Route> user_admin_routes();
 std::vector<Route> passkey_routes();
 std::vector<Route> care_team_routes();
+std::vector<Route> cohort_routes();
 std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();

@@ -139,6 +139,24 @@ CREATE TABLE signin_challenges (
   expires_at INTEGER NOT NULL
 );
 )sql"},
+      {6, "iop cohorts", R"sql(
+CREATE TABLE cohorts (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  care_team_id TEXT NOT NULL REFERENCES care_teams(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX cohorts_org ON cohorts(org_id);
+CREATE INDEX cohorts_care_team ON cohorts(care_team_id);
+CREATE TABLE cohort_members (
+  cohort_id TEXT NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (cohort_id, user_id)
+);
+CREATE INDEX cohort_members_user ON cohort_members(user_id);
+)sql"},
   };
   return list;
 }

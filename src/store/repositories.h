@@ -191,16 +191,43 @@ class CareTeamRepository {
                                        std::int64_t now) = 0;
   virtual std::optional<CareTeam> find_care_team(const std::string& id) = 0;
   virtual std::vector<CareTeam> list_care_teams(const std::string& org_id) = 0;
-  // kind: "clinician" or "patient"; present=false removes.
+  // kind: "clinician" or "patient"; present=false removes, and a patient removed from a
+  // team also leaves that team's cohorts (same transaction).
   virtual void set_care_team_member(const std::string& team_id, const std::string& user_id,
                                     const std::string& kind, bool present) = 0;
   virtual bool shares_care_team(const std::string& clinician_id, const std::string& patient_id) = 0;
   virtual std::vector<User> patients_of(const std::string& clinician_id) = 0;
+  // The teams the user belongs to as a clinician (therapist or staff).
+  virtual std::vector<std::string> clinician_team_ids(const std::string& clinician_id) = 0;
 
   virtual void create_break_glass(const BreakGlassGrant& grant) = 0;
   virtual bool break_glass_active(const std::string& user_id, const std::string& patient_id,
                                   std::int64_t now) = 0;
   virtual std::vector<BreakGlassGrant> list_break_glass(const std::string& org_id) = 0;
+};
+
+// An IOP cohort: a named group of patients treated by one care team. Every patient of a
+// cohort is also a patient of its care team, so the team's clinicians can see them.
+struct Cohort {
+  std::string id;
+  std::string org_id;
+  std::string care_team_id;
+  std::string name;  // stored in clear, like care team names
+  std::vector<std::string> patient_ids;
+};
+
+class CohortRepository {
+ public:
+  virtual ~CohortRepository() = default;
+  // care_team_id must be a team of org_id (the caller checks).
+  virtual std::string create_cohort(const std::string& org_id, const std::string& care_team_id,
+                                    const std::string& name, std::int64_t now) = 0;
+  virtual std::optional<Cohort> find_cohort(const std::string& id) = 0;
+  virtual std::vector<Cohort> list_cohorts(const std::string& org_id) = 0;
+  // Adding also makes the patient a patient of the cohort's care team, in one transaction;
+  // removing leaves the care team as it is. False when the cohort does not exist.
+  virtual bool set_cohort_member(const std::string& cohort_id, const std::string& patient_id,
+                                 bool present, std::int64_t now) = 0;
 };
 
 class InvitationRepository {
@@ -260,6 +287,7 @@ class Store : public UserRepository,
               public PasskeyRepository,
               public CareTeamRepository,
               public PasswordResetRepository,
+              public CohortRepository,
               public AuditRepository {
  public:
   // Cheap round trip for /readyz.

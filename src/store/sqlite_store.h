@@ -68,10 +68,18 @@ class SqliteStore final : public Store {
                             const std::string& kind, bool present) override;
   bool shares_care_team(const std::string& clinician_id, const std::string& patient_id) override;
   std::vector<User> patients_of(const std::string& clinician_id) override;
+  std::vector<std::string> clinician_team_ids(const std::string& clinician_id) override;
   void create_break_glass(const BreakGlassGrant& grant) override;
   bool break_glass_active(const std::string& user_id, const std::string& patient_id,
                           std::int64_t now) override;
   std::vector<BreakGlassGrant> list_break_glass(const std::string& org_id) override;
+
+  std::string create_cohort(const std::string& org_id, const std::string& care_team_id,
+                            const std::string& name, std::int64_t now) override;
+  std::optional<Cohort> find_cohort(const std::string& id) override;
+  std::vector<Cohort> list_cohorts(const std::string& org_id) override;
+  bool set_cohort_member(const std::string& cohort_id, const std::string& patient_id, bool present,
+                         std::int64_t now) override;
 
   void create_session(const SessionRecord& session) override;
   std::optional<SessionRecord> find_session(const std::string& token_hash) override;
@@ -110,6 +118,7 @@ class SqliteStore final : public Store {
   void update_user(const char* sql, const std::string& user_id, std::int64_t value);
   void insert_user(const User& user, std::int64_t now);
   CareTeam read_members(CareTeam team);
+  Cohort read_cohort_members(Cohort cohort);
   void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
 
   std::mutex mutex_;

@@ -159,12 +159,22 @@ void SqliteStore::set_care_team_member(const std::string& team_id, const std::st
         .bind(2, user_id)
         .bind(3, kind)
         .run();
-  } else {
-    sql::Statement(conn_, "DELETE FROM care_team_members WHERE team_id = ? AND user_id = ?")
-        .bind(1, team_id)
-        .bind(2, user_id)
-        .run();
+    return;
   }
+  sql::Transaction tx(conn_);
+  sql::Statement(conn_, "DELETE FROM care_team_members WHERE team_id = ? AND user_id = ?")
+      .bind(1, team_id)
+      .bind(2, user_id)
+      .run();
+  // A cohort's patients are patients of its team; one who leaves the team leaves its
+  // cohorts, or the team's clinicians would still see them listed there.
+  sql::Statement(conn_,
+                 "DELETE FROM cohort_members WHERE user_id = ? AND cohort_id IN "
+                 "(SELECT id FROM cohorts WHERE care_team_id = ?)")
+      .bind(1, user_id)
+      .bind(2, team_id)
+      .run();
+  tx.commit();
 }
 
 bool SqliteStore::shares_care_team(const std::string& clinician_id, const std::string& patient_id) {
@@ -187,6 +197,16 @@ std::vector<User> SqliteStore::patients_of(const std::string& clinician_id) {
   q.bind(1, clinician_id);
   std::vector<User> out;
   while (q.step()) out.push_back(read_user(q));
+  return out;
+}
+
+std::vector<std::string> SqliteStore::clinician_team_ids(const std::string& clinician_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(
+      conn_, "SELECT team_id FROM care_team_members WHERE user_id = ? AND kind = 'clinician'");
+  q.bind(1, clinician_id);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
   return out;
 }
 

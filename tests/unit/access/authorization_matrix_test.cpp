@@ -43,7 +43,8 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/session/webauthn", Action::mfa_verify, U, U, U, U, U, U, A},
     {http::verb::get, "/api/account/sessions", Action::account_read, U, A, A, A, A, U, U},
     {http::verb::post, "/api/account/sessions/revoke", Action::account_manage, U, A, A, A, A, U, U},
-    {http::verb::post, "/api/account/sign-out-everywhere", Action::account_manage, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/account/sign-out-everywhere", Action::account_manage, U, A, A, A, A, U,
+     U},
     {http::verb::post, "/api/account/password", Action::account_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/account/email", Action::account_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/session/passkey/options", Action::session_create, A, A, A, A, A, A, A},
@@ -60,6 +61,9 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/care-teams", Action::care_team_manage, U, A, F, F, F, U, U},
     {http::verb::post, "/api/care-teams/:id/members", Action::care_team_manage, U, A, F, F, F, U,
      U},
+    {http::verb::get, "/api/cohorts", Action::cohort_list, U, M, M, M, F, U, U},
+    {http::verb::post, "/api/cohorts", Action::care_team_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/cohorts/:id/members", Action::care_team_manage, U, A, F, F, F, U, U},
     {http::verb::post, "/api/invitations", Action::invitation_create, U, A, A, F, F, U, U},
     {http::verb::post, "/api/invitations/check", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::post, "/api/invitations/accept", Action::invitation_use, A, A, A, A, A, A, A},
@@ -154,6 +158,32 @@ TEST(AuthorizationMatrix, PatientRecordByRelationship) {
   Actor admin = actor_with(Role::admin);
   admin.user->mfa_enabled = true;
   EXPECT_EQ(authorize(admin, Action::patient_record_read, own), F);
+}
+
+// A cohort by relationship: admins see every cohort of their practice, therapists and
+// staff those of their care teams; MFA first; patients never; another tenant never.
+TEST(AuthorizationMatrix, CohortByRelationship) {
+  ObjectRef own{"cohort", "c1", "org1", /*in_actors_care_team=*/true, false};
+  ObjectRef others{"cohort", "c2", "org1", false, false};
+  ObjectRef other_tenant{"cohort", "c3", "org2", true, false};
+  Actor admin = actor_with(Role::admin);
+  EXPECT_EQ(authorize(admin, Action::cohort_list, others), M);
+  admin.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(admin, Action::cohort_list, others), A);
+  EXPECT_EQ(authorize(admin, Action::cohort_list, other_tenant), F);
+  for (auto role : {Role::therapist, Role::staff}) {
+    Actor clinician = actor_with(role);
+    EXPECT_EQ(authorize(clinician, Action::cohort_list, own), M);
+    clinician.user->mfa_enabled = true;
+    EXPECT_EQ(authorize(clinician, Action::cohort_list), A);  // route level
+    EXPECT_EQ(authorize(clinician, Action::cohort_list, own), A);
+    EXPECT_EQ(authorize(clinician, Action::cohort_list, others), F);
+    EXPECT_EQ(authorize(clinician, Action::cohort_list, other_tenant), F);
+  }
+  Actor patient = actor_with(Role::patient);
+  patient.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(patient, Action::cohort_list), F);
+  EXPECT_EQ(authorize(patient, Action::cohort_list, own), F);
 }
 
 TEST(AuthorizationMatrix, ManagingAnotherPracticesUserIsForbidden) {
