@@ -7,6 +7,7 @@
 #include "http/static_files.h"
 #include "log/logger.h"
 #include "store/repositories.h"
+#include "store/unit_of_work.h"
 #include "util/secret_bytes.h"
 
 namespace haven {
@@ -94,19 +95,30 @@ Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_h
   return actor;
 }
 
-void RequestHandler::audit(const ApiResult& result, const Actor& actor,
-                           const std::string& request_id, std::int64_t now) const {
+namespace {
+const char* audit_outcome(const ApiResult& result) {
+  if (result.audit_event.rfind("access.denied", 0) == 0) return "denied";
+  return result.status < 400 ? "success" : "failure";
+}
+}  // namespace
+
+void RequestHandler::record_audit(const ApiResult& result, const Actor& actor,
+                                  const std::string& request_id, std::int64_t now) const {
   if (result.audit_event.empty()) return;
-  const char* outcome = result.status < 400 ? "success" : "failure";
-  if (result.audit_event.rfind("access.denied", 0) == 0) outcome = "denied";
   // Only opaque ids: the event name, the actor's id and the subject's id.
   services_.store.append_audit({now, actor.user ? actor.user->id : actor.pending_mfa_user_id,
-                                result.audit_event, "user", result.audit_subject, outcome,
-                                request_id});
+                                result.audit_event, "user", result.audit_subject,
+                                audit_outcome(result), request_id});
+}
+
+// After the commit: the log never claims an action the database does not hold.
+void RequestHandler::log_audit(const ApiResult& result, const Actor& actor,
+                               const std::string& request_id) const {
+  if (result.audit_event.empty()) return;
   log::info(result.audit_event, {{"request_id", request_id},
                                  {"actor", actor.user ? actor.user->id : ""},
                                  {"subject", result.audit_subject},
-                                 {"outcome", outcome}});
+                                 {"outcome", audit_outcome(result)}});
 }
 
 HandledRequest RequestHandler::handle(const HttpRequest& request, const std::string& request_id,
@@ -167,7 +179,8 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
     if (decision != Decision::deny_unauthenticated) {
       ApiResult denied = error_result(decision_error(decision));
       denied.audit_event = std::string("access.denied.") + action_name(route->action);
-      audit(denied, actor, request_id, now);
+      record_audit(denied, actor, request_id, now);
+      log_audit(denied, actor, request_id);
     }
     return {error_response(decision_error(decision), version, true), route->path};
   }
@@ -191,8 +204,14 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
 
   RequestContext ctx{request,    body,      actor, token_hash, mfa_hash,
                      request_id, client_ip, now,   path_param};
-  ApiResult result = route->handler(ctx, services_);
-  audit(result, actor, request_id, now);
+  ApiResult result;
+  {
+    UnitOfWork unit(services_.store);
+    result = route->handler(ctx, services_);
+    record_audit(result, actor, request_id, now);
+    unit.commit();
+  }
+  log_audit(result, actor, request_id);
   auto res = json_response(result.status, result.body, version);
   for (auto& [name, value] : result.headers) res.insert(name, value);
   apply_security_headers(res, true);

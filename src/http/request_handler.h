@@ -34,8 +34,10 @@ class RequestHandler {
   HandledRequest handle_api(const HttpRequest& request, const Route* route, bool method_ok,
                             const std::string& request_id, const std::string& client_ip,
                             const std::string& path_param) const;
-  void audit(const ApiResult& result, const Actor& actor, const std::string& request_id,
-             std::int64_t now) const;
+  // Appends the audit record inside the request's unit of work (same transaction).
+  void record_audit(const ApiResult& result, const Actor& actor, const std::string& request_id,
+                    std::int64_t now) const;
+  void log_audit(const ApiResult& result, const Actor& actor, const std::string& request_id) const;
 
   Services& services_;
   const StaticFiles& static_files_;

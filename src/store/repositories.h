@@ -290,6 +290,10 @@ class Store : public UserRepository,
               public CohortRepository,
               public AuditRepository {
  public:
+  // A unit of work on the calling thread: every write until end_unit() commits together
+  // or not at all (see store/unit_of_work.h). Reads before the first write take no lock.
+  virtual void begin_unit() = 0;
+  virtual void end_unit(bool commit) = 0;
   // Cheap round trip for /readyz.
   virtual bool ready() = 0;
   // Folds the WAL into the main file (graceful shutdown).

@@ -8,7 +8,61 @@ namespace {
   throw Error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+// The unit of work the calling thread has open, if any. Per thread: server threads share
+// one connection, and each request runs on one thread from start to end.
+struct UnitState {
+  Connection* conn = nullptr;
+  std::recursive_mutex* lock = nullptr;
+  bool begun = false;
+};
+thread_local UnitState t_unit;
+
 }  // namespace
+
+void Connection::begin_unit(std::recursive_mutex& lock) {
+  if (t_unit.conn) throw Error("unit of work already open on this thread");
+  t_unit = {this, &lock, false};
+}
+
+void Connection::before_write() {
+  if (t_unit.conn != this || t_unit.begun) return;
+  // Called with the store's mutex held (inside a store method): take it once more for
+  // the unit, so it stays held after the method returns, until end_unit().
+  t_unit.lock->lock();
+  try {
+    exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    t_unit.lock->unlock();
+    throw;
+  }
+  t_unit.begun = true;
+}
+
+bool Connection::in_unit_transaction() const {
+  return t_unit.conn == this && t_unit.begun;
+}
+
+void Connection::end_unit(bool commit) {
+  if (t_unit.conn != this) return;
+  UnitState unit = t_unit;
+  t_unit = {};
+  if (!unit.begun) return;
+  // Unlock whatever happens: a failed COMMIT is rolled back and reported.
+  struct Unlock {
+    std::recursive_mutex* m;
+    ~Unlock() { m->unlock(); }
+  } unlock{unit.lock};
+  if (commit) {
+    try {
+      exec("COMMIT");
+      return;
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+  sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
 
 Connection::Connection(const std::string& path, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
@@ -64,6 +118,7 @@ Statement& Statement::bind_null(int index) {
 }
 
 bool Statement::step() {
+  if (!sqlite3_stmt_readonly(stmt_.get())) conn_.before_write();
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -91,15 +146,22 @@ bool Statement::is_null(int column) const {
 }
 
 Transaction::Transaction(Connection& conn) : conn_(conn) {
-  conn_.exec("BEGIN IMMEDIATE");
+  conn_.before_write();
+  nested_ = conn_.in_unit_transaction();
+  conn_.exec(nested_ ? "SAVEPOINT haven_tx" : "BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(conn_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_) return;
+  if (nested_) {
+    sqlite3_exec(conn_.get(), "ROLLBACK TO haven_tx; RELEASE haven_tx", nullptr, nullptr, nullptr);
+  } else {
+    sqlite3_exec(conn_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 void Transaction::commit() {
-  conn_.exec("COMMIT");
+  conn_.exec(nested_ ? "RELEASE haven_tx" : "COMMIT");
   done_ = true;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,19 @@ class Connection {
   Connection(const std::string& path, int busy_timeout_ms);
   sqlite3* get() const { return db_.get(); }
   void exec(const char* sql);
+
+  // A unit of work: every write the calling thread makes between begin_unit() and
+  // end_unit() lands in one transaction (an API action and its audit record commit
+  // together or not at all). The transaction starts lazily at the first write, so reads
+  // and slow work before it (password hashing) hold no lock. While it is open the
+  // thread keeps `lock` (the store's mutex), so other threads wait for the commit.
+  void begin_unit(std::recursive_mutex& lock);
+  // COMMIT (or ROLLBACK) if a write started the transaction; then releases the lock.
+  void end_unit(bool commit);
+  // Called before a statement that writes: starts the calling thread's pending unit.
+  void before_write();
+  // Whether the calling thread's unit has started its transaction on this connection.
+  bool in_unit_transaction() const;
 
  private:
   struct Close {
@@ -54,6 +68,8 @@ class Statement {
 
 // BEGIN IMMEDIATE on construction (take the write lock up front, so a transaction never
 // fails half-way on a lock upgrade); ROLLBACK in the destructor unless commit() ran.
+// Inside a unit of work it is a SAVEPOINT instead: its rollback undoes only its own
+// writes, and its commit waits for the unit's.
 class Transaction {
  public:
   explicit Transaction(Connection& conn);
@@ -64,6 +80,7 @@ class Transaction {
 
  private:
   Connection& conn_;
+  bool nested_ = false;
   bool done_ = false;
 };
 

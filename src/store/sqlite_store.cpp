@@ -262,6 +262,14 @@ std::vector<SessionRecord> SqliteStore::sessions_of(const std::string& user_id) 
   return out;
 }
 
+void SqliteStore::begin_unit() {
+  conn_.begin_unit(mutex_);
+}
+
+void SqliteStore::end_unit(bool commit) {
+  conn_.end_unit(commit);
+}
+
 void SqliteStore::set_password(const std::string& user_id, const std::string& password_hash) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(conn_);

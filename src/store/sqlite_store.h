@@ -109,6 +109,8 @@ class SqliteStore final : public Store {
   std::optional<User> complete_enrollment(const std::string& token_hash, std::int64_t now,
                                           User admin) override;
 
+  void begin_unit() override;
+  void end_unit(bool commit) override;
   bool ready() override;
   void checkpoint() override;
 
@@ -121,7 +123,7 @@ class SqliteStore final : public Store {
   Cohort read_cohort_members(Cohort cohort);
   void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
 
-  std::mutex mutex_;
+  std::recursive_mutex mutex_;  // recursive: a unit of work holds it across calls
   sql::Connection conn_;
 };
 

@@ -141,3 +141,41 @@ TEST_F(RequestHandlerTest, StaticFallbackAndTraversal) {
 
 }  // namespace
 }  // namespace haven
+
+namespace haven {
+namespace {
+
+// Issue 4: "an action without its audit record cannot commit". A trigger makes every
+// audit insert fail; the action's own writes must then be gone too.
+TEST_F(RequestHandlerTest, AnActionWhoseAuditRecordFailsIsRolledBack) {
+  auto token = random_token();
+  store.create_enrollment(token_hash(token), std::time(nullptr), std::time(nullptr) + 3600);
+  {
+    sql::Connection conn(dir.file("h.db"), 1000);
+    conn.exec(
+        "CREATE TRIGGER audit_down BEFORE INSERT ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END");
+  }
+  nlohmann::json body{{"token", token},
+                      {"display_name", "Dr Test"},
+                      {"email", "admin@example.org"},
+                      {"password", "a long enough passphrase"}};
+  HttpRequest req{http::verb::post, "/api/enrollment/complete", 11};
+  req.set(http::field::content_type, "application/json");
+  req.body() = body.dump();
+  req.prepare_payload();
+  EXPECT_THROW(handler.handle(req, "req-audit"), std::exception);  // the session answers 500
+  EXPECT_EQ(store.count_users(), 0) << "the enrollment was rolled back with its audit record";
+  EXPECT_EQ(store.enrollment_status(token_hash(token), std::time(nullptr)),
+            EnrollmentStatus::valid);
+  {
+    sql::Connection conn(dir.file("h.db"), 1000);
+    conn.exec("DROP TRIGGER audit_down");
+  }
+  auto res = handler.handle(req, "req-audit-2").response;
+  EXPECT_EQ(res.result_int(), 201) << res.body();
+  EXPECT_EQ(store.count_users(), 1);
+}
+
+}  // namespace
+}  // namespace haven
