@@ -23,6 +23,7 @@ ApiResult list(const RequestContext& ctx, Services& s) {
     out.push_back({{"id", public_session_id(session.token_hash)},
                    {"created_at", session.created_at},
                    {"last_seen_at", session.last_seen_at},
+                   {"device", session.device},
                    {"current", session.token_hash == ctx.session_token_hash}});
   }
   return {200, {{"sessions", out}}};
@@ -57,7 +58,7 @@ ApiResult change_password(const RequestContext& ctx, Services& s) {
   const auto fresh = ctx.body["new_password"].get<std::string>();
   if (auto error = new_password_error(user, fresh)) return error_result(*error);
   s.store.set_password(user.id, hash_password(fresh));  // ends every session
-  auto token = s.sessions.start(user, ctx.now);         // ...except a fresh one here
+  auto token = start_session(ctx, s, user);             // ...except a fresh one here
   return {200,
           {{"changed", true}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},

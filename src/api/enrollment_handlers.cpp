@@ -55,7 +55,7 @@ ApiResult complete(const RequestContext& ctx, Services& s) {
   auto hash = token_hash(ctx.body["token"].get<std::string>());
   auto created = s.store.complete_enrollment(hash, ctx.now, std::move(admin));
   if (!created) return error_result(kEnrollmentInvalid);
-  auto token = s.sessions.start(*created, ctx.now);
+  auto token = start_session(ctx, s, *created);
   return {201,
           {{"user", user_json(*created)}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},

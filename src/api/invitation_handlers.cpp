@@ -76,7 +76,7 @@ ApiResult accept(const RequestContext& ctx, Services& s) {
     case AcceptOutcome::accepted:
       break;
   }
-  auto token = s.sessions.start(user, ctx.now);
+  auto token = start_session(ctx, s, user);
   return {201,
           {{"user", user_json(user)}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},

@@ -122,7 +122,7 @@ ApiResult totp_confirm(const RequestContext& ctx, Services& s) {
   s.store.activate_totp(user.id, state.sealed_pending, *step, hashes);
   // A privilege change gets a fresh session token (ASVS V7).
   s.sessions.end_by_hash(ctx.session_token_hash);
-  auto token = s.sessions.start(user, ctx.now);
+  auto token = start_session(ctx, s, user);
   return {200,
           {{"recovery_codes", codes}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
@@ -153,7 +153,7 @@ ApiResult finish_mfa_sign_in(const RequestContext& ctx, Services& s, const User&
                              const char* event) {
   s.store.clear_signin_failures(user.id);
   s.store.delete_mfa_challenge(ctx.mfa_challenge_hash);
-  auto token = s.sessions.start(user, ctx.now);
+  auto token = start_session(ctx, s, user);
   return {200,
           {{"user", user_json(user)}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())},

@@ -97,7 +97,7 @@ ApiResult register_passkey(const RequestContext& ctx, Services& s) {
   }
   // A privilege change gets a fresh session token (ASVS V7).
   s.sessions.end_by_hash(ctx.session_token_hash);
-  auto token = s.sessions.start(user, ctx.now);
+  auto token = start_session(ctx, s, user);
   return {201,
           body,
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},
@@ -214,7 +214,7 @@ ApiResult sign_in_passwordless(const RequestContext& ctx, Services& s) {
   const auto& result = std::get<webauthn::AssertionResult>(outcome);
   s.store.record_passkey_use(passkey->id, result.new_sign_count, result.backed_up, ctx.now);
   s.store.clear_signin_failures(user->id);
-  auto token = s.sessions.start(*user, ctx.now);
+  auto token = start_session(ctx, s, *user);
   return {200,
           {{"user", user_json(*user)}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},

@@ -6,6 +6,7 @@
 #include "auth/password.h"
 #include "auth/password_policy.h"
 #include "auth/rate_limiter.h"
+#include "auth/session_manager.h"
 #include "config/config.h"
 
 namespace haven {
@@ -41,6 +42,10 @@ bool match_route_path(std::string_view pattern, std::string_view path, std::stri
   }
   if (param) *param = std::string(segment);
   return true;
+}
+
+std::string start_session(const RequestContext& ctx, Services& s, const User& user) {
+  return s.sessions.start(user, ctx.now, ctx.request[http::field::user_agent]);
 }
 
 ApiResult error_result(const ApiError& error) {

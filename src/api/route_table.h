@@ -86,6 +86,9 @@ std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();
 
+// A new sign-in session for user, named after the request's device; answers the token.
+std::string start_session(const RequestContext& ctx, Services& s, const User& user);
+
 ApiResult error_result(const ApiError& error);
 // error_result plus an audit event (failures worth recording: sign-in, MFA).
 ApiResult audited_error(const ApiError& error, std::string event, std::string subject);

@@ -65,7 +65,7 @@ ApiResult sign_in(const RequestContext& ctx, Services& s) {
             "session.password_accepted",
             user->id};
   }
-  auto token = s.sessions.start(*user, ctx.now);
+  auto token = start_session(ctx, s, *user);
   return {200,
           {{"user", user_json(*user)}},
           {{"Set-Cookie", session_cookie(token, s.sessions.absolute_seconds())}},

@@ -13,9 +13,10 @@ SessionManager::SessionManager(SessionRepository& sessions, UserRepository& user
       idle_seconds_(idle_seconds),
       absolute_seconds_(absolute_seconds) {}
 
-std::string SessionManager::start(const User& user, std::int64_t now) {
+std::string SessionManager::start(const User& user, std::int64_t now, std::string_view user_agent) {
   auto token = random_token();
-  sessions_.create_session({token_hash(token), user.id, now, now, now + absolute_seconds_});
+  sessions_.create_session(
+      {token_hash(token), user.id, now, now, now + absolute_seconds_, device_label(user_agent)});
   return token;
 }
 
@@ -50,6 +51,28 @@ bool SessionManager::is_live(const std::string& token_hash, std::int64_t now) {
   }
   auto user = users_.find_user(session->user_id);
   return user && !user->disabled;
+}
+
+std::string device_label(std::string_view ua) {
+  auto has = [ua](std::string_view token) { return ua.find(token) != std::string_view::npos; };
+  // Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
+  const char* browser = has("Edg/")                       ? "Edge"
+                        : has("OPR/")                     ? "Opera"
+                        : has("Firefox/") || has("FxiOS") ? "Firefox"
+                        : has("Chrome/") || has("CriOS")  ? "Chrome"
+                        : has("Safari/")                  ? "Safari"
+                                                          : "Browser";
+  const char* os = has("Android")    ? "Android"
+                   : has("iPhone")   ? "iPhone"
+                   : has("iPad")     ? "iPad"
+                   : has("Windows")  ? "Windows"
+                   : has("CrOS")     ? "ChromeOS"
+                   : has("Mac OS X") ? "macOS"
+                   : has("Linux")    ? "Linux"
+                                     : nullptr;
+  std::string label = browser;
+  if (os) label.append(" on ").append(os);
+  return label;
 }
 
 void SessionManager::touch(const std::string& token_hash, std::int64_t now) {

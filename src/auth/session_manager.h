@@ -26,8 +26,9 @@ class SessionManager {
   SessionManager(SessionRepository& sessions, UserRepository& users, std::int64_t idle_seconds,
                  std::int64_t absolute_seconds);
 
-  // A fresh token for user (never reused; a new one on every sign-in).
-  std::string start(const User& user, std::int64_t now);
+  // A fresh token for user (never reused; a new one on every sign-in). user_agent only
+  // names the device in the sessions list (device_label).
+  std::string start(const User& user, std::int64_t now, std::string_view user_agent = {});
   // The signed-in user, if token names a live session of an enabled account. Refreshes the
   // idle clock. Expired sessions are deleted.
   std::optional<ResolvedSession> resolve(std::string_view token, std::int64_t now);
@@ -47,6 +48,10 @@ class SessionManager {
   std::int64_t idle_seconds_;
   std::int64_t absolute_seconds_;
 };
+
+// "Chrome on Android", "Safari on iPhone", "Firefox on Windows"; "Browser" when unknown.
+// Coarse on purpose: enough for a person to recognise a device, nothing to fingerprint.
+std::string device_label(std::string_view user_agent);
 
 // Set-Cookie values. Secure + HttpOnly + SameSite=Strict, host-only, whole site;
 // max_age 0 clears the cookie.

@@ -157,6 +157,10 @@ CREATE TABLE cohort_members (
 );
 CREATE INDEX cohort_members_user ON cohort_members(user_id);
 )sql"},
+      {7, "session devices", R"sql(
+-- A readable device label ("Firefox on Android") so people can tell their sessions apart.
+ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return list;
 }

@@ -66,6 +66,7 @@ struct SessionRecord {
   std::int64_t created_at = 0;  // unix seconds
   std::int64_t last_seen_at = 0;
   std::int64_t expires_at = 0;  // absolute limit
+  std::string device;           // "Firefox on Android": from the User-Agent, for people to read
 };
 
 enum class EnrollmentStatus { valid, invalid };

@@ -73,24 +73,33 @@ std::int64_t SqliteStore::count_users() {
   sql::Statement q(conn_, "SELECT COUNT(*) FROM users");
   return q.step() ? q.integer(0) : 0;
 }
+namespace {
+SessionRecord read_session(const sql::Statement& q) {
+  return {q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.text(5)};
+}
+}  // namespace
+
 void SqliteStore::create_session(const SessionRecord& s) {
   std::lock_guard lock(mutex_);
-  sql::Statement(conn_, "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)")
+  sql::Statement(conn_,
+                 "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, "
+                 "device) VALUES (?, ?, ?, ?, ?, ?)")
       .bind(1, s.token_hash)
       .bind(2, s.user_id)
       .bind(3, s.created_at)
       .bind(4, s.last_seen_at)
       .bind(5, s.expires_at)
+      .bind(6, s.device)
       .run();
 }
 std::optional<SessionRecord> SqliteStore::find_session(const std::string& token_hash) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_,
-                   "SELECT token_hash, user_id, created_at, last_seen_at, expires_at "
+                   "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, device "
                    "FROM sessions WHERE token_hash = ?");
   q.bind(1, token_hash);
   if (!q.step()) return std::nullopt;
-  return SessionRecord{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4)};
+  return read_session(q);
 }
 void SqliteStore::touch_session(const std::string& token_hash, std::int64_t now) {
   std::lock_guard lock(mutex_);
@@ -254,11 +263,11 @@ void SqliteStore::checkpoint() {
 std::vector<SessionRecord> SqliteStore::sessions_of(const std::string& user_id) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_,
-                   "SELECT token_hash, user_id, created_at, last_seen_at, expires_at FROM sessions "
-                   "WHERE user_id = ? ORDER BY created_at");
+                   "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, device "
+                   "FROM sessions WHERE user_id = ? ORDER BY created_at");
   q.bind(1, user_id);
   std::vector<SessionRecord> out;
-  while (q.step()) out.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4)});
+  while (q.step()) out.push_back(read_session(q));
   return out;
 }
 

@@ -57,4 +57,17 @@ test('changing the password needs the current one and ends other sessions', asyn
   assert.equal((await request(srv, 'GET', '/api/me', { cookie: other })).status, 401);
   assert.equal((await request(srv, 'POST', '/api/session', { body: { email: admin.who.email, password: admin.who.password } })).status, 401);
   await signIn(fresh);
+  admin.who.password = fresh;
+});
+
+test('each session names its device, from the User-Agent, coarsely', async () => {
+  const ua = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
+  const res = await request(srv, 'POST', '/api/session', { body: { email: admin.who.email, password: admin.who.password }, headers: { 'user-agent': ua } });
+  assert.equal(res.status, 200, res.text);
+  const phone = sessionCookie(res);
+  recordSensitive(phone.split('=')[1], 'session token');
+  const list = await request(srv, 'GET', '/api/account/sessions', { cookie: phone });
+  const mine = list.json.sessions.find((s) => s.current);
+  assert.equal(mine.device, 'Chrome on Android');
+  assert.ok(list.json.sessions.every((s) => typeof s.device === 'string' && s.device.length > 0));
 });

@@ -70,3 +70,29 @@ TEST(Password, HashVerifyAndUnknownAccount) {
 
 }  // namespace
 }  // namespace haven
+
+namespace haven {
+namespace {
+
+TEST(DeviceLabel, NamesCommonBrowsersAndSystemsCoarsely) {
+  EXPECT_EQ(device_label("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, "
+                         "like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"),
+            "Chrome on Android");
+  EXPECT_EQ(device_label("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/"
+                         "605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"),
+            "Safari on iPhone");
+  EXPECT_EQ(device_label("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 "
+                         "Firefox/133.0"),
+            "Firefox on Windows");
+  EXPECT_EQ(device_label("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+                         "like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"),
+            "Edge on Windows");
+  EXPECT_EQ(device_label("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+                         "(KHTML, like Gecko) Version/18.1 Safari/605.1.15"),
+            "Safari on macOS");
+  EXPECT_EQ(device_label(""), "Browser");
+  EXPECT_EQ(device_label("curl/8.5.0"), "Browser");
+}
+
+}  // namespace
+}  // namespace haven
