@@ -22,13 +22,22 @@ export class ApiError extends Error {
 }
 
 const NETWORK_MESSAGE = 'We could not reach Haven. Check your connection and try again.';
-const GENERIC_MESSAGE = 'Something went wrong. Please try again.';
+export const GENERIC_MESSAGE = 'Something went wrong. Please try again.';
+
+/** Called (method, path) when a request answers 401 `unauthenticated` (see idle.ts). */
+export type UnauthenticatedListener = (method: string, path: string) => void;
+let unauthenticatedListener: UnauthenticatedListener | null = null;
+
+/** Set (or clear with null) the one listener for 401 `unauthenticated` answers. */
+export function setUnauthenticatedListener(listener: UnauthenticatedListener | null): void {
+  unauthenticatedListener = listener;
+}
 
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown };
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T | null> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T | null> {
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
@@ -56,16 +65,17 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const err = (data as ErrorBody | null)?.error;
     const code = typeof err?.code === 'string' ? err.code : 'http_error';
     const message = typeof err?.message === 'string' && err.message ? err.message : GENERIC_MESSAGE;
+    if (res.status === 401 && code === 'unauthenticated') unauthenticatedListener?.(method, path);
     throw new ApiError(res.status, code, message);
   }
   return data as T;
 }
 
-interface UserEnvelope {
+export interface UserEnvelope {
   user: User;
 }
 
-function userOf(data: UserEnvelope | null): User {
+export function userOf(data: UserEnvelope | null): User {
   if (!data || typeof data.user !== 'object' || data.user === null) {
     throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
   }

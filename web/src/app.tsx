@@ -6,6 +6,8 @@ import { Landing } from './pages/Landing';
 import { NotFound } from './pages/NotFound';
 import { Account } from './pages/Account';
 import { Invite } from './pages/Invite';
+import { Reset } from './pages/Reset';
+import { Patient } from './pages/Patient';
 import type { Role } from './api';
 
 const ROLE_PAGES: Record<string, Role> = {
@@ -55,7 +57,10 @@ export function App() {
   if (path === '/' || path === '/signin') return <SignIn />;
   if (path === '/enroll') return <Enroll />;
   if (path === '/invite') return <Invite />;
+  if (path === '/reset') return <Reset />;
   if (path === '/account') return <Account />;
+  const patient = /^\/patients\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (patient) return <Patient key={patient[1]} id={patient[1]} />;
   const role = ROLE_PAGES[path];
   if (role) return <Landing key={role} role={role} />;
   return <NotFound />;

@@ -1,5 +1,6 @@
-// Passkeys (WebAuthn) for docs/API.md "Passkeys": base64url <-> bytes, and the two
-// ceremonies (create = add a passkey, get = second sign-in step). The server speaks
+// Passkeys (WebAuthn) for docs/API.md "Passkeys": base64url <-> bytes, and the
+// ceremonies (create = add a passkey; get = second sign-in step, or sign-in with the
+// passkey alone). The server speaks
 // base64url without padding for every binary field.
 import {
   ApiError,
@@ -9,6 +10,8 @@ import {
   signInPasskey,
 } from './api';
 import type { PasskeyRegistration, User } from './api';
+import { passkeyOnlyOptions, signInPasskeyOnly } from './api-account';
+import type { DiscoverableAssertion } from './api-account';
 
 /** Bytes → base64url without padding. */
 export function toBase64url(data: ArrayBuffer | ArrayBufferView): string {
@@ -164,6 +167,40 @@ export async function signInWithPasskey(): Promise<User> {
     authenticator_data: toBase64url(cred.response.authenticatorData),
     signature: toBase64url(cred.response.signature),
   });
+}
+
+/**
+ * Sign-in with a passkey alone (a discoverable credential with user verification): the
+ * server's options (empty allowCredentials, so the device offers its passkeys for this
+ * site) → navigator.credentials.get (modal, not conditional mediation) → verify.
+ */
+export async function signInWithPasskeyOnly(): Promise<User> {
+  if (!passkeysSupported()) throw new PasskeyError(UNSUPPORTED);
+  const publicKey = requestOptions(await passkeyOnlyOptions());
+  let cred: Credential | null;
+  try {
+    cred = await navigator.credentials.get({ publicKey });
+  } catch (err) {
+    const name = err instanceof DOMException || err instanceof Error ? err.name : '';
+    if (name === 'NotAllowedError' || name === 'AbortError') {
+      throw new PasskeyError(
+        'Signing in with a passkey was cancelled or took too long. Try again, or sign in with your email and password.',
+      );
+    }
+    throw ceremonyError(err, 'use');
+  }
+  if (!(cred instanceof PublicKeyCredential) || !(cred.response instanceof AuthenticatorAssertionResponse)) {
+    throw ceremonyError(null, 'use');
+  }
+  const assertion: DiscoverableAssertion = {
+    credential_id: cred.id,
+    client_data_json: toBase64url(cred.response.clientDataJSON),
+    authenticator_data: toBase64url(cred.response.authenticatorData),
+    signature: toBase64url(cred.response.signature),
+  };
+  const handle = cred.response.userHandle;
+  if (handle && handle.byteLength > 0) assertion.user_handle = toBase64url(handle);
+  return signInPasskeyOnly(assertion);
 }
 
 /** The text to show for anything addPasskey / signInWithPasskey threw. */

@@ -2,7 +2,11 @@
 // Sends an application ping on connect and periodically; "Connected" means a pong came back.
 import { useEffect, useState } from 'preact/hooks';
 
-export type WsStatus = 'connecting' | 'connected' | 'offline';
+export type WsStatus = 'connecting' | 'connected' | 'offline' | 'signed-out';
+
+// The server closes with 4001 once the session behind the socket has ended (docs/API.md):
+// reconnecting would only be refused, so the page goes to sign-in instead.
+const CLOSE_SIGNED_OUT = 4001;
 
 const PING_EVERY_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
@@ -61,11 +65,16 @@ export function useServerConnection(enabled: boolean): WsStatus {
           pingTimer = window.setTimeout(sendPing, PING_EVERY_MS);
         }
       };
-      socket.onclose = () => {
+      socket.onclose = (ev: CloseEvent) => {
         if (ws !== socket) return;
         ws = null;
         clearTimers();
         if (stopped) return;
+        if (ev.code === CLOSE_SIGNED_OUT) {
+          stopped = true;
+          setStatus('signed-out');
+          return;
+        }
         setStatus('offline');
         const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt);
         attempt++;

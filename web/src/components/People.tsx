@@ -1,14 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import { listUsers, messageOf, userAction } from '../api';
-import type { ManagedUser, Role, UserAction } from '../api';
+import { useState } from 'preact/hooks';
+import { messageOf, userAction } from '../api';
+import type { ManagedUser, UserAction } from '../api';
 import { ErrorMessage } from './ErrorMessage';
-
-const ROLE_LABEL: Record<Role, string> = {
-  admin: 'Administrator',
-  therapist: 'Therapist',
-  staff: 'Staff',
-  patient: 'Patient',
-};
+import { PersonRow } from './PersonRow';
+import type { Panel } from './PersonRow';
 
 const DONE: Record<UserAction, string> = {
   disable: 'Account disabled. They were signed out everywhere.',
@@ -18,29 +13,20 @@ const DONE: Record<UserAction, string> = {
 };
 
 interface PeopleProps {
-  /** The signed-in admin, whose own row offers no disable or reset. */
+  /** The signed-in admin, whose own row offers no account actions. */
   selfId: string;
+  users: ManagedUser[] | null;
+  loadError: string;
+  reload: () => Promise<void>;
 }
 
 /** Admin: everyone with an account, their status, and account actions. */
-export function People({ selfId }: PeopleProps) {
-  const [users, setUsers] = useState<ManagedUser[] | null>(null);
+export function People({ selfId, users, loadError, reload }: PeopleProps) {
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
   const [busyId, setBusyId] = useState('');
-
-  const load = async () => {
-    setError('');
-    try {
-      setUsers(await listUsers());
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
-
-  useEffect(() => {
-    void load();
-  }, []);
+  // At most one row shows a role change or reset link panel at a time.
+  const [open, setOpen] = useState<{ id: string; panel: Panel } | null>(null);
 
   const act = async (action: UserAction, id: string) => {
     if (busyId) return;
@@ -49,8 +35,9 @@ export function People({ selfId }: PeopleProps) {
     setStatus('');
     try {
       await userAction(action, id);
+      // The message appears together with the refreshed list, so the two always agree.
+      await reload();
       setStatus(DONE[action]);
-      await load();
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -60,8 +47,22 @@ export function People({ selfId }: PeopleProps) {
 
   const onRefresh = () => {
     setStatus('');
-    void load();
+    setError('');
+    void reload();
   };
+
+  const onOpen = (id: string, panel: Panel | null) => {
+    setError('');
+    setStatus('');
+    setOpen(panel ? { id, panel } : null);
+  };
+
+  /** A panel finished: say what happened and show the new state. */
+  const onDone = (message: string) => {
+    void reload().then(() => setStatus(message));
+  };
+
+  const shown = error || loadError;
 
   return (
     <section class="card" aria-labelledby="people-heading" data-testid="people">
@@ -71,74 +72,26 @@ export function People({ selfId }: PeopleProps) {
           Refresh
         </button>
       </div>
-      <ErrorMessage message={error} testId="people-error" />
+      <ErrorMessage message={shown} testId="people-error" />
       <p class="status-text" role="status" aria-live="polite" data-testid="people-status">
         {status}
       </p>
       {users === null ? (
-        error ? null : <p class="muted">Loading…</p>
+        shown ? null : <p class="muted">Loading…</p>
       ) : (
         <ul class="user-list">
-          {users.map((u) => {
-            const self = u.id === selfId;
-            const busy = busyId === u.id;
-            return (
-              <li key={u.id} class="user-row" data-testid="user-row" data-user-id={u.id}>
-                <div class="user-info">
-                  <strong class="user-row-name" data-testid="user-row-name">
-                    {u.display_name}
-                    {self ? ' (you)' : ''}
-                  </strong>
-                  <span class="muted" data-testid="user-row-email">
-                    {u.email}
-                  </span>
-                  <span class="badges">
-                    <span class="badge" data-testid="user-row-role">
-                      {ROLE_LABEL[u.role] ?? u.role}
-                    </span>
-                    {u.disabled ? (
-                      <span class="badge badge-warn" data-testid="badge-disabled">
-                        Disabled
-                      </span>
-                    ) : null}
-                    {u.locked ? (
-                      <span class="badge badge-warn" data-testid="badge-locked">
-                        Locked
-                      </span>
-                    ) : null}
-                    {u.mfa ? (
-                      <span class="badge badge-ok" data-testid="badge-mfa">
-                        Two-step on
-                      </span>
-                    ) : null}
-                  </span>
-                </div>
-                {self ? null : (
-                  <div class="user-actions" role="group" aria-label={`Actions for ${u.display_name}`}>
-                    {u.disabled ? (
-                      <button type="button" class="button" disabled={busy} onClick={() => void act('enable', u.id)} data-testid="user-enable">
-                        Enable
-                      </button>
-                    ) : (
-                      <button type="button" class="button" disabled={busy} onClick={() => void act('disable', u.id)} data-testid="user-disable">
-                        Disable
-                      </button>
-                    )}
-                    {u.locked ? (
-                      <button type="button" class="button" disabled={busy} onClick={() => void act('unlock', u.id)} data-testid="user-unlock">
-                        Unlock
-                      </button>
-                    ) : null}
-                    {u.mfa ? (
-                      <button type="button" class="button" disabled={busy} onClick={() => void act('reset-mfa', u.id)} data-testid="user-reset-mfa">
-                        Reset two-step
-                      </button>
-                    ) : null}
-                  </div>
-                )}
-              </li>
-            );
-          })}
+          {users.map((u) => (
+            <PersonRow
+              key={u.id}
+              user={u}
+              self={u.id === selfId}
+              busy={busyId === u.id}
+              panel={open?.id === u.id ? open.panel : null}
+              onAction={(a) => void act(a, u.id)}
+              onPanel={(p) => onOpen(u.id, p)}
+              onDone={onDone}
+            />
+          ))}
         </ul>
       )}
     </section>

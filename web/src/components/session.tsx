@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getMe, messageOf, roleHome, signOut } from '../api';
+import { ApiError, messageOf, roleHome, signOut } from '../api';
 import type { Role, User } from '../api';
+import { getMeSession } from '../api-account';
+import type { SessionClock } from '../api-account';
+import { noteSessionEnded, signedOutByChoice, startIdleGuard } from '../idle';
 import { navigate } from '../router';
 
 export interface SignedIn {
@@ -11,31 +14,41 @@ export interface SignedIn {
 
 /**
  * Loads the signed-in user. Without a session it goes to /signin; when `role` is given and
- * the user has another role, it goes to that user's own page.
+ * the user has another role, it goes to that user's own page. While the page shows the
+ * user, the inactivity guard (idle.ts) runs.
  */
 export function useSignedIn(role?: Role): SignedIn {
   const [user, setUser] = useState<User | null>(null);
+  const [clock, setClock] = useState<SessionClock | null>(null);
   const [loadError, setLoadError] = useState('');
 
   useEffect(() => {
     let live = true;
     setUser(null);
     setLoadError('');
-    getMe()
+    getMeSession()
       .then((me) => {
         if (!live) return;
-        if (role && me.role !== role) navigate(roleHome(me.role), { replace: true });
-        else setUser(me);
+        if (role && me.user.role !== role) navigate(roleHome(me.user.role), { replace: true });
+        else {
+          setClock(me.session);
+          setUser(me.user);
+        }
       })
       .catch((err: unknown) => {
         if (!live) return;
-        if (err instanceof ApiError && err.status === 401) navigate('/signin', { replace: true });
-        else setLoadError(messageOf(err));
+        if (err instanceof ApiError && err.status === 401) {
+          noteSessionEnded();
+          navigate('/signin', { replace: true });
+        } else setLoadError(messageOf(err));
       });
     return () => {
       live = false;
     };
   }, [role]);
+
+  const signedIn = user !== null;
+  useEffect(() => (signedIn ? startIdleGuard(clock) : undefined), [signedIn]);
 
   return { user, loadError };
 }
@@ -65,6 +78,7 @@ export function AccountActions({ user, current, onError }: AccountActionsProps) 
         return;
       }
     }
+    signedOutByChoice();
     navigate('/signin', { replace: true });
   };
 

@@ -8,6 +8,9 @@ import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
 import { AccountActions, useSignedIn } from '../components/session';
+import { SessionList } from '../components/SessionList';
+import { PasswordChange } from '../components/PasswordChange';
+import { EmailChange } from '../components/EmailChange';
 
 /** The SVG the server drew, as an image URL (never inserted as markup). */
 function svgDataUrl(svg: string): string {
@@ -346,9 +349,12 @@ export function Account() {
   const [security, setSecurity] = useState<AccountSecurity | null>(null);
   const [addingApp, setAddingApp] = useState(false);
   const [passkeyCodes, setPasskeyCodes] = useState<string[] | null>(null);
+  // Reloads the sessions list whenever something may have ended or replaced sessions.
+  const [sessionsKey, setSessionsKey] = useState(0);
 
   const load = () => {
     setError('');
+    setSessionsKey((k) => k + 1);
     getAccountSecurity()
       .then(setSecurity)
       .catch((err: unknown) => setError(messageOf(err)));
@@ -406,6 +412,13 @@ export function Account() {
           <PasskeysCard passkeys={security.mfa.passkeys} onAdded={onPasskeyAdded} />
         </>
       )}
+      {user && security && !passkeyCodes ? (
+        <>
+          <SessionList refresh={sessionsKey} />
+          <PasswordChange mfaOn={on} onChanged={() => setSessionsKey((k) => k + 1)} />
+          <EmailChange email={user.email} />
+        </>
+      ) : null}
     </Layout>
   );
 }

@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getAccountSecurity, getMe, hasSecondFactor } from '../api';
+import { getAccountSecurity, hasSecondFactor } from '../api';
 import type { AccountSecurity, Role } from '../api';
-import { navigate } from '../router';
+import { sessionEndedByServer } from '../idle';
 import { Layout } from '../components/Layout';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
 import { AccountActions, useSignedIn } from '../components/session';
 import { InviteForm } from '../components/InviteForm';
-import { People } from '../components/People';
+import { MfaNudge } from '../components/MfaNudge';
+import { AdminPanels } from '../components/AdminPanels';
+import { ClinicianPanels } from '../components/ClinicianPanels';
 import { useServerConnection } from '../ws';
 import type { WsStatus } from '../ws';
 
@@ -39,6 +41,7 @@ const STATUS_TEXT: Record<WsStatus, string> = {
   connecting: 'Connecting…',
   connected: 'Connected',
   offline: 'Offline',
+  'signed-out': 'Signed out',
 };
 
 function ConnectionStatus({ status }: { status: WsStatus }) {
@@ -49,24 +52,15 @@ function ConnectionStatus({ status }: { status: WsStatus }) {
   );
 }
 
-/** Shown to roles that must use two-step verification until they have set it up. */
-function MfaNudge() {
-  return (
-    <div class="notice nudge" role="status" data-testid="mfa-nudge">
-      <p>Set up two-step verification to see patient information.</p>
-      <a class="button primary" href="/account">
-        Set up two-step verification
-      </a>
-    </div>
-  );
-}
-
 export function Landing({ role }: { role: Role }) {
   const copy = COPY[role];
   useTitle(copy.heading);
   const { user, loadError } = useSignedIn(role);
   const [error, setError] = useState('');
   const [security, setSecurity] = useState<AccountSecurity | null>(null);
+  // Set when a patient-data request answered 403 mfa_required.
+  const [apiNeedsMfa, setApiNeedsMfa] = useState(false);
+  const onMfaRequired = () => setApiNeedsMfa(true);
 
   useEffect(() => {
     if (!user) return undefined;
@@ -85,17 +79,15 @@ export function Landing({ role }: { role: Role }) {
 
   const status = useServerConnection(user !== null);
 
-  // When the live connection drops, check the session: a disabled account or a session
-  // ended elsewhere goes back to sign-in instead of showing a stale page.
+  // The server closes the live connection when the session ends (signed out elsewhere, a
+  // disabled account, the idle limit): go to sign-in instead of showing a stale page.
+  // (No GET /api/me here: it would restart the idle clock without any activity.)
   useEffect(() => {
-    if (status !== 'offline' || !user) return;
-    getMe().catch((err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) navigate('/signin', { replace: true });
-    });
-  }, [status, user]);
+    if (status === 'signed-out') sessionEndedByServer();
+  }, [status]);
 
   const shown = error || loadError;
-  const needsMfa = security !== null && security.mfa_required && !hasSecondFactor(security);
+  const needsMfa = apiNeedsMfa || (security !== null && security.mfa_required && !hasSecondFactor(security));
 
   return (
     <Layout actions={user ? <AccountActions user={user} current="home" onError={setError} /> : null}>
@@ -112,17 +104,19 @@ export function Landing({ role }: { role: Role }) {
                 heading="Invite someone"
                 intro="Create a one-time link for a new colleague. They choose their own email and password."
               />
-              <People selfId={user.id} />
+              <AdminPanels selfId={user.id} onMfaRequired={onMfaRequired} />
             </>
           ) : null}
-          {role === 'therapist' ? (
+          {/* An invitation names a patient: the server wants MFA first, so the form waits. */}
+          {role === 'therapist' && security !== null && !needsMfa ? (
             <InviteForm
               roles={['patient']}
               heading="Invite a patient"
               intro="Create a one-time link for a new patient. They choose their own email and password."
             />
           ) : null}
-          {role !== 'admin' ? (
+          {role === 'therapist' || role === 'staff' ? <ClinicianPanels onMfaRequired={onMfaRequired} /> : null}
+          {role === 'patient' ? (
             <section class="card" aria-labelledby="overview-heading">
               <h2 id="overview-heading">Nothing here yet</h2>
               <p>{copy.intro}</p>

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
 import { ApiError, getMe, messageOf, roleHome, signIn, signInMfa } from '../api';
 import type { CodeMethod, MfaMethod } from '../api';
-import { passkeyMessageOf, passkeysSupported, signInWithPasskey } from '../webauthn';
+import { passkeyMessageOf, passkeysSupported, signInWithPasskey, signInWithPasskeyOnly } from '../webauthn';
+import { takeSignedOutReason } from '../idle';
+import type { SignedOutReason } from '../idle';
 import { navigate } from '../router';
 import { Layout } from '../components/Layout';
 import { Field } from '../components/Field';
@@ -10,6 +12,57 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { useTitle } from '../components/useTitle';
 
 const EXPIRED = 'Your sign-in took too long. Please enter your email and password again.';
+
+/** Why the person is here again, when the session ended while a page was open. */
+function SignedOutNotice({ reason }: { reason: SignedOutReason | null }) {
+  if (reason === 'idle') {
+    return (
+      <p class="notice" role="status" data-testid="signed-out-idle">
+        You were signed out after a period of inactivity.
+      </p>
+    );
+  }
+  if (reason === 'ended') {
+    return (
+      <p class="notice" role="status" data-testid="signed-out">
+        You were signed out. Please sign in again.
+      </p>
+    );
+  }
+  return null;
+}
+
+/** "Sign in with a passkey": the device offers its passkeys for Haven; no email or password. */
+function PasskeySignIn({ disabled }: { disabled: boolean }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const onClick = async () => {
+    if (busy || disabled) return;
+    setBusy(true);
+    setError('');
+    try {
+      const user = await signInWithPasskeyOnly();
+      navigate(roleHome(user.role));
+    } catch (err) {
+      setBusy(false);
+      setError(passkeyMessageOf(err));
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="signin-passkey-heading">
+      <h2 id="signin-passkey-heading" class="subheading">
+        Or use a passkey
+      </h2>
+      <p>If you added a passkey to your account, you can sign in with this device’s fingerprint, face or screen lock, or with your security key.</p>
+      <ErrorMessage message={error} testId="signin-passkey-error" />
+      <button type="button" class="button" onClick={onClick} disabled={busy || disabled} data-testid="signin-passkey">
+        {busy ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
+      </button>
+    </section>
+  );
+}
 
 interface MfaStepProps {
   methods: MfaMethod[];
@@ -180,9 +233,12 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [mfaMethods, setMfaMethods] = useState<MfaMethod[] | null>(null);
+  const [signedOut] = useState(takeSignedOutReason);
 
-  // Already signed in (e.g. a reload of "/"): go straight to the user's page.
+  // Already signed in (e.g. a reload of "/"): go straight to the user's page. Not right
+  // after a sign-out: the session is gone, and asking would only restart its clock.
   useEffect(() => {
+    if (signedOut) return undefined;
     let live = true;
     getMe()
       .then((user) => {
@@ -235,6 +291,7 @@ export function SignIn() {
   return (
     <Layout narrow>
       <h1>Sign in</h1>
+      <SignedOutNotice reason={signedOut} />
       <p class="lead">Welcome back. Sign in to reach your sessions and messages.</p>
       <form class="card" onSubmit={onSubmit}>
         <Field
@@ -262,6 +319,7 @@ export function SignIn() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {passkeysSupported() ? <PasskeySignIn disabled={busy} /> : null}
     </Layout>
   );
 }

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'preact/hooks';
+import { messageOf } from '../api';
+import { listCohorts, listPatients, needsMfa } from '../api-admin';
+import type { Cohort, Patient } from '../api-admin';
+import { ErrorMessage } from './ErrorMessage';
+import { EmergencyAccess } from './EmergencyAccess';
+
+interface ClinicianPanelsProps {
+  /** Called when the server says two-step verification must be set up first. */
+  onMfaRequired: () => void;
+}
+
+/** Therapists and staff: the patients and cohorts of their care teams, and emergency access. */
+export function ClinicianPanels({ onMfaRequired }: ClinicianPanelsProps) {
+  const [patients, setPatients] = useState<Patient[] | null>(null);
+  const [patientsError, setPatientsError] = useState('');
+  const [cohorts, setCohorts] = useState<Cohort[] | null>(null);
+  const [cohortsError, setCohortsError] = useState('');
+  const [blocked, setBlocked] = useState(false);
+
+  const load = async () => {
+    setPatientsError('');
+    setCohortsError('');
+    try {
+      setPatients(await listPatients());
+    } catch (err) {
+      if (needsMfa(err)) {
+        setBlocked(true);
+        onMfaRequired();
+        return;
+      }
+      setPatientsError(messageOf(err));
+    }
+    try {
+      setCohorts(await listCohorts());
+    } catch (err) {
+      setCohortsError(messageOf(err));
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  // The nudge to set up two-step verification says why nothing is shown.
+  if (blocked) return null;
+
+  const nameOf = (id: string) => patients?.find((p) => p.id === id)?.display_name ?? 'A patient outside your care teams';
+
+  return (
+    <>
+      <section class="card" aria-labelledby="patients-heading" data-testid="my-patients">
+        <div class="section-head">
+          <h2 id="patients-heading">My patients</h2>
+          <button type="button" class="button" onClick={() => void load()} data-testid="my-patients-refresh">
+            Refresh
+          </button>
+        </div>
+        <ErrorMessage message={patientsError} testId="my-patients-error" />
+        {patients === null ? (
+          patientsError ? null : <p class="muted">Loading…</p>
+        ) : patients.length === 0 ? (
+          <p class="muted" data-testid="my-patients-none">
+            No patients yet. An administrator adds you and your patients to a care team.
+          </p>
+        ) : (
+          <ul class="link-list">
+            {patients.map((p) => (
+              <li key={p.id} data-testid="patient-item" data-patient-id={p.id}>
+                <a href={`/patients/${encodeURIComponent(p.id)}`} class="list-link" data-testid="patient-link">
+                  {p.display_name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section class="card" aria-labelledby="my-cohorts-heading" data-testid="my-cohorts">
+        <h2 id="my-cohorts-heading">My IOP cohorts</h2>
+        <ErrorMessage message={cohortsError} testId="my-cohorts-error" />
+        {cohorts === null ? null : cohorts.length === 0 ? (
+          <p class="muted" data-testid="my-cohorts-none">
+            None of your care teams runs a cohort.
+          </p>
+        ) : (
+          <ul class="sub-card-list">
+            {cohorts.map((c) => (
+              <li key={c.id} class="sub-card" data-testid="my-cohort" data-cohort-id={c.id}>
+                <h3 class="subheading" data-testid="my-cohort-title">
+                  {c.name}
+                </h3>
+                {c.patients.length === 0 ? (
+                  <p class="muted">No patients yet.</p>
+                ) : (
+                  <ul class="plain-list">
+                    {c.patients.map((id) => (
+                      <li key={id} data-testid="my-cohort-patient">
+                        {nameOf(id)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <EmergencyAccess />
+    </>
+  );
+}
