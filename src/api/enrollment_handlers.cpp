@@ -27,13 +27,8 @@ Schema complete_schema() {
   }};
 }
 
-bool redeem_allowed(const RequestContext& ctx, Services& s) {
-  return s.limiter.allow("enroll-ip:" + ctx.client_ip,
-                         static_cast<int>(s.config.invitation_redeem_per_ip_per_minute), ctx.now);
-}
-
 ApiResult check(const RequestContext& ctx, Services& s) {
-  if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
+  if (!link_redeem_allowed(ctx, s, "enroll")) return error_result(errors::rate_limited());
   auto hash = token_hash(ctx.body["token"].get<std::string>());
   if (s.store.enrollment_status(hash, ctx.now) != EnrollmentStatus::valid) {
     return error_result(kEnrollmentInvalid);
@@ -42,7 +37,7 @@ ApiResult check(const RequestContext& ctx, Services& s) {
 }
 
 ApiResult complete(const RequestContext& ctx, Services& s) {
-  if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
+  if (!link_redeem_allowed(ctx, s, "enroll")) return error_result(errors::rate_limited());
   auto email = normalize_email(ctx.body["email"].get<std::string>());
   if (!email) return error_result({400, "invalid_field", "Field 'email' is not an email address."});
   if (auto weak = weak_password_error(ctx.body["password"].get<std::string>())) {

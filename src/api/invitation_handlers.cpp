@@ -15,11 +15,6 @@ namespace {
 const ApiError kInvitationInvalid{409, "invitation_invalid",
                                   "This invitation link is not valid or was already used."};
 
-bool redeem_allowed(const RequestContext& ctx, Services& s) {
-  return s.limiter.allow("invite-ip:" + ctx.client_ip,
-                         static_cast<int>(s.config.invitation_redeem_per_ip_per_minute), ctx.now);
-}
-
 ApiResult create(const RequestContext& ctx, Services& s) {
   const User& inviter = *ctx.actor.user;
   auto role = parse_role(ctx.body["role"].get<std::string>());
@@ -49,7 +44,7 @@ ApiResult create(const RequestContext& ctx, Services& s) {
 }
 
 ApiResult check(const RequestContext& ctx, Services& s) {
-  if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
+  if (!link_redeem_allowed(ctx, s, "invite")) return error_result(errors::rate_limited());
   auto inv =
       s.store.find_valid_invitation(token_hash(ctx.body["token"].get<std::string>()), ctx.now);
   if (!inv) return error_result(kInvitationInvalid);
@@ -58,7 +53,7 @@ ApiResult check(const RequestContext& ctx, Services& s) {
 }
 
 ApiResult accept(const RequestContext& ctx, Services& s) {
-  if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
+  if (!link_redeem_allowed(ctx, s, "invite")) return error_result(errors::rate_limited());
   auto email = normalize_email(ctx.body["email"].get<std::string>());
   if (!email) return error_result({400, "invalid_field", "Field 'email' is not an email address."});
   if (auto weak = weak_password_error(ctx.body["password"].get<std::string>())) {

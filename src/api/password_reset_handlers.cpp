@@ -15,12 +15,6 @@ namespace {
 const ApiError kResetInvalid{409, "reset_invalid",
                              "This password reset link is not valid or was already used."};
 
-// Redemption shares the invitation limit: both are guessable-token endpoints.
-bool redeem_allowed(const RequestContext& ctx, Services& s) {
-  return s.limiter.allow("reset-ip:" + ctx.client_ip,
-                         static_cast<int>(s.config.invitation_redeem_per_ip_per_minute), ctx.now);
-}
-
 std::optional<User> link_owner(const RequestContext& ctx, Services& s) {
   auto reset =
       s.store.find_password_reset(token_hash(ctx.body["token"].get<std::string>()), ctx.now);
@@ -31,7 +25,7 @@ std::optional<User> link_owner(const RequestContext& ctx, Services& s) {
 }
 
 ApiResult check(const RequestContext& ctx, Services& s) {
-  if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
+  if (!link_redeem_allowed(ctx, s, "reset")) return error_result(errors::rate_limited());
   auto user = link_owner(ctx, s);
   if (!user) return error_result(kResetInvalid);
   return {200,
@@ -42,7 +36,7 @@ ApiResult check(const RequestContext& ctx, Services& s) {
 }
 
 ApiResult accept(const RequestContext& ctx, Services& s) {
-  if (!redeem_allowed(ctx, s)) return error_result(errors::rate_limited());
+  if (!link_redeem_allowed(ctx, s, "reset")) return error_result(errors::rate_limited());
   auto user = link_owner(ctx, s);
   if (!user) return error_result(kResetInvalid);
   const auto fresh = ctx.body["new_password"].get<std::string>();

@@ -44,6 +44,13 @@ bool match_route_path(std::string_view pattern, std::string_view path, std::stri
   return true;
 }
 
+bool link_redeem_allowed(const RequestContext& ctx, Services& s, const char* scope) {
+  std::string key(scope);
+  key.append("-ip:").append(ctx.client_ip);
+  return s.limiter.allow(key, static_cast<int>(s.config.invitation_redeem_per_ip_per_minute),
+                         ctx.now);
+}
+
 std::string start_session(const RequestContext& ctx, Services& s, const User& user) {
   return s.sessions.start(user, ctx.now, ctx.request[http::field::user_agent]);
 }

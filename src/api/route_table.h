@@ -86,6 +86,10 @@ std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();
 
+// Per-IP limit on redeeming one-time links (enrollment, invitation, password reset): the
+// tokens are 256-bit, the limit keeps guessing and scanning loud. scope names the bucket.
+bool link_redeem_allowed(const RequestContext& ctx, Services& s, const char* scope);
+
 // A new sign-in session for user, named after the request's device; answers the token.
 std::string start_session(const RequestContext& ctx, Services& s, const User& user);
 
