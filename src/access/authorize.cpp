@@ -42,6 +42,10 @@ const char* action_name(Action action) {
       return "break_glass_review";
     case Action::care_team_manage:
       return "care_team_manage";
+    case Action::audit_search:
+      return "audit_search";
+    case Action::disclosure_read:
+      return "disclosure_read";
     case Action::cohort_list:
       return "cohort_list";
   }
@@ -115,9 +119,14 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
       }
       return Decision::deny_forbidden;
     }
+    case Action::disclosure_read:
+      if (!signed_in) return Decision::deny_unauthenticated;
+      return role == Role::patient ? Decision::allow : Decision::deny_forbidden;
     case Action::user_manage:
     case Action::break_glass_review:
-      // The people list names patients and break-glass reasons are clinical: MFA first.
+    case Action::audit_search:
+      // The people list names patients, break-glass reasons are clinical, and the audit
+      // trail shows who was treated by whom: MFA first.
       if (!signed_in) return Decision::deny_unauthenticated;
       if (role != Role::admin) return Decision::deny_forbidden;
       return actor.user->mfa_enabled ? Decision::allow : Decision::deny_mfa_required;

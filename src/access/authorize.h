@@ -37,6 +37,8 @@ enum class Action {
   break_glass_review,   // admins see every break-glass grant
   care_team_manage,     // admins create care teams and cohorts and set their members
   cohort_list,          // IOP cohorts; object: a cohort with in_actors_care_team
+  audit_search,         // admins search and export the audit trail
+  disclosure_read,      // a patient's own accounting of disclosures (who read my record)
 };
 const char* action_name(Action action);
 

@@ -37,20 +37,27 @@ ApiResult list(const RequestContext& ctx, Services& s) {
   return {200, {{"patients", out}}, {}, "patient.list_read", ctx.actor.user->id};
 }
 
+// Audit records of these name the patient as their subject (accounting of disclosures).
+ApiResult about_patient(ApiResult result) {
+  result.audit_subject_type = "patient";
+  return result;
+}
+
 ApiResult read(const RequestContext& ctx, Services& s) {
   auto found = patient_object(ctx, s, ctx.path_param);
   if (!found) return error_result(errors::not_found());
   auto& [patient, ref] = *found;
   auto decision = authorize(ctx.actor, Action::patient_record_read, ref);
   if (decision != Decision::allow) {
-    return audited_error(decision_error(decision), "access.denied.patient_record_read", patient.id);
+    return about_patient(
+        audited_error(decision_error(decision), "access.denied.patient_record_read", patient.id));
   }
   const bool via_break_glass = !ref.in_actors_care_team && ctx.actor.user->role != Role::patient;
-  return {200,
-          {{"patient", patient_json(patient)}, {"break_glass", via_break_glass}},
-          {},
-          via_break_glass ? "patient.record_read_break_glass" : "patient.record_read",
-          patient.id};
+  return about_patient({200,
+                        {{"patient", patient_json(patient)}, {"break_glass", via_break_glass}},
+                        {},
+                        via_break_glass ? "patient.record_read_break_glass" : "patient.record_read",
+                        patient.id});
 }
 
 // The patient named by id, or by exact email address: in an emergency the clinician may
@@ -80,13 +87,13 @@ ApiResult break_glass(const RequestContext& ctx, Services& s) {
   const auto reason = ctx.body["reason"].get<std::string>();
   grant.reason_sealed = s.note_cipher.seal({reason.begin(), reason.end()}, grant.id);
   s.store.create_break_glass(grant);
-  return {
-      201,
-      {{"break_glass",
-        {{"id", grant.id}, {"patient_id", grant.patient_id}, {"expires_at", grant.expires_at}}}},
-      {},
-      "break_glass.granted",
-      found->first.id};
+  return about_patient(
+      {201,
+       {{"break_glass",
+         {{"id", grant.id}, {"patient_id", grant.patient_id}, {"expires_at", grant.expires_at}}}},
+       {},
+       "break_glass.granted",
+       found->first.id});
 }
 
 ApiResult review(const RequestContext& ctx, Services& s) {

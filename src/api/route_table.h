@@ -54,6 +54,11 @@ struct ApiResult {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string audit_event;    // what happened ("session.signed_in"): log + audit table
   std::string audit_subject;  // the opaque id it happened to (a user id)
+  std::string audit_subject_type = "user";  // "patient" for reads of a patient's record
+  // Instead of a JSON body: a download (CSV export), with its content type and file name.
+  std::string download_body;
+  std::string download_type;
+  std::string download_name;
 };
 
 using Handler = std::function<ApiResult(const RequestContext&, Services&)>;
@@ -85,6 +90,7 @@ std::vector<Route> cohort_routes();
 std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();
+std::vector<Route> audit_routes();
 
 // Per-IP limit on redeeming one-time links (enrollment, invitation, password reset): the
 // tokens are 256-bit, the limit keeps guessing and scanning loud. scope names the bucket.

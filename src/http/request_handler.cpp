@@ -31,6 +31,17 @@ HttpResponse json_response(int status, const nlohmann::json& body, unsigned vers
   return res;
 }
 
+// A file the browser saves (audit CSV): attachment, never rendered as a page.
+HttpResponse download_response(const ApiResult& result, unsigned version) {
+  HttpResponse res{static_cast<http::status>(result.status), version};
+  res.set(http::field::content_type, result.download_type);
+  res.set(http::field::content_disposition,
+          "attachment; filename=\"" + result.download_name + "\"");
+  res.body() = result.download_body;
+  res.prepare_payload();
+  return res;
+}
+
 }  // namespace
 
 void apply_security_headers(HttpResponse& res, bool api) {
@@ -107,7 +118,7 @@ void RequestHandler::record_audit(const ApiResult& result, const Actor& actor,
   if (result.audit_event.empty()) return;
   // Only opaque ids: the event name, the actor's id and the subject's id.
   services_.store.append_audit({now, actor.user ? actor.user->id : actor.pending_mfa_user_id,
-                                result.audit_event, "user", result.audit_subject,
+                                result.audit_event, result.audit_subject_type, result.audit_subject,
                                 audit_outcome(result), request_id});
 }
 
@@ -212,7 +223,8 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
     unit.commit();
   }
   log_audit(result, actor, request_id);
-  auto res = json_response(result.status, result.body, version);
+  auto res = result.download_type.empty() ? json_response(result.status, result.body, version)
+                                          : download_response(result, version);
   for (auto& [name, value] : result.headers) res.insert(name, value);
   apply_security_headers(res, true);
   return {std::move(res), route->path};

@@ -242,10 +242,27 @@ class InvitationRepository {
                                           User& user) = 0;
 };
 
+struct AuditEntry {
+  std::int64_t seq = 0;  // position in the log
+  AuditRecord record;
+};
+
+// What an admin filters the audit trail by; empty strings match anything.
+struct AuditQuery {
+  std::string org_id;         // events by or about this practice's accounts (and anonymous ones)
+  std::string actor_id;       // who did it
+  std::string object_id;      // whom or what it was done to (a patient, a user)
+  std::string action_prefix;  // "patient.record_read"; letters, digits, '.', '_' only
+  std::int64_t from = 0;      // unix seconds, inclusive
+  std::int64_t to = 0;        // unix seconds, exclusive; 0: no end
+  std::int64_t limit = 1000;  // newest first
+};
+
 class AuditRepository {
  public:
   virtual ~AuditRepository() = default;
   virtual void append_audit(const AuditRecord& record) = 0;
+  virtual std::vector<AuditEntry> search_audit(const AuditQuery& query) = 0;
 };
 
 class SessionRepository {

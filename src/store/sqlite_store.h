@@ -47,6 +47,7 @@ class SqliteStore final : public Store {
   AcceptOutcome accept_invitation(const std::string& token_hash, std::int64_t now,
                                   User& user) override;
   void append_audit(const AuditRecord& record) override;
+  std::vector<AuditEntry> search_audit(const AuditQuery& query) override;
 
   void put_challenge(const std::string& user_id, const std::string& purpose,
                      const std::string& challenge, std::int64_t expires_at) override;

@@ -68,6 +68,9 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/invitations/check", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::post, "/api/invitations/accept", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::get, "/api/users", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/audit/search", Action::audit_search, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/audit/export", Action::audit_search, U, M, F, F, F, U, U},
+    {http::verb::get, "/api/me/disclosures", Action::disclosure_read, U, F, F, F, A, U, U},
     {http::verb::post, "/api/users/disable", Action::user_manage, U, M, F, F, F, U, U},
     {http::verb::post, "/api/users/enable", Action::user_manage, U, M, F, F, F, U, U},
     {http::verb::post, "/api/users/unlock", Action::user_manage, U, M, F, F, F, U, U},
@@ -127,7 +130,7 @@ TEST(AuthorizationMatrix, InvitationRoles) {
     return authorize(actor_with(as), Action::invitation_create, {"role", role, org});
   };
   for (auto role : {"admin", "therapist", "staff"}) EXPECT_EQ(invite(Role::admin, role), A) << role;
-  EXPECT_EQ(invite(Role::admin, "patient"), F);  // patients are invited by their therapist
+  EXPECT_EQ(invite(Role::admin, "patient"), F);      // patients are invited by their therapist
   EXPECT_EQ(invite(Role::therapist, "patient"), M);  // the invitation names a patient: MFA first
   Actor therapist = actor_with(Role::therapist);
   therapist.user->mfa_enabled = true;
