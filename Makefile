@@ -6,7 +6,7 @@ LISTEN      ?= 127.0.0.1:8443
 FUZZ_SECONDS ?= 30
 JOBS        ?= $(shell nproc)
 
-.PHONY: all deps build build-server build-web run test unit fuzz format clean
+.PHONY: all deps build build-server build-web run test unit fuzz bench format clean
 
 all: build
 
@@ -42,6 +42,12 @@ fuzz:
 	  echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
 	  $$t -max_total_time=$(FUZZ_SECONDS) -max_len=70000 $(FUZZ_DIR)/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
 	done
+
+# Figures for the issue notes (audit appends, sealing, audit verify), not pass/fail.
+bench: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHAVEN_BENCH=ON >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+	@for b in $(BUILD_DIR)/*_bench; do echo "== $$(basename $$b)"; $$b --benchmark_counters_tabular=true || exit 1; done
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp')

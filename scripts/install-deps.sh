@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   g++ make cmake pkg-config git curl ca-certificates
   libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev
-  libtomlplusplus-dev libgtest-dev libgmock-dev libsrtp2-dev libqrencode-dev
+  libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev libsrtp2-dev libqrencode-dev
   libcrack2-dev cracklib-runtime
   chromium
 )
