@@ -130,6 +130,22 @@ ApiResult totp_confirm(const RequestContext& ctx, Services& s) {
           user.id};
 }
 
+// Ten new recovery codes replace every old one (a lost printout, or the last few used).
+// Only for an account with a second factor, and only with the current password.
+ApiResult regenerate_recovery_codes(const RequestContext& ctx, Services& s) {
+  const User& user = *ctx.actor.user;
+  if (auto error = reauthentication_error(ctx, s, "password", "mfa.recovery_codes_reauth_failed")) {
+    return *error;
+  }
+  if (!user.mfa_enabled) {
+    return error_result({409, "mfa_not_enabled",
+                         "Turn on two-step verification first; recovery codes come with it."});
+  }
+  auto [codes, hashes] = new_recovery_codes();
+  s.store.replace_recovery_codes(user.id, hashes);
+  return {200, {{"recovery_codes", codes}}, {}, "mfa.recovery_codes_replaced", user.id};
+}
+
 }  // namespace
 
 std::variant<User, ApiResult> pending_mfa_user(const RequestContext& ctx, Services& s) {
@@ -174,6 +190,9 @@ std::vector<Route> mfa_routes() {
        Schema{{{"password", FieldType::string, true, 1, kMaxPasswordLength}}}, totp_setup},
       {http::verb::post, "/api/mfa/totp/confirm", Action::mfa_manage,
        Schema{{{"code", FieldType::string, true, 6, 6}}}, totp_confirm},
+      {http::verb::post, "/api/mfa/recovery-codes", Action::mfa_manage,
+       Schema{{{"password", FieldType::string, true, 1, kMaxPasswordLength}}},
+       regenerate_recovery_codes},
   };
 }
 

@@ -143,3 +143,28 @@ test('break-glass can name the patient by email; exactly one of id and email', a
   assert.equal(grant.json.break_glass.patient_id, patient.id);
   assert.equal((await request(srv, 'GET', `/api/patients/${patient.id}`, { cookie: onCall.cookie })).status, 200);
 });
+
+test('new recovery codes need the password and replace every old one', async () => {
+  const noMfa = await invitePerson(srv, admin.cookie, 'staff', 'codes-staff');
+  const refused = await request(srv, 'POST', '/api/mfa/recovery-codes', { cookie: noMfa.cookie, body: { password: noMfa.who.password } });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.json.error.code, 'mfa_not_enabled');
+  const { cookie, secret } = await enableTotp(srv, noMfa.cookie, noMfa.who.password, 'codes-staff');
+  const wrong = await request(srv, 'POST', '/api/mfa/recovery-codes', { cookie, body: { password: 'not the password at all' } });
+  assert.equal(wrong.status, 401);
+  const fresh = await request(srv, 'POST', '/api/mfa/recovery-codes', { cookie, body: { password: noMfa.who.password } });
+  assert.equal(fresh.status, 200, fresh.text);
+  assert.equal(fresh.json.recovery_codes.length, 10);
+  fresh.json.recovery_codes.forEach((c) => recordSensitive(c, 'recovery code'));
+  const security = await request(srv, 'GET', '/api/account/security', { cookie });
+  assert.equal(security.json.mfa.recovery_codes_left, 10);
+  assert.ok(secret);
+  // A new code signs in (an old one would not: the set was replaced).
+  const signIn = await request(srv, 'POST', '/api/session', { body: { email: noMfa.who.email, password: noMfa.who.password } });
+  assert.equal(signIn.status, 200, signIn.text);
+  const challenge = signIn.headers['set-cookie'].find((c) => c.startsWith('haven_mfa=')).split(';')[0];
+  recordSensitive(challenge.split('=')[1], 'mfa challenge');
+  const used = await request(srv, 'POST', '/api/session/mfa', { cookie: challenge, body: { method: 'recovery', code: fresh.json.recovery_codes[0] } });
+  assert.equal(used.status, 200, used.text);
+  recordSensitive(sessionCookie(used).split('=')[1], 'session token');
+});

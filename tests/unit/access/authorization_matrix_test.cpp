@@ -37,6 +37,7 @@ const std::vector<Row> kMatrix = {
     {http::verb::get, "/api/account/security", Action::account_read, U, A, A, A, A, U, U},
     {http::verb::post, "/api/mfa/totp/setup", Action::mfa_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/mfa/totp/confirm", Action::mfa_manage, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/mfa/recovery-codes", Action::mfa_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/webauthn/register/options", Action::mfa_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/webauthn/register", Action::mfa_manage, U, A, A, A, A, U, U},
     {http::verb::post, "/api/session/webauthn/options", Action::mfa_verify, U, U, U, U, U, U, A},
