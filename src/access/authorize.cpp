@@ -44,6 +44,8 @@ const char* action_name(Action action) {
       return "care_team_manage";
     case Action::cohort_list:
       return "cohort_list";
+    case Action::audit_read:
+      return "audit_read";
   }
   return "unknown";
 }
@@ -117,7 +119,9 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     }
     case Action::user_manage:
     case Action::break_glass_review:
-      // The people list names patients and break-glass reasons are clinical: MFA first.
+    case Action::audit_read:
+      // The people list names patients and break-glass reasons are clinical, and audit
+      // entries say who touched whose record: MFA first.
       if (!signed_in) return Decision::deny_unauthenticated;
       if (role != Role::admin) return Decision::deny_forbidden;
       return actor.user->mfa_enabled ? Decision::allow : Decision::deny_mfa_required;

@@ -37,6 +37,7 @@ enum class Action {
   break_glass_review,   // admins see every break-glass grant
   care_team_manage,     // admins create care teams and cohorts and set their members
   cohort_list,          // IOP cohorts; object: a cohort with in_actors_care_team
+  audit_read,           // the audit log's checkpoints and proofs (admins with MFA)
 };
 const char* action_name(Action action);
 

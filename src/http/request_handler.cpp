@@ -95,14 +95,22 @@ Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_h
 }
 
 void RequestHandler::audit(const ApiResult& result, const Actor& actor,
-                           const std::string& request_id, std::int64_t now) const {
+                           const std::string& request_id, const std::string& client_ip,
+                           std::int64_t now) const {
   if (result.audit_event.empty()) return;
   const char* outcome = result.status < 400 ? "success" : "failure";
   if (result.audit_event.rfind("access.denied", 0) == 0) outcome = "denied";
-  // Only opaque ids: the event name, the actor's id and the subject's id.
+  // Between password and second factor the actor is known by the pending challenge only.
+  std::optional<User> pending;
+  if (!actor.user && !actor.pending_mfa_user_id.empty()) {
+    pending = services_.store.find_user(actor.pending_mfa_user_id);
+  }
+  const User* who = actor.user ? &*actor.user : pending ? &*pending : nullptr;
+  // Only opaque ids and names: the event, the actor's id and role, the subject's type and
+  // id, the request id and the client address; never content.
   services_.store.append_audit({now, actor.user ? actor.user->id : actor.pending_mfa_user_id,
-                                result.audit_event, "user", result.audit_subject, outcome,
-                                request_id});
+                                result.audit_event, result.audit_object_type, result.audit_subject,
+                                outcome, request_id, who ? role_name(who->role) : "", client_ip});
   log::info(result.audit_event, {{"request_id", request_id},
                                  {"actor", actor.user ? actor.user->id : ""},
                                  {"subject", result.audit_subject},
@@ -167,7 +175,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
     if (decision != Decision::deny_unauthenticated) {
       ApiResult denied = error_result(decision_error(decision));
       denied.audit_event = std::string("access.denied.") + action_name(route->action);
-      audit(denied, actor, request_id, now);
+      audit(denied, actor, request_id, client_ip, now);
     }
     return {error_response(decision_error(decision), version, true), route->path};
   }
@@ -192,7 +200,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
   RequestContext ctx{request,    body,      actor, token_hash, mfa_hash,
                      request_id, client_ip, now,   path_param};
   ApiResult result = route->handler(ctx, services_);
-  audit(result, actor, request_id, now);
+  audit(result, actor, request_id, client_ip, now);
   auto res = json_response(result.status, result.body, version);
   for (auto& [name, value] : result.headers) res.insert(name, value);
   apply_security_headers(res, true);

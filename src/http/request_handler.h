@@ -35,7 +35,7 @@ class RequestHandler {
                             const std::string& request_id, const std::string& client_ip,
                             const std::string& path_param) const;
   void audit(const ApiResult& result, const Actor& actor, const std::string& request_id,
-             std::int64_t now) const;
+             const std::string& client_ip, std::int64_t now) const;
 
   Services& services_;
   const StaticFiles& static_files_;
