@@ -48,6 +48,8 @@ const char* action_name(Action action) {
       return "disclosure_read";
     case Action::cohort_list:
       return "cohort_list";
+    case Action::audit_read:
+      return "audit_read";
   }
   return "unknown";
 }
@@ -125,8 +127,9 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::user_manage:
     case Action::break_glass_review:
     case Action::audit_search:
-      // The people list names patients, break-glass reasons are clinical, and the audit
-      // trail shows who was treated by whom: MFA first.
+    case Action::audit_read:
+      // The people list names patients, break-glass reasons are clinical, and audit
+      // entries say who touched whose record: MFA first.
       if (!signed_in) return Decision::deny_unauthenticated;
       if (role != Role::admin) return Decision::deny_forbidden;
       return actor.user->mfa_enabled ? Decision::allow : Decision::deny_mfa_required;

@@ -39,6 +39,7 @@ enum class Action {
   cohort_list,          // IOP cohorts; object: a cohort with in_actors_care_team
   audit_search,         // admins search and export the audit trail
   disclosure_read,      // a patient's own accounting of disclosures (who read my record)
+  audit_read,           // the audit log's checkpoints and proofs (admins with MFA)
 };
 const char* action_name(Action action);
 

@@ -19,8 +19,9 @@ ApiResult list(const RequestContext& ctx, Services& s) {
 ApiResult create(const RequestContext& ctx, Services& s) {
   auto id = s.store.create_care_team(ctx.actor.user->org_id, ctx.body["name"].get<std::string>(),
                                      ctx.now);
-  return {
-      201, {{"care_team", team_json(*s.store.find_care_team(id))}}, {}, "care_team.created", id};
+  return {201, {{"care_team", team_json(*s.store.find_care_team(id))}},
+          {},  "care_team.created",
+          id,  "care_team"};
 }
 
 ApiResult set_member(const RequestContext& ctx, Services& s) {

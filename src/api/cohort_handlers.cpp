@@ -36,7 +36,8 @@ ApiResult create(const RequestContext& ctx, Services& s) {
   // Unknown and another practice's team look the same.
   if (!team || team->org_id != org) return error_result(errors::not_found());
   auto id = s.store.create_cohort(org, team->id, ctx.body["name"].get<std::string>(), ctx.now);
-  return {201, {{"cohort", cohort_json(*s.store.find_cohort(id))}}, {}, "cohort.created", id};
+  return {201,     {{"cohort", cohort_json(*s.store.find_cohort(id))}}, {}, "cohort.created", id,
+          "cohort"};
 }
 
 ApiResult set_member(const RequestContext& ctx, Services& s) {

@@ -39,7 +39,7 @@ ApiResult list(const RequestContext& ctx, Services& s) {
 
 // Audit records of these name the patient as their subject (accounting of disclosures).
 ApiResult about_patient(ApiResult result) {
-  result.audit_subject_type = "patient";
+  result.audit_object_type = "patient";
   return result;
 }
 

@@ -21,6 +21,9 @@ class Metrics;
 class RateLimiter;
 class FieldCipher;
 struct Config;
+namespace audit {
+class AuditLog;
+}
 
 namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
@@ -33,7 +36,8 @@ struct Services {
   Metrics& metrics;
   RateLimiter& limiter;
   const FieldCipher& totp_cipher;
-  const FieldCipher& note_cipher;  // free text that may hold PHI (break-glass reasons)
+  const FieldCipher& note_cipher;        // free text that may hold PHI (break-glass reasons)
+  audit::AuditLog* audit_log = nullptr;  // the tamper-evident log's tree and checkpoints
 };
 
 struct RequestContext {
@@ -52,9 +56,9 @@ struct ApiResult {
   int status = 200;
   nlohmann::json body;  // null: no body (204)
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string audit_event;    // what happened ("session.signed_in"): log + audit table
-  std::string audit_subject;  // the opaque id it happened to (a user id)
-  std::string audit_subject_type = "user";  // "patient" for reads of a patient's record
+  std::string audit_event;                 // what happened ("session.signed_in"): log + audit table
+  std::string audit_subject;               // the opaque id it happened to (a user id)
+  std::string audit_object_type = "user";  // what audit_subject names: "user", "patient"…
   // Instead of a JSON body: a download (CSV export), with its content type and file name.
   std::string download_body;
   std::string download_type;
@@ -91,6 +95,7 @@ std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();
 std::vector<Route> audit_routes();
+std::vector<Route> audit_search_routes();
 
 // Per-IP limit on redeeming one-time links (enrollment, invitation, password reset): the
 // tokens are 256-bit, the limit keeps guessing and scanning loud. scope names the bucket.

@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
+#include "audit/audit_log.h"
+#include "audit/checkpoint.h"
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
 #include "cli/runtime.h"
@@ -17,6 +20,7 @@
 #include "http/tls_context.h"
 #include "log/logger.h"
 #include "metrics/metrics.h"
+#include "store/sqlite_audit.h"
 
 namespace haven::cli {
 namespace {
@@ -57,7 +61,8 @@ int run_serve(const std::vector<std::string>& args) {
     log::set_level(level);
     if (!cfg->log_file.empty()) log::set_output_file(cfg->log_file);
 
-    auto store = open_data_folder(*cfg);
+    std::shared_ptr<const audit::AuditKey> audit_key;
+    auto store = open_data_folder(*cfg, &audit_key);
     std::string cert = cfg->tls_cert_file, key = cfg->tls_key_file;
     if (cert.empty() || key.empty()) {
       ensure_private_dir(cfg->data_dir + "/tls");
@@ -80,7 +85,18 @@ int run_serve(const std::vector<std::string>& args) {
     const auto master_key = read_master_key(cfg->data_dir + "/master.key");
     FieldCipher totp_cipher(master_key, "totp");
     FieldCipher note_cipher(master_key, "notes");
-    Services services{*cfg, *store, sessions, metrics, limiter, totp_cipher, note_cipher};
+    SqliteAuditLedger audit_ledger(cfg->data_dir + "/haven.db",
+                                   static_cast<int>(cfg->busy_timeout_ms),
+                                   sql::OpenMode::read_write);
+    audit::AuditLog audit_log(audit_ledger, *audit_key,
+                              {audit_origin(*cfg), cfg->audit_checkpoint_every_entries,
+                               cfg->audit_checkpoint_every_minutes * 60},
+                              static_cast<std::int64_t>(std::time(nullptr)));
+    log::info("audit.ready",
+              {{"entries", audit_log.size()},
+               {"verifier_key", audit::verifier_key(audit_log.origin(), audit_log.public_key())}});
+    Services services{*cfg,    *store,      sessions,    metrics,
+                      limiter, totp_cipher, note_cipher, &audit_log};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);
@@ -130,6 +146,11 @@ int run_help() {
                "              [--log-level debug|info|warn|error]\n"
                "  haven admin enroll [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
                "                     [--public-url URL]\n"
+               "  haven audit verify --data DIR [--checkpoint FILE]\n"
+               "  haven audit checkpoint --data DIR\n"
+               "  haven audit prove --data DIR --seq N [--size M]\n"
+               "  haven audit consistency --data DIR --from M --to N\n"
+               "  haven audit public-key --data DIR\n"
                "  haven version\n"
                "Settings: haven.example.toml; environment HAVEN_<SECTION>_<KEY> overrides it.\n";
   return 0;

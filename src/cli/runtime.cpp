@@ -5,6 +5,9 @@
 #include <iostream>
 
 #include "crypto/key_files.h"
+#include "log/logger.h"
+#include "store/migrations.h"
+#include "store/sqlite_audit.h"
 #include "util/secret_bytes.h"
 
 namespace haven::cli {
@@ -28,11 +31,30 @@ std::optional<Config> load_for_command(const char* command, const std::vector<st
   return cfg;
 }
 
-std::unique_ptr<SqliteStore> open_data_folder(const Config& cfg) {
+std::unique_ptr<SqliteStore> open_data_folder(const Config& cfg,
+                                              std::shared_ptr<const audit::AuditKey>* audit_key) {
   ensure_private_dir(cfg.data_dir);
   ensure_master_key(cfg.data_dir + "/master.key");
-  return std::make_unique<SqliteStore>(cfg.data_dir + "/haven.db",
-                                       static_cast<int>(cfg.busy_timeout_ms));
+  auto key = std::make_shared<const audit::AuditKey>(
+      audit::AuditKey::load(cfg.data_dir + "/" + audit::kAuditKeyFile, /*create=*/true));
+  const std::string db = cfg.data_dir + "/haven.db";
+  const int busy = static_cast<int>(cfg.busy_timeout_ms);
+  const bool upgrading = database_schema_version(db) < kAuditLogMigration;
+  auto store = std::make_unique<SqliteStore>(db, busy);
+  store->set_audit_key(key);
+  if (upgrading) {
+    // Only here, right after the migration: later, an entry without a code is an insertion.
+    SqliteAuditLedger ledger(db, busy, sql::OpenMode::read_write);
+    if (auto sealed = ledger.seal_legacy_entries(*key); sealed > 0) {
+      log::info("audit.legacy_entries_sealed", {{"count", sealed}});
+    }
+  }
+  if (audit_key) *audit_key = key;
+  return store;
+}
+
+std::string audit_origin(const Config& cfg) {
+  return cfg.public_origin().substr(std::string("https://").size());
 }
 
 std::string issue_enrollment_link(const Config& cfg, Store& store) {

@@ -132,6 +132,8 @@ const std::vector<Setting>& settings() {
       HAVEN_INT("limits.lockout_threshold", lockout_threshold, 1, 1000),
       HAVEN_INT("limits.invitation_redeem_per_ip_per_minute", invitation_redeem_per_ip_per_minute,
                 1, 100000),
+      HAVEN_INT("audit.checkpoint_every_entries", audit_checkpoint_every_entries, 1, 1000000),
+      HAVEN_INT("audit.checkpoint_every_minutes", audit_checkpoint_every_minutes, 1, 24 * 60),
       HAVEN_STRING("log.level", log_level, check_log_level),
       HAVEN_STRING("log.file", log_file, any_string),
   };

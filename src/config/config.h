@@ -52,6 +52,9 @@ struct Config {
   std::int64_t signin_per_account_per_minute = 10;
   std::int64_t lockout_threshold = 10;
   std::int64_t invitation_redeem_per_ip_per_minute = 20;
+  // [audit]
+  std::int64_t audit_checkpoint_every_entries = 100;
+  std::int64_t audit_checkpoint_every_minutes = 10;
   // [log]
   std::string log_level = "info";
   std::string log_file;  // empty: stderr

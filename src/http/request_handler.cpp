@@ -114,12 +114,21 @@ const char* audit_outcome(const ApiResult& result) {
 }  // namespace
 
 void RequestHandler::record_audit(const ApiResult& result, const Actor& actor,
-                                  const std::string& request_id, std::int64_t now) const {
+                                  const std::string& request_id, const std::string& client_ip,
+                                  std::int64_t now) const {
   if (result.audit_event.empty()) return;
-  // Only opaque ids: the event name, the actor's id and the subject's id.
+  // Between password and second factor the actor is known by the pending challenge only.
+  std::optional<User> pending;
+  if (!actor.user && !actor.pending_mfa_user_id.empty()) {
+    pending = services_.store.find_user(actor.pending_mfa_user_id);
+  }
+  const User* who = actor.user ? &*actor.user : pending ? &*pending : nullptr;
+  // Only opaque ids and names: the event, the actor's id and role, the subject's type and
+  // id, the request id and the client address; never content.
   services_.store.append_audit({now, actor.user ? actor.user->id : actor.pending_mfa_user_id,
-                                result.audit_event, result.audit_subject_type, result.audit_subject,
-                                audit_outcome(result), request_id});
+                                result.audit_event, result.audit_object_type, result.audit_subject,
+                                audit_outcome(result), request_id, who ? role_name(who->role) : "",
+                                client_ip});
 }
 
 // After the commit: the log never claims an action the database does not hold.
@@ -190,7 +199,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
     if (decision != Decision::deny_unauthenticated) {
       ApiResult denied = error_result(decision_error(decision));
       denied.audit_event = std::string("access.denied.") + action_name(route->action);
-      record_audit(denied, actor, request_id, now);
+      record_audit(denied, actor, request_id, client_ip, now);
       log_audit(denied, actor, request_id);
     }
     return {error_response(decision_error(decision), version, true), route->path};
@@ -219,7 +228,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
   {
     UnitOfWork unit(services_.store);
     result = route->handler(ctx, services_);
-    record_audit(result, actor, request_id, now);
+    record_audit(result, actor, request_id, client_ip, now);
     unit.commit();
   }
   log_audit(result, actor, request_id);

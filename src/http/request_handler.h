@@ -36,7 +36,7 @@ class RequestHandler {
                             const std::string& path_param) const;
   // Appends the audit record inside the request's unit of work (same transaction).
   void record_audit(const ApiResult& result, const Actor& actor, const std::string& request_id,
-                    std::int64_t now) const;
+                    const std::string& client_ip, std::int64_t now) const;
   void log_audit(const ApiResult& result, const Actor& actor, const std::string& request_id) const;
 
   Services& services_;

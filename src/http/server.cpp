@@ -1,9 +1,11 @@
 #include "http/server.h"
 
 #include <csignal>
+#include <ctime>
 #include <thread>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "config/config.h"
 #include "http/http_session.h"
 #include "http/listener.h"
@@ -20,7 +22,8 @@ Server::Server(Services& services, const RequestHandler& handler, net::ssl::cont
       tls_(tls),
       ioc_(static_cast<int>(services.config.threads)),
       signals_(ioc_, SIGINT, SIGTERM),
-      grace_timer_(ioc_) {}
+      grace_timer_(ioc_),
+      audit_timer_(ioc_) {}
 
 Server::~Server() = default;
 
@@ -50,6 +53,7 @@ void Server::run() {
   signals_.async_wait([this](boost::system::error_code ec, int) {
     if (!ec) begin_shutdown();
   });
+  schedule_audit_tick();
   log::info("server.listening", {{"url", services_.config.effective_public_url()},
                                  {"metrics", services_.config.metrics_listen}});
 
@@ -58,12 +62,35 @@ void Server::run() {
   ioc_.run();
   for (auto& t : threads) t.join();
 
+  // A last signed checkpoint covers every entry written before the stop.
+  if (services_.audit_log) {
+    try {
+      services_.audit_log->checkpoint_now(static_cast<std::int64_t>(std::time(nullptr)));
+    } catch (const std::exception& e) {
+      log::error("audit.checkpoint_failed", {{"what", e.what()}});
+    }
+  }
   services_.store.checkpoint();
   log::info("server.stopped");
 }
 
+void Server::schedule_audit_tick() {
+  if (!services_.audit_log) return;
+  audit_timer_.expires_after(std::chrono::seconds(1));
+  audit_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    try {
+      services_.audit_log->tick(static_cast<std::int64_t>(std::time(nullptr)));
+    } catch (const std::exception& e) {
+      log::error("audit.checkpoint_failed", {{"what", e.what()}});
+    }
+    schedule_audit_tick();
+  });
+}
+
 void Server::begin_shutdown() {
   log::info("server.draining");
+  audit_timer_.cancel();
   https_->stop();
   if (metrics_) metrics_->stop();
   registry_.drain_all();

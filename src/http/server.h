@@ -25,6 +25,8 @@ class Server {
 
  private:
   void begin_shutdown();
+  // Once a second: sign the audit checkpoints that are due (audit/audit_log.h).
+  void schedule_audit_tick();
   void wait_for_drain(std::chrono::steady_clock::time_point deadline);
 
   Services& services_;
@@ -36,6 +38,7 @@ class Server {
   std::unique_ptr<Listener> metrics_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer grace_timer_;
+  boost::asio::steady_timer audit_timer_;
 };
 
 }  // namespace haven

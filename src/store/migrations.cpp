@@ -161,6 +161,32 @@ CREATE INDEX cohort_members_user ON cohort_members(user_id);
 -- A readable device label ("Firefox on Android") so people can tell their sessions apart.
 ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT '';
 )sql"},
+      {kAuditLogMigration, "tamper-evident audit log", R"sql(
+ALTER TABLE audit_events ADD COLUMN actor_role TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN client_ip TEXT NOT NULL DEFAULT '';
+-- HMAC-SHA-256 (hex) of the entry's leaf hash (audit/audit_key.h); NULL only for entries
+-- written before this migration, which the upgrading process seals once.
+ALTER TABLE audit_events ADD COLUMN entry_mac TEXT;
+CREATE TABLE audit_checkpoints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tree_size INTEGER NOT NULL,
+  root_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX audit_checkpoints_size ON audit_checkpoints(tree_size);
+-- Append-only in Haven's own hands (an attacker with the file can drop these; the Merkle
+-- tree and signed checkpoints are what detect that).
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN OLD.entry_mac IS NOT NULL OR NEW.seq IS NOT OLD.seq
+BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_change BEFORE UPDATE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+)sql"},
   };
   return list;
 }

@@ -50,14 +50,18 @@ struct Invitation {
 
 enum class AcceptOutcome { accepted, invalid, email_taken };
 
+// One audit event: opaque ids and names only, never PHI content. The tamper-evident log
+// (audit/) hashes its canonical encoding (audit/entry.h) as a Merkle tree leaf.
 struct AuditRecord {
-  std::int64_t at = 0;
+  std::int64_t at = 0;   // unix seconds (UTC)
   std::string actor_id;  // empty: anonymous
   std::string action;    // "session.signed_in"
   std::string object_type;
   std::string object_id;
   std::string outcome;  // "success" | "failure" | "denied"
   std::string request_id;
+  std::string actor_role;  // role_name() of the actor at the time; empty: anonymous
+  std::string client_ip;   // the address the request came from
 };
 
 struct SessionRecord {

@@ -64,15 +64,19 @@ void Connection::end_unit(bool commit) {
   sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-Connection::Connection(const std::string& path, int busy_timeout_ms) {
+Connection::Connection(const std::string& path, int busy_timeout_ms, OpenMode mode) {
   sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  const int access = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY
+                                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, access | SQLITE_OPEN_FULLMUTEX, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) fail(raw, "sqlite3_open_v2");
   sqlite3_busy_timeout(raw, busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
+  if (mode == OpenMode::read_only) {
+    exec("PRAGMA query_only=ON");
+    return;
+  }
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");  // durable across process crashes in WAL mode
   exec("PRAGMA foreign_keys=ON");

@@ -17,10 +17,13 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+enum class OpenMode { read_write, read_only };
+
 class Connection {
  public:
-  // Opens (creating) the file, WAL mode, foreign keys on, busy timeout.
-  Connection(const std::string& path, int busy_timeout_ms);
+  // Opens (creating) the file, WAL mode, foreign keys on, busy timeout. read_only opens an
+  // existing file for reading only (tools such as `haven audit verify`, beside the server).
+  Connection(const std::string& path, int busy_timeout_ms, OpenMode mode = OpenMode::read_write);
   sqlite3* get() const { return db_.get(); }
   void exec(const char* sql);
 

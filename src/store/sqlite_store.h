@@ -14,6 +14,9 @@
 #include "store/sqlite.h"
 
 namespace haven {
+namespace audit {
+class AuditKey;
+}
 
 class SqliteStore final : public Store {
  public:
@@ -115,6 +118,9 @@ class SqliteStore final : public Store {
   bool ready() override;
   void checkpoint() override;
 
+  // Audit entries get an authentication code under this key (store/sqlite_audit.h).
+  void set_audit_key(std::shared_ptr<const audit::AuditKey> key) { audit_key_ = std::move(key); }
+
  private:
   std::optional<User> find_user_where(const char* column, const std::string& value);
   // One UPDATE on users by id, run under the mutex.
@@ -126,6 +132,7 @@ class SqliteStore final : public Store {
 
   std::recursive_mutex mutex_;  // recursive: a unit of work holds it across calls
   sql::Connection conn_;
+  std::shared_ptr<const audit::AuditKey> audit_key_;
 };
 
 }  // namespace haven

@@ -1,4 +1,5 @@
 // SqliteStore: invitations, care teams, break-glass grants and the audit table.
+#include "store/sqlite_audit.h"
 #include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 #include "util/secret_bytes.h"
@@ -96,17 +97,7 @@ AcceptOutcome SqliteStore::accept_invitation(const std::string& token_hash, std:
 
 void SqliteStore::append_audit(const AuditRecord& r) {
   std::lock_guard lock(mutex_);
-  sql::Statement(conn_,
-                 "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, "
-                 "outcome, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, r.at)
-      .bind(2, r.actor_id)
-      .bind(3, r.action)
-      .bind(4, r.object_type)
-      .bind(5, r.object_id)
-      .bind(6, r.outcome)
-      .bind(7, r.request_id)
-      .run();
+  insert_audit_entry(conn_, r, audit_key_.get());
 }
 
 std::string SqliteStore::create_care_team(const std::string& org_id, const std::string& name,

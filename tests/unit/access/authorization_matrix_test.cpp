@@ -78,6 +78,9 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/users/reset-mfa", Action::user_manage, U, M, F, F, F, U, U},
     {http::verb::post, "/api/users/role", Action::user_manage, U, M, F, F, F, U, U},
     {http::verb::post, "/api/users/reset-password", Action::user_manage, U, M, F, F, F, U, U},
+    {http::verb::get, "/api/audit/checkpoint", Action::audit_read, U, M, F, F, F, U, U},
+    {http::verb::get, "/api/audit/entries/:id/proof", Action::audit_read, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/audit/consistency", Action::audit_read, U, M, F, F, F, U, U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
@@ -188,6 +191,16 @@ TEST(AuthorizationMatrix, CohortByRelationship) {
   patient.user->mfa_enabled = true;
   EXPECT_EQ(authorize(patient, Action::cohort_list), F);
   EXPECT_EQ(authorize(patient, Action::cohort_list, own), F);
+}
+
+// The audit log says who touched whose record: admins with MFA only.
+TEST(AuthorizationMatrix, AuditLogNeedsAnAdminWithMfa) {
+  for (auto role : {Role::admin, Role::therapist, Role::staff, Role::patient}) {
+    Actor with_mfa = actor_with(role);
+    with_mfa.user->mfa_enabled = true;
+    EXPECT_EQ(authorize(with_mfa, Action::audit_read), role == Role::admin ? A : F);
+  }
+  EXPECT_EQ(authorize(actor_with(Role::admin), Action::audit_read), M);
 }
 
 TEST(AuthorizationMatrix, ManagingAnotherPracticesUserIsForbidden) {

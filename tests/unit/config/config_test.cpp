@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include "../test_support.h"
 
@@ -104,6 +106,36 @@ TEST(Config, HostPortParsing) {
   for (auto bad : {"", "8443", "host:", ":80", "h:0", "h:65536", "h:80x", "a b:80", "::1:80"}) {
     EXPECT_FALSE(parse_host_port(bad)) << bad;
   }
+}
+
+TEST(Config, AuditCheckpointSettings) {
+  Config cfg;
+  EXPECT_FALSE(load_config(cfg, "", {}));
+  EXPECT_EQ(cfg.audit_checkpoint_every_entries, 100);
+  EXPECT_EQ(cfg.audit_checkpoint_every_minutes, 10);
+  testing::TempDir dir;
+  auto file = write(dir, "[audit]\ncheckpoint_every_entries = 5\ncheckpoint_every_minutes = 1\n");
+  EXPECT_FALSE(load_config(cfg, file, {}));
+  EXPECT_EQ(cfg.audit_checkpoint_every_entries, 5);
+  EXPECT_EQ(cfg.audit_checkpoint_every_minutes, 1);
+  auto err = load_config(cfg, "", {{"audit.checkpoint_every_entries", "0"}});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->key, "audit.checkpoint_every_entries");
+}
+
+TEST(Config, ExampleFileDocumentsEveryKey) {
+  std::ifstream in(HAVEN_SOURCE_DIR "/haven.example.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string section;
+  std::set<std::string> documented;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("[", 0) == 0) section = line.substr(1, line.find(']') - 1);
+    auto eq = line.find(" = ");
+    if (eq != std::string::npos && line[0] != '#')
+      documented.insert(section + "." + line.substr(0, eq));
+  }
+  for (auto& [key, value] : config_defaults()) EXPECT_TRUE(documented.count(key)) << key;
 }
 
 TEST(Config, ExampleFileLoads) {
