@@ -8,17 +8,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   LOG_DIR,
-  attachPageLog,
   enrollAdmin,
   launchBrowser,
   logPath,
-  newContext,
   randomHex,
   recordSensitive,
   request,
   sessionCookie,
   startServer,
 } from '../lib/harness.mjs';
+import { assertCleanPages, openSecurity, pageOpener, recordCookies, shownText, signInThroughUi } from '../lib/browser-session.mjs';
 
 describe('account security: sessions, password, email', () => {
   let srv;
@@ -26,50 +25,9 @@ describe('account security: sessions, password, email', () => {
   let admin; // { who: { displayName, email, password } }
   let password = ''; // the admin's current password
   let email = ''; // the admin's current email
-  const browserLog = logPath('browser');
-  const pageRecords = [];
-  const contexts = [];
+  let pages; // pageOpener: every browser of this file, at 375 px
   let a; // { ctx, page }: the browser that manages the account
   let b; // { ctx, page }: a second browser signed in as the same person
-
-  async function openPage(opts = {}) {
-    const ctx = await newContext(browser, { viewport: { width: 375, height: 812 }, ...opts });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    pageRecords.push(attachPageLog(page, browserLog));
-    return { ctx, page };
-  }
-
-  async function recordCookies(ctx, who) {
-    for (const c of await ctx.cookies()) {
-      if ((c.name === 'haven_session' || c.name === 'haven_mfa') && c.value.length >= 6) {
-        recordSensitive(c.value, `${who} ${c.name} cookie`);
-      }
-    }
-  }
-
-  async function signInWith(page, mail, pass) {
-    await page.getByTestId('signin-email').fill(mail);
-    await page.getByTestId('signin-password').fill(pass);
-    await page.getByTestId('signin-submit').click();
-  }
-
-  async function signInThroughUi(s, mail, pass) {
-    await s.page.goto(`${srv.url}/signin`);
-    await signInWith(s.page, mail, pass);
-    await s.page.waitForURL((u) => u.pathname === '/admin');
-    await s.page.getByTestId('landing-heading').waitFor();
-    await recordCookies(s.ctx, 'admin');
-  }
-
-  /** Waits until the region with this test id shows text, and returns it. */
-  async function shownText(page, testId) {
-    await page.waitForFunction(
-      (id) => (document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '').trim() !== '',
-      testId,
-    );
-    return (await page.getByTestId(testId).textContent()).trim();
-  }
 
   async function apiSignIn(mail, pass) {
     const res = await request(srv, 'POST', '/api/session', { body: { email: mail, password: pass } });
@@ -78,22 +36,17 @@ describe('account security: sessions, password, email', () => {
     return res;
   }
 
-  async function openAccount(page) {
-    await page.getByTestId('nav-security').click();
-    await page.waitForURL((u) => u.pathname === '/account');
-    await page.getByTestId('sessions').waitFor();
-  }
-
   before(async () => {
     srv = await startServer({ env: { HAVEN_LIMITS_SIGNIN_PER_IP_PER_MINUTE: '1000' } });
     admin = await enrollAdmin(srv);
     password = admin.who.password;
     email = admin.who.email;
     browser = await launchBrowser();
+    pages = pageOpener(browser, logPath('browser'), { viewport: { width: 375, height: 812 } });
   });
 
   after(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
+    if (pages) await pages.closeAll();
     if (browser) await browser.close();
     if (srv) await srv.stop();
   });
@@ -103,12 +56,12 @@ describe('account security: sessions, password, email', () => {
     const out = await request(srv, 'DELETE', '/api/session', { cookie: admin.cookie });
     assert.equal(out.status, 204);
 
-    a = await openPage();
-    b = await openPage();
-    await signInThroughUi(a, email, password);
-    await signInThroughUi(b, email, password);
+    a = await pages.open();
+    b = await pages.open();
+    await signInThroughUi(a.page, srv, email, password);
+    await signInThroughUi(b.page, srv, email, password);
 
-    await openAccount(a.page);
+    await openSecurity(a.page, 'sessions');
     const items = a.page.getByTestId('session-item');
     await items.nth(1).waitFor();
     assert.equal(await items.count(), 2);
@@ -154,7 +107,7 @@ describe('account security: sessions, password, email', () => {
   });
 
   test('a wrong current password is refused and changes nothing', async () => {
-    await signInThroughUi(b, email, password); // a second session again
+    await signInThroughUi(b.page, srv, email, password); // a second session again
     const wrong = recordSensitive(`wrong-${randomHex(6)}-current`, 'wrong current password');
     const fresh = recordSensitive(`quiet-meadow-${randomHex(6)}-river`, 'unused new password');
     const answered = a.page.waitForResponse((r) => r.url().endsWith('/api/account/password'));
@@ -210,7 +163,7 @@ describe('account security: sessions, password, email', () => {
     assert.equal((await apiSignIn(email, password)).status, 401, 'the old password still works');
     const old = password;
     password = fresh;
-    await signInThroughUi(b, email, password);
+    await signInThroughUi(b.page, srv, email, password);
     assert.notEqual(old, password);
   });
 
@@ -276,9 +229,6 @@ describe('account security: sessions, password, email', () => {
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    for (const r of pageRecords) {
-      assert.deepEqual(r.cspViolations, []);
-      assert.deepEqual(r.pageErrors, []);
-    }
+    assertCleanPages(pages.records);
   });
 });

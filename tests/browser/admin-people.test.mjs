@@ -5,16 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { LOG_DIR, enrollAdmin, launchBrowser, logPath, randomHex, recordSensitive, request, startServer, tokenOf } from '../lib/harness.mjs';
-import {
-  apiGet,
-  enableTotp,
-  invitePerson,
-  invitePersonWithTotp,
-  pageOpener,
-  pageWidth,
-  useSession,
-} from '../lib/accounts.mjs';
+import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, request, startServer, tokenOf } from '../lib/harness.mjs';
+import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, pageWidth } from '../lib/browser-session.mjs';
 
 describe('admin: change role and password reset links', () => {
   let srv;
@@ -29,20 +22,15 @@ describe('admin: change role and password reset links', () => {
   const row = (page, id) => page.locator(`[data-testid="user-row"][data-user-id="${id}"]`);
 
   before(async () => {
-    srv = await startServer({
-      env: { HAVEN_LIMITS_SIGNIN_PER_IP_PER_MINUTE: '1000', HAVEN_LIMITS_INVITATION_REDEEM_PER_IP_PER_MINUTE: '1000' },
-    });
-    admin = await enrollAdmin(srv);
-    admin.cookie = (await enableTotp(srv, admin.cookie, admin.who.password, 'admin')).cookie;
+    srv = await startServer({ env: MANY_REQUESTS_ENV });
+    admin = await enrollAdminWithTotp(srv);
     // Therapists need two-step verification before they invite a patient.
     therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist');
     colleague = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'colleague');
     patient = await invitePerson(srv, therapist.cookie, 'patient');
     browser = await launchBrowser();
     pages = pageOpener(browser, logPath('browser'));
-    const { ctx, page } = await pages.open({ viewport: { width: 1280, height: 900 } });
-    await useSession(ctx, srv, admin.cookie);
-    await page.goto(`${srv.url}/admin`);
+    const { page } = await openSignedIn(pages, srv, admin.cookie, '/admin', { viewport: { width: 1280, height: 900 } });
     await row(page, patient.id).waitFor();
     adminPage = page;
   });
@@ -147,9 +135,7 @@ describe('admin: change role and password reset links', () => {
   });
 
   test('at 375 px the People list with a panel open does not scroll sideways', async () => {
-    const { ctx, page } = await pages.open({ viewport: { width: 375, height: 740 } });
-    await useSession(ctx, srv, admin.cookie);
-    await page.goto(`${srv.url}/admin`);
+    const { page } = await openSignedIn(pages, srv, admin.cookie, '/admin', { viewport: { width: 375, height: 740 } });
     const cRow = row(page, colleague.id);
     await cRow.getByTestId('user-change-role').click();
     await cRow.getByTestId('role-select').waitFor();
@@ -160,7 +146,6 @@ describe('admin: change role and password reset links', () => {
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    assert.deepEqual(pages.records.flatMap((r) => r.cspViolations), []);
-    assert.deepEqual(pages.records.flatMap((r) => r.pageErrors), []);
+    assertCleanPages(pages.records);
   });
 });

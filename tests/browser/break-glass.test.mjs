@@ -6,17 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { LOG_DIR, enrollAdmin, launchBrowser, logPath, randomHex, recordSensitive, startServer } from '../lib/harness.mjs';
-import {
-  apiGet,
-  enableTotp,
-  invitePerson,
-  invitePersonWithTotp,
-  pageOpener,
-  pageWidth,
-  shownText,
-  useSession,
-} from '../lib/accounts.mjs';
+import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, startServer } from '../lib/harness.mjs';
+import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession } from '../lib/browser-session.mjs';
 
 describe('break-glass: emergency access and its review', () => {
   let srv;
@@ -40,11 +32,8 @@ describe('break-glass: emergency access and its review', () => {
   };
 
   before(async () => {
-    srv = await startServer({
-      env: { HAVEN_LIMITS_SIGNIN_PER_IP_PER_MINUTE: '1000', HAVEN_LIMITS_INVITATION_REDEEM_PER_IP_PER_MINUTE: '1000' },
-    });
-    admin = await enrollAdmin(srv);
-    admin.cookie = (await enableTotp(srv, admin.cookie, admin.who.password, 'admin')).cookie;
+    srv = await startServer({ env: MANY_REQUESTS_ENV });
+    admin = await enrollAdminWithTotp(srv);
     // Therapists need two-step verification before they invite a patient.
     inviter = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'inviter');
     clinician = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'clinician');
@@ -126,9 +115,7 @@ describe('break-glass: emergency access and its review', () => {
   });
 
   test('the admin sees the access, still active, in the review list', async () => {
-    const { ctx, page: adminPage } = await pages.open({ viewport: { width: 1280, height: 900 } });
-    await useSession(ctx, srv, admin.cookie);
-    await adminPage.goto(`${srv.url}/admin`);
+    const { page: adminPage } = await openSignedIn(pages, srv, admin.cookie, '/admin', { viewport: { width: 1280, height: 900 } });
     const item = adminPage.getByTestId('break-glass-item');
     await item.waitFor();
     assert.equal(await item.count(), 1);
@@ -142,7 +129,6 @@ describe('break-glass: emergency access and its review', () => {
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    assert.deepEqual(pages.records.flatMap((r) => r.cspViolations), []);
-    assert.deepEqual(pages.records.flatMap((r) => r.pageErrors), []);
+    assertCleanPages(pages.records);
   });
 });

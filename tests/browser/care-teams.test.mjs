@@ -5,8 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { LOG_DIR, enrollAdmin, launchBrowser, logPath, randomHex, recordSensitive, startServer } from '../lib/harness.mjs';
-import { apiGet, enableTotp, invitePerson, invitePersonWithTotp, pageOpener, pageWidth, useSession } from '../lib/accounts.mjs';
+import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, startServer } from '../lib/harness.mjs';
+import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, pageWidth, useSession } from '../lib/browser-session.mjs';
 
 describe('care teams and cohorts', () => {
   let srv;
@@ -26,11 +27,8 @@ describe('care teams and cohorts', () => {
   const team = (page) => page.locator(`[data-testid="care-team"][data-team-id="${teamId}"]`);
 
   before(async () => {
-    srv = await startServer({
-      env: { HAVEN_LIMITS_SIGNIN_PER_IP_PER_MINUTE: '1000', HAVEN_LIMITS_INVITATION_REDEEM_PER_IP_PER_MINUTE: '1000' },
-    });
-    admin = await enrollAdmin(srv);
-    admin.cookie = (await enableTotp(srv, admin.cookie, admin.who.password, 'admin')).cookie;
+    srv = await startServer({ env: MANY_REQUESTS_ENV });
+    admin = await enrollAdminWithTotp(srv);
     // Therapists need two-step verification before they invite a patient.
     inviter = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'inviter');
     noMfa = await invitePerson(srv, admin.cookie, 'therapist', 'no-mfa');
@@ -38,9 +36,7 @@ describe('care teams and cohorts', () => {
     patient = await invitePerson(srv, inviter.cookie, 'patient');
     browser = await launchBrowser();
     pages = pageOpener(browser, logPath('browser'));
-    const { ctx, page } = await pages.open({ viewport: { width: 1280, height: 900 } });
-    await useSession(ctx, srv, admin.cookie);
-    await page.goto(`${srv.url}/admin`);
+    const { page } = await openSignedIn(pages, srv, admin.cookie, '/admin', { viewport: { width: 1280, height: 900 } });
     await page.getByTestId('care-teams').waitFor();
     adminPage = page;
   });
@@ -133,9 +129,7 @@ describe('care teams and cohorts', () => {
   });
 
   test('the clinician sees the patient in My patients, opens the record, then sees the cohort', async () => {
-    const { ctx, page } = await pages.open({ viewport: { width: 1280, height: 900 } });
-    await useSession(ctx, srv, clinician.cookie);
-    await page.goto(`${srv.url}/therapist`);
+    const { page } = await openSignedIn(pages, srv, clinician.cookie, '/therapist', { viewport: { width: 1280, height: 900 } });
     const item = page.locator(`[data-testid="patient-item"][data-patient-id="${patient.id}"]`);
     await item.waitFor();
     assert.equal(await page.getByTestId('patient-item').count(), 1);
@@ -181,9 +175,7 @@ describe('care teams and cohorts', () => {
       [admin.cookie, '/admin', `[data-testid="cohort"][data-cohort-id="${cohortId}"]`],
       [clinician.cookie, '/therapist', '[data-testid="patient-item"]'],
     ]) {
-      const { ctx, page } = await pages.open({ viewport: { width: 375, height: 740 } });
-      await useSession(ctx, srv, cookie);
-      await page.goto(`${srv.url}${where}`);
+      const { page } = await openSignedIn(pages, srv, cookie, where, { viewport: { width: 375, height: 740 } });
       await page.locator(ready).waitFor();
       assert.ok((await pageWidth(page)) <= 375, `${where} is ${await pageWidth(page)}px wide`);
       await page.screenshot({ path: path.join(LOG_DIR, `care-teams${where.replace('/', '-')}-375.png`), fullPage: true });
@@ -191,7 +183,6 @@ describe('care teams and cohorts', () => {
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    assert.deepEqual(pages.records.flatMap((r) => r.cspViolations), []);
-    assert.deepEqual(pages.records.flatMap((r) => r.pageErrors), []);
+    assertCleanPages(pages.records);
   });
 });

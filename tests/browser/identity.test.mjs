@@ -7,11 +7,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   LOG_DIR,
-  attachPageLog,
   enrollAdmin,
   launchBrowser,
   logPath,
-  newContext,
   newIdentity,
   recordSensitive,
   request,
@@ -19,7 +17,8 @@ import {
   startServer,
   tokenOf,
 } from '../lib/harness.mjs';
-import { enableTotp, useSession } from '../lib/accounts.mjs';
+import { enableTotp } from '../lib/accounts.mjs';
+import { assertCleanPages, openSecurity, pageOpener, recordCookies, shownText, signInWith, useSession } from '../lib/browser-session.mjs';
 import { totp, totpStep } from '../lib/totp.mjs';
 
 const INVITE_INVALID = 'This invitation link is not valid or was already used.';
@@ -32,10 +31,7 @@ describe('identity: two-step verification, invitations and people', () => {
   const therapist = newIdentity('therapist');
   const patient = newIdentity('patient');
   const staff = newIdentity('staff');
-  const browserLog = logPath('browser');
-  const pageRecords = [];
-  const contexts = [];
-
+  let pages; // pageOpener
   let adminSession; // { ctx, page }
   let therapistSession;
   let patientSession;
@@ -43,37 +39,6 @@ describe('identity: two-step verification, invitations and people', () => {
   let lastUsedStep = -1; // highest TOTP step whose code the server has accepted
   let recoveryCodes = [];
   let therapistLink = '';
-
-  async function openPage(opts = {}) {
-    const ctx = await newContext(browser, opts);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    pageRecords.push(attachPageLog(page, browserLog));
-    return { ctx, page };
-  }
-
-  async function recordCookies(ctx, who) {
-    for (const c of await ctx.cookies()) {
-      if ((c.name === 'haven_session' || c.name === 'haven_mfa') && c.value.length >= 6) {
-        recordSensitive(c.value, `${who} ${c.name} cookie`);
-      }
-    }
-  }
-
-  /** Waits until the error region with this test id shows text, and returns it. */
-  async function shownError(page, testId = 'error') {
-    await page.waitForFunction(
-      (id) => (document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '').trim() !== '',
-      testId,
-    );
-    return (await page.getByTestId(testId).textContent()).trim();
-  }
-
-  async function signInWith(page, email, password) {
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-submit').click();
-  }
 
   async function signOut(page) {
     await page.getByTestId('signout').click();
@@ -111,16 +76,17 @@ describe('identity: two-step verification, invitations and people', () => {
     srv = await startServer({ env: { HAVEN_LIMITS_SIGNIN_PER_IP_PER_MINUTE: '1000' } });
     admin = await enrollAdmin(srv);
     browser = await launchBrowser();
+    pages = pageOpener(browser, logPath('browser'));
   });
 
   after(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
+    if (pages) await pages.closeAll();
     if (browser) await browser.close();
     if (srv) await srv.stop();
   });
 
   test('an admin without two-step verification sees the nudge and a Security link', async () => {
-    adminSession = await openPage({ viewport: { width: 1280, height: 900 } });
+    adminSession = await pages.open({ viewport: { width: 1280, height: 900 } });
     const { page, ctx } = adminSession;
     await page.goto(`${srv.url}/signin`);
     await signInWith(page, admin.who.email, admin.who.password);
@@ -136,9 +102,7 @@ describe('identity: two-step verification, invitations and people', () => {
 
   test('/account: a wrong password is refused, the right one shows the QR code and key', async () => {
     const { page } = adminSession;
-    await page.getByTestId('nav-security').click();
-    await page.waitForURL((u) => u.pathname === '/account');
-    await page.getByTestId('reauth-password').waitFor();
+    await openSecurity(page, 'reauth-password');
     await page.getByLabel('Your current password').waitFor();
 
     const wrong = recordSensitive(`not-${admin.who.password}`, 'wrong reauth password');
@@ -149,7 +113,7 @@ describe('identity: two-step verification, invitations and people', () => {
     assert.equal(res.status(), 401);
     const body = await res.json();
     assert.equal(body.error.code, 'reauth_failed');
-    assert.equal(await shownError(page, 'totp-error'), body.error.message);
+    assert.equal(await shownText(page, 'totp-error'), body.error.message);
     assert.equal(await page.getByTestId('reauth-password').inputValue(), '', 'password left in the field');
 
     const setup = page.waitForResponse((r) => r.url().endsWith('/api/mfa/totp/setup'));
@@ -231,7 +195,7 @@ describe('identity: two-step verification, invitations and people', () => {
     assert.equal(bad.status(), 401);
     const badBody = await bad.json();
     assert.equal(badBody.error.code, 'mfa_invalid');
-    assert.equal(await shownError(page), badBody.error.message);
+    assert.equal(await shownText(page), badBody.error.message);
     assert.equal(new URL(page.url()).pathname, '/signin');
     await page.screenshot({ path: path.join(LOG_DIR, 'signin-mfa-error.png'), fullPage: true });
 
@@ -267,7 +231,7 @@ describe('identity: two-step verification, invitations and people', () => {
     assert.match(await page.getByTestId('recovery-left').textContent(), /9/);
 
     // The same recovery code does not work a second time.
-    const other = await openPage();
+    const other = await pages.open();
     await other.page.goto(`${srv.url}/signin`);
     await signInWith(other.page, admin.who.email, admin.who.password);
     await other.page.getByTestId('mfa-use-recovery').click();
@@ -275,7 +239,7 @@ describe('identity: two-step verification, invitations and people', () => {
     await other.page.getByTestId('mfa-code').fill(recoveryCodes[0]);
     await other.page.getByTestId('mfa-submit').click();
     assert.equal((await again).status(), 401);
-    await shownError(other.page);
+    await shownText(other.page);
     await recordCookies(other.ctx, 'admin (second browser)');
 
     // When the short-lived MFA cookie is gone, the step starts over with a message.
@@ -287,7 +251,7 @@ describe('identity: two-step verification, invitations and people', () => {
     assert.equal(expiredRes.status(), 401);
     assert.equal((await expiredRes.json()).error.code, 'unauthenticated');
     await other.page.getByTestId('signin-email').waitFor();
-    assert.match(await shownError(other.page), /Please enter your email and password again/);
+    assert.match(await shownText(other.page), /Please enter your email and password again/);
     await other.ctx.close();
   });
 
@@ -319,7 +283,7 @@ describe('identity: two-step verification, invitations and people', () => {
   });
 
   test('the therapist opens the link in another browser, creates an account and lands on /therapist', async () => {
-    therapistSession = await openPage();
+    therapistSession = await pages.open();
     const { page, ctx } = therapistSession;
     const token = tokenOf(therapistLink);
     await page.goto(therapistLink);
@@ -345,12 +309,12 @@ describe('identity: two-step verification, invitations and people', () => {
   });
 
   test('a used invitation link shows the invalid message', async () => {
-    const { page } = await openPage();
+    const { page } = await pages.open();
     await page.goto(therapistLink);
     await page.getByTestId('invite-invalid').waitFor();
     assert.equal((await page.getByTestId('invite-invalid').textContent()).trim(), INVITE_INVALID);
     assert.equal(await page.getByTestId('invite-accept-email').count(), 0);
-    const { page: bare } = await openPage();
+    const { page: bare } = await pages.open();
     await bare.goto(`${srv.url}/invite`);
     await bare.getByText(INVITE_INVALID).waitFor();
   });
@@ -376,7 +340,7 @@ describe('identity: two-step verification, invitations and people', () => {
     recordSensitive(tokenOf(link), 'patient invitation token');
     await page.screenshot({ path: path.join(LOG_DIR, 'therapist-invite-link.png'), fullPage: true });
 
-    patientSession = await openPage();
+    patientSession = await pages.open();
     const p = patientSession.page;
     await p.goto(link);
     await p.getByTestId('invite-accept-email').waitFor();
@@ -429,7 +393,7 @@ describe('identity: two-step verification, invitations and people', () => {
     const refused = p.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST');
     await signInWith(p, patient.email, patient.password);
     assert.equal((await refused).status(), 401);
-    await shownError(p);
+    await shownText(p);
     assert.equal(new URL(p.url()).pathname, '/signin');
 
     const enabled = page.waitForResponse((r) => r.url().endsWith('/api/users/enable'));
@@ -489,7 +453,7 @@ describe('identity: two-step verification, invitations and people', () => {
 
   test('a rate-limited sign-in shows the server\'s message', async () => {
     // The staff account used its 10 sign-in attempts of this minute in the test above.
-    const { page } = await openPage();
+    const { page } = await pages.open();
     await page.goto(`${srv.url}/signin`);
     const answered = page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST');
     await signInWith(page, staff.email, staff.password);
@@ -497,13 +461,13 @@ describe('identity: two-step verification, invitations and people', () => {
     assert.equal(res.status(), 429);
     const body = await res.json();
     assert.equal(body.error.code, 'rate_limited');
-    assert.equal(await shownError(page), body.error.message);
+    assert.equal(await shownText(page), body.error.message);
     assert.equal(new URL(page.url()).pathname, '/signin');
     assert.equal(await page.getByTestId('signin-submit').isEnabled(), true);
   });
 
   test('at 375 px /account, the MFA step and People do not scroll sideways', async () => {
-    const { page, ctx } = await openPage({ viewport: { width: 375, height: 740 } });
+    const { page, ctx } = await pages.open({ viewport: { width: 375, height: 740 } });
     await page.goto(`${srv.url}/signin`);
     await signInWith(page, admin.who.email, admin.who.password);
     await page.getByTestId('mfa-code').waitFor();
@@ -525,7 +489,7 @@ describe('identity: two-step verification, invitations and people', () => {
   });
 
   test('at 375 px a therapist follows the nudge and sets up two-step verification', async () => {
-    const { page, ctx } = await openPage({ viewport: { width: 375, height: 740 } });
+    const { page, ctx } = await pages.open({ viewport: { width: 375, height: 740 } });
     const width = () => page.evaluate(() => document.scrollingElement.scrollWidth);
     await page.goto(`${srv.url}/signin`);
     await signInWith(page, therapist.email, therapist.password);
@@ -557,7 +521,6 @@ describe('identity: two-step verification, invitations and people', () => {
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    assert.deepEqual(pageRecords.flatMap((r) => r.cspViolations), []);
-    assert.deepEqual(pageRecords.flatMap((r) => r.pageErrors), []);
+    assertCleanPages(pages.records);
   });
 });

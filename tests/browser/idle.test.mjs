@@ -14,9 +14,9 @@ import {
   launchBrowser,
   logPath,
   newContext,
-  recordSensitive,
   startServer,
 } from '../lib/harness.mjs';
+import { assertCleanPages, recordCookies, signInWith } from '../lib/browser-session.mjs';
 
 const IDLE_SECONDS = 20;
 const SKEW_MS = -3 * 3600 * 1000; // the device clock is 3 hours behind
@@ -56,20 +56,12 @@ describe('automatic sign-out after inactivity', () => {
     await srv?.stop();
   });
 
-  async function recordCookies() {
-    for (const c of await ctx.cookies()) {
-      if (c.name === 'haven_session' && c.value.length >= 6) recordSensitive(c.value, 'admin session cookie (idle)');
-    }
-  }
-
   const dialog = () => page.getByRole('alertdialog');
 
   test('signed in, GET /api/me answers the session clock and the page stays', async () => {
     await page.goto(`${srv.url}/signin`);
-    await page.getByTestId('signin-email').fill(admin.who.email);
-    await page.getByTestId('signin-password').fill(admin.who.password);
     const me = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/me' && r.status() === 200);
-    await page.getByTestId('signin-submit').click();
+    await signInWith(page, admin.who.email, admin.who.password);
     const body = await (await me).json();
     assert.equal(body.session.idle_seconds, IDLE_SECONDS);
     assert.equal(typeof body.session.now, 'number');
@@ -77,7 +69,7 @@ describe('automatic sign-out after inactivity', () => {
     assert.ok(body.session.idle_expires_at - body.session.now <= IDLE_SECONDS);
     await page.waitForURL((u) => u.pathname === '/admin');
     await page.getByTestId('landing-heading').waitFor();
-    await recordCookies();
+    await recordCookies(ctx, 'admin (idle)');
     // With a device clock 3 hours behind, a naive client would count from its own clock.
     assert.equal(await dialog().count(), 0);
     assert.equal(new URL(page.url()).pathname, '/admin');
@@ -146,7 +138,6 @@ describe('automatic sign-out after inactivity', () => {
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    assert.deepEqual(record.cspViolations, []);
-    assert.deepEqual(record.pageErrors, []);
+    assertCleanPages([record]);
   });
 });

@@ -11,13 +11,14 @@ import {
   LOG_DIR,
   attachPageLog,
   enrollAdmin,
-  launchTrustingBrowser,
   logPath,
   newContext,
   recordSensitive,
   request,
   startServer,
 } from '../lib/harness.mjs';
+import { assertCleanPages, openSecurity, recordCookies, signInThroughUi } from '../lib/browser-session.mjs';
+import { openPasskeyPage } from '../lib/webauthn.mjs';
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -29,54 +30,26 @@ describe('passwordless sign-in with a passkey', () => {
   let page;
   let cdp;
   let authenticatorId;
+  let close; // closes the page and the browser
   const records = [];
-
-  async function recordCookies(c, who) {
-    for (const k of await c.cookies()) {
-      if ((k.name === 'haven_session' || k.name === 'haven_mfa') && k.value.length >= 6) {
-        recordSensitive(k.value, `${who} ${k.name} cookie`);
-      }
-    }
-  }
 
   before(async () => {
     srv = await startServer();
     admin = await enrollAdmin(srv);
-    browser = await launchTrustingBrowser(srv);
-    ctx = await newContext(browser, { ignoreHTTPSErrors: false, viewport: { width: 375, height: 812 } });
-    page = await ctx.newPage();
-    records.push(attachPageLog(page, logPath('browser')));
-    cdp = await ctx.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    let record;
+    ({ browser, ctx, page, record, cdp, authenticatorId, close } = await openPasskeyPage(srv));
+    records.push(record);
   });
 
   after(async () => {
-    await ctx?.close().catch(() => {});
-    await browser?.close();
+    await close?.();
     await srv?.stop();
   });
 
   test('register a passkey on /account: the device keeps it as a discoverable credential', async () => {
-    await page.goto(`${srv.url}/signin`);
-    await page.getByTestId('signin-email').fill(admin.who.email);
-    await page.getByTestId('signin-password').fill(admin.who.password);
-    await page.getByTestId('signin-submit').click();
-    await page.waitForURL((u) => u.pathname === '/admin');
-    await recordCookies(ctx, 'admin');
+    await signInThroughUi(page, srv, admin.who.email, admin.who.password);
 
-    await page.getByTestId('nav-security').click();
-    await page.waitForURL((u) => u.pathname === '/account');
-    await page.getByTestId('passkeys').waitFor();
+    await openSecurity(page, 'passkeys');
     const options = page.waitForResponse((r) => r.url().endsWith('/api/webauthn/register/options'));
     const registered = page.waitForResponse((r) => r.url().endsWith('/api/webauthn/register'));
     await page.getByTestId('passkey-name').fill('Phone');
@@ -157,9 +130,6 @@ describe('passwordless sign-in with a passkey', () => {
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    for (const r of records) {
-      assert.deepEqual(r.cspViolations, []);
-      assert.deepEqual(r.pageErrors, []);
-    }
+    assertCleanPages(records);
   });
 });

@@ -5,81 +5,38 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import {
-  LOG_DIR,
-  attachPageLog,
-  enrollAdmin,
-  launchTrustingBrowser,
-  logPath,
-  newContext,
-  recordSensitive,
-  startServer,
-} from '../lib/harness.mjs';
+import { LOG_DIR, enrollAdmin, recordSensitive, startServer } from '../lib/harness.mjs';
+import { assertCleanPages, openSecurity, pageWidth, recordCookies, shownText, signInThroughUi, signInWith } from '../lib/browser-session.mjs';
+import { openPasskeyPage } from '../lib/webauthn.mjs';
 
 describe('passkeys in the client', () => {
   let srv;
-  let browser;
   let admin;
   let ctx;
   let page;
   let cdp;
   let authenticatorId;
+  let close; // closes the page and the browser
   let pageRecord;
 
-  async function recordCookies(who) {
-    for (const c of await ctx.cookies()) {
-      if ((c.name === 'haven_session' || c.name === 'haven_mfa') && c.value.length >= 6) {
-        recordSensitive(c.value, `${who} ${c.name} cookie`);
-      }
-    }
-  }
-
-  const width = () => page.evaluate(() => document.documentElement.scrollWidth);
-
-  async function signInWith(email, password) {
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-submit').click();
-  }
+  const width = () => pageWidth(page);
 
   before(async () => {
     srv = await startServer();
     admin = await enrollAdmin(srv);
     // WebAuthn refuses pages with certificate errors: pin the server's key instead.
-    browser = await launchTrustingBrowser(srv);
-    ctx = await newContext(browser, { ignoreHTTPSErrors: false, viewport: { width: 375, height: 812 } });
-    page = await ctx.newPage();
-    pageRecord = attachPageLog(page, logPath('browser'));
-    cdp = await ctx.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    ({ ctx, page, record: pageRecord, cdp, authenticatorId, close } = await openPasskeyPage(srv));
   });
 
   after(async () => {
-    await ctx?.close().catch(() => {});
-    await browser?.close();
+    await close?.();
     await srv?.stop();
   });
 
   test('sign in with the password, add a passkey on /account, see it listed and the recovery codes once', async () => {
-    await page.goto(`${srv.url}/signin`);
-    await signInWith(admin.who.email, admin.who.password);
-    await page.waitForURL((u) => u.pathname === '/admin');
-    await page.getByTestId('landing-heading').waitFor();
-    await recordCookies('admin');
+    await signInThroughUi(page, srv, admin.who.email, admin.who.password);
 
-    await page.getByTestId('nav-security').click();
-    await page.waitForURL((u) => u.pathname === '/account');
-    await page.getByTestId('passkeys').waitFor();
+    await openSecurity(page, 'passkeys');
     assert.equal(await page.getByTestId('passkey-item').count(), 0);
     await page.getByTestId('passkey-none').waitFor();
     const name = page.getByTestId('passkey-name');
@@ -98,7 +55,7 @@ describe('passkeys in the client', () => {
     assert.equal(codes.length, 10);
     assert.equal(new Set(codes).size, 10);
     for (const c of codes) recordSensitive(c, 'admin recovery code (passkey)');
-    await recordCookies('admin after passkey');
+    await recordCookies(ctx, 'admin after passkey');
     await page.getByText('Store them somewhere safe').waitFor();
     assert.match(await page.getByText('Store them somewhere safe').textContent(), /lose your passkey/);
     assert.ok((await width()) <= 375, `recovery codes are ${await width()}px wide`);
@@ -123,20 +80,18 @@ describe('passkeys in the client', () => {
   test('adding the same device twice is refused with a plain message', async () => {
     await page.getByTestId('passkey-name').fill('Same laptop again');
     await page.getByTestId('passkey-add').click();
-    const error = page.getByTestId('passkey-error');
-    await page.waitForFunction(() => (document.querySelector('[data-testid="passkey-error"]')?.textContent ?? '').trim() !== '');
-    assert.match(await error.textContent(), /already has a passkey/);
+    assert.match(await shownText(page, 'passkey-error'), /already has a passkey/);
     assert.equal(await page.getByTestId('passkey-item').count(), 1);
   });
 
   test('sign out; sign in with the password; the second step offers the passkey first and it works', async () => {
     await page.getByTestId('signout').click();
     await page.waitForURL((u) => u.pathname === '/signin');
-    await signInWith(admin.who.email, admin.who.password);
+    await signInWith(page, admin.who.email, admin.who.password);
 
     const button = page.getByTestId('mfa-use-passkey');
     await button.waitFor();
-    await recordCookies('admin (MFA step)');
+    await recordCookies(ctx, 'admin (MFA step)');
     assert.equal((await button.textContent()).trim(), 'Use your passkey');
     // The passkey comes before the code form, which stays available (recovery codes).
     const order = await page.evaluate(() => {
@@ -155,12 +110,11 @@ describe('passkeys in the client', () => {
     assert.equal((await verified).status(), 200);
     await page.waitForURL((u) => u.pathname === '/admin');
     await page.getByTestId('landing-heading').waitFor();
-    await recordCookies('admin (passkey sign-in)');
+    await recordCookies(ctx, 'admin (passkey sign-in)');
     assert.equal(await page.getByTestId('mfa-nudge').count(), 0, 'nudge shown although a passkey is enrolled');
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    assert.deepEqual(pageRecord.cspViolations, []);
-    assert.deepEqual(pageRecord.pageErrors, []);
+    assertCleanPages([pageRecord]);
   });
 });

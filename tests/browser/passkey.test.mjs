@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { enrollAdmin, launchTrustingBrowser, newContext, recordSensitive, startServer } from '../lib/harness.mjs';
+import { addVirtualAuthenticator } from '../lib/webauthn.mjs';
 
 let srv;
 let browser;
@@ -38,11 +39,7 @@ test('register a passkey, then use it as the second factor', async () => {
   const [name, value] = admin.cookie.split('=');
   await context.addCookies([{ name, value, url: srv.url, secure: true, httpOnly: true, sameSite: 'Strict' }]);
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
+  await addVirtualAuthenticator(context, page);
   await page.goto(`${srv.url}/signin`);
   await page.evaluate(PAGE_HELPERS);
 

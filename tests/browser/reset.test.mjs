@@ -6,21 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import {
-  LOG_DIR,
-  attachPageLog,
-  enrollAdmin,
-  launchBrowser,
-  logPath,
-  newContext,
-  newIdentity,
-  randomHex,
-  recordSensitive,
-  request,
-  sessionCookie,
-  startServer,
-  tokenOf,
-} from '../lib/harness.mjs';
+import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, request, startServer, tokenOf } from '../lib/harness.mjs';
+import { enrollAdminWithTotp, invitePersonWithTotp } from '../lib/accounts.mjs';
+import { assertCleanPages, pageOpener, recordCookies, shownText, signInWith } from '../lib/browser-session.mjs';
 import { totp, totpStep } from '../lib/totp.mjs';
 
 const INVALID = 'This password reset link is not valid or was already used.';
@@ -29,68 +17,26 @@ describe('password reset link', () => {
   let srv;
   let browser;
   let adminCookie = '';
-  const therapist = newIdentity('therapist');
+  let therapist; // { displayName, email, password }
   let therapistId = '';
   let therapistCookie = '';
   let therapistSecret = '';
   let lastStep = -1; // the therapist's last TOTP step the server accepted
   let link = '';
   let newPassword = '';
-  const browserLog = logPath('browser');
-  const records = [];
-  const contexts = [];
-
-  function keep(res, label) {
-    const c = sessionCookie(res);
-    if (c) recordSensitive(c.split('=')[1], label);
-    return c;
-  }
-
-  /** Turns on TOTP for the session's account; returns { secret, cookie, step }. */
-  async function enrolTotp(cookie, password, who) {
-    const setup = await request(srv, 'POST', '/api/mfa/totp/setup', { cookie, body: { password } });
-    assert.equal(setup.status, 200, setup.text);
-    const secret = recordSensitive(setup.json.secret, `${who} TOTP secret`);
-    const step = totpStep();
-    const confirm = await request(srv, 'POST', '/api/mfa/totp/confirm', { cookie, body: { code: totp(secret, step) } });
-    assert.equal(confirm.status, 200, confirm.text);
-    for (const c of confirm.json.recovery_codes) recordSensitive(c, `${who} recovery code`);
-    return { secret, cookie: keep(confirm, `${who} session`) || cookie, step };
-  }
-
-  async function openPage() {
-    const ctx = await newContext(browser, { viewport: { width: 375, height: 812 } });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    records.push(attachPageLog(page, browserLog));
-    return { ctx, page };
-  }
+  let pages; // pageOpener, at 375 px
 
   before(async () => {
     srv = await startServer({ env: { HAVEN_LIMITS_SIGNIN_PER_IP_PER_MINUTE: '1000' } });
-    const admin = await enrollAdmin(srv);
-    ({ cookie: adminCookie } = await enrolTotp(admin.cookie, admin.who.password, 'admin'));
-
-    const inv = await request(srv, 'POST', '/api/invitations', {
-      cookie: adminCookie,
-      body: { role: 'therapist', display_name: therapist.displayName },
-    });
-    assert.equal(inv.status, 201, inv.text);
-    const token = recordSensitive(tokenOf(inv.json.link), 'therapist invitation token');
-    const accepted = await request(srv, 'POST', '/api/invitations/accept', {
-      body: { token, email: therapist.email, password: therapist.password },
-    });
-    assert.equal(accepted.status, 201, accepted.text);
-    therapistId = accepted.json.user.id;
-    const enrolled = await enrolTotp(keep(accepted, 'therapist session'), therapist.password, 'therapist');
-    therapistSecret = enrolled.secret;
-    therapistCookie = enrolled.cookie;
-    lastStep = enrolled.step;
+    adminCookie = (await enrollAdminWithTotp(srv)).cookie;
+    const t = await invitePersonWithTotp(srv, adminCookie, 'therapist');
+    ({ who: therapist, id: therapistId, secret: therapistSecret, cookie: therapistCookie, step: lastStep } = t);
     browser = await launchBrowser();
+    pages = pageOpener(browser, logPath('browser'), { viewport: { width: 375, height: 812 } });
   });
 
   after(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
+    await pages?.closeAll();
     await browser?.close();
     await srv?.stop();
   });
@@ -109,7 +55,7 @@ describe('password reset link', () => {
   });
 
   test('the link asks for a new password for the therapist and drops the token from the URL', async () => {
-    const { page } = await openPage();
+    const { page } = await pages.open();
     const token = tokenOf(link);
     const checked = page.waitForResponse((r) => r.url().endsWith('/api/password-reset/check'));
     await page.goto(`${srv.url}/reset#token=${token}`);
@@ -137,8 +83,7 @@ describe('password reset link', () => {
     assert.equal(bad.status(), 400);
     const badBody = await bad.json();
     assert.equal(badBody.error.code, 'password_weak');
-    await page.waitForFunction(() => (document.querySelector('[data-testid="error"]')?.textContent ?? '').trim() !== '');
-    assert.equal((await page.getByTestId('error').textContent()).trim(), badBody.error.message);
+    assert.equal(await shownText(page), badBody.error.message);
 
     newPassword = recordSensitive(`steady-${randomHex(5)}-orchard`, 'therapist reset password');
     const accepted = page.waitForResponse((r) => r.url().endsWith('/api/password-reset/accept'));
@@ -155,16 +100,12 @@ describe('password reset link', () => {
     // Sign in with the new password: the authenticator code is still required.
     await page.getByTestId('reset-signin').click();
     await page.waitForURL((u) => u.pathname === '/signin');
-    await page.getByTestId('signin-email').fill(therapist.email);
-    await page.getByTestId('signin-password').fill(newPassword);
     const first = page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST');
-    await page.getByTestId('signin-submit').click();
+    await signInWith(page, therapist.email, newPassword);
     const firstBody = await (await first).json();
     assert.equal(firstBody.mfa_required, true);
     assert.ok(!('user' in firstBody));
-    for (const c of await page.context().cookies()) {
-      if (c.value.length >= 6 && c.name.startsWith('haven_')) recordSensitive(c.value, `therapist ${c.name} cookie`);
-    }
+    await recordCookies(page.context(), 'therapist');
     const code = page.getByTestId('mfa-code');
     await code.waitFor();
     assert.equal(new URL(page.url()).pathname, '/signin');
@@ -178,9 +119,7 @@ describe('password reset link', () => {
     lastStep = step;
     await page.waitForURL((u) => u.pathname === '/therapist');
     await page.getByTestId('landing-heading').waitFor();
-    for (const c of await page.context().cookies()) {
-      if (c.value.length >= 6 && c.name === 'haven_session') recordSensitive(c.value, 'therapist session cookie');
-    }
+    await recordCookies(page.context(), 'therapist (signed in)');
   });
 
   test('the old password no longer works', async () => {
@@ -189,7 +128,7 @@ describe('password reset link', () => {
   });
 
   test('the link is refused the second time', async () => {
-    const { page } = await openPage();
+    const { page } = await pages.open();
     await page.goto(link);
     await page.getByTestId('reset-invalid').waitFor();
     assert.equal((await page.getByTestId('reset-invalid').textContent()).trim(), INVALID);
@@ -200,15 +139,12 @@ describe('password reset link', () => {
     assert.equal(direct.status, 409);
     assert.equal(direct.json.error.code, 'reset_invalid');
 
-    const { page: bare } = await openPage();
+    const { page: bare } = await pages.open();
     await bare.goto(`${srv.url}/reset`);
     await bare.getByText(INVALID).waitFor();
   });
 
   test('nothing violated the CSP and no page threw', () => {
-    for (const r of records) {
-      assert.deepEqual(r.cspViolations, []);
-      assert.deepEqual(r.pageErrors, []);
-    }
+    assertCleanPages(pages.records);
   });
 });

@@ -1,9 +1,10 @@
 // Test accounts made through the API (docs/API.md "Invitations and users", "MFA
-// enrollment"), for browser tests that need several people with two-step verification
-// on before the page under test opens. Every secret is recorded with recordSensitive().
+// enrollment"), for tests that need several people with two-step verification on before
+// the part under test. Every secret is recorded with recordSensitive(). Browser pages:
+// browser-session.mjs.
 import assert from 'node:assert/strict';
-import { attachPageLog, newContext, newIdentity, randomHex, recordSensitive, request, sessionCookie, tokenOf } from './harness.mjs';
-import { totp } from './totp.mjs';
+import { enrollAdmin, newIdentity, recordSensitive, request, sessionCookie, tokenOf } from './harness.mjs';
+import { totp, totpStep } from './totp.mjs';
 
 /** Records a 'haven_session=…' cookie's value as sensitive and returns the cookie. */
 export function recordCookie(cookie, label) {
@@ -13,18 +14,20 @@ export function recordCookie(cookie, label) {
 }
 
 /**
- * Turns on TOTP for the signed-in account; answers { cookie, secret } (confirm issues a
- * new session: the old cookie stops working).
+ * Turns on TOTP for the signed-in account; answers { cookie, secret, step } (confirm issues
+ * a new session: the old cookie stops working; `step` is the TOTP step the server accepted,
+ * whose code it will not take again).
  */
 export async function enableTotp(srv, cookie, password, label) {
   const setup = await request(srv, 'POST', '/api/mfa/totp/setup', { cookie, body: { password } });
   assert.equal(setup.status, 200, `${label}: TOTP setup answered ${setup.status}`);
   const secret = recordSensitive(setup.json.secret, `${label} TOTP secret`);
-  const confirm = await request(srv, 'POST', '/api/mfa/totp/confirm', { cookie, body: { code: totp(secret) } });
+  const step = totpStep();
+  const confirm = await request(srv, 'POST', '/api/mfa/totp/confirm', { cookie, body: { code: totp(secret, step) } });
   assert.equal(confirm.status, 200, `${label}: TOTP confirm answered ${confirm.status}`);
   for (const c of confirm.json.recovery_codes) recordSensitive(c, `${label} recovery code`);
   const fresh = sessionCookie(confirm);
-  return { cookie: fresh ? recordCookie(fresh, `${label} session`) : cookie, secret };
+  return { cookie: fresh ? recordCookie(fresh, `${label} session`) : cookie, secret, step };
 }
 
 /**
@@ -41,17 +44,10 @@ export async function invitePerson(srv, inviter, role, label = role) {
   return { who, id: acc.json.user.id, cookie: recordCookie(sessionCookie(acc), `${label} session`) };
 }
 
-/** invitePerson, then TOTP on: answers { who, id, cookie, secret }. */
+/** invitePerson, then TOTP on: answers { who, id, cookie, secret, step }. */
 export async function invitePersonWithTotp(srv, inviter, role, label = role) {
   const p = await invitePerson(srv, inviter, role, label);
-  const { cookie, secret } = await enableTotp(srv, p.cookie, p.who.password, label);
-  return { ...p, cookie, secret };
-}
-
-/** Puts an API session into a browser context, so its pages are signed in as that person. */
-export async function useSession(ctx, srv, cookie) {
-  const value = cookie.split('=')[1];
-  await ctx.addCookies([{ name: 'haven_session', value, url: srv.url, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+  return { ...p, ...(await enableTotp(srv, p.cookie, p.who.password, label)) };
 }
 
 /** GET path with a session cookie; answers the harness response. */
@@ -60,37 +56,13 @@ export function apiGet(srv, cookie, path) {
 }
 
 /**
- * Opens pages that log to `logFile` (scanned by zz-log-scan) and remembers their CSP
- * violations and page errors. Answers { open(opts) → {ctx, page}, records, closeAll() }.
+ * Server env for tests that sign in and redeem invitations many times: every request comes
+ * from 127.0.0.1, so the per-IP limits are lifted (the per-account ones stay as shipped).
  */
-export function pageOpener(browser, logFile) {
-  const contexts = [];
-  const records = [];
-  return {
-    records,
-    async open(opts = {}) {
-      const ctx = await newContext(browser, opts);
-      contexts.push(ctx);
-      const page = await ctx.newPage();
-      records.push(attachPageLog(page, logFile));
-      return { ctx, page };
-    },
-    async closeAll() {
-      for (const ctx of contexts) await ctx.close().catch(() => {});
-    },
-  };
-}
+export const MANY_REQUESTS_ENV = { HAVEN_LIMITS_SIGNIN_PER_IP_PER_MINUTE: '1000', HAVEN_LIMITS_INVITATION_REDEEM_PER_IP_PER_MINUTE: '1000' };
 
-/** Waits until the element with this test id shows text, and returns it trimmed. */
-export async function shownText(page, testId) {
-  await page.waitForFunction(
-    (id) => (document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '').trim() !== '',
-    testId,
-  );
-  return (await page.getByTestId(testId).textContent()).trim();
-}
-
-/** The page's width in CSS pixels (more than the viewport means it scrolls sideways). */
-export function pageWidth(page) {
-  return page.evaluate(() => document.scrollingElement.scrollWidth);
+/** enrollAdmin, then TOTP on (needed for patient data): answers { who, cookie, response, secret, step }. */
+export async function enrollAdminWithTotp(srv) {
+  const admin = await enrollAdmin(srv);
+  return { ...admin, ...(await enableTotp(srv, admin.cookie, admin.who.password, 'admin')) };
 }

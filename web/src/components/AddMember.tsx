@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { TargetedEvent, TargetedSubmitEvent } from 'preact';
+import type { TargetedSubmitEvent } from 'preact';
+import { SelectField } from './Field';
 
 export interface Option {
   id: string;
@@ -29,20 +30,10 @@ export function AddMember({ id, label, options, empty, busy, onAdd, testPrefix }
     e.preventDefault();
     if (value && !busy) onAdd(value);
   };
-  const onChange = (e: TargetedEvent<HTMLSelectElement>) => setChosen(e.currentTarget.value);
 
   return (
     <form class="inline-form" onSubmit={onSubmit}>
-      <div class="field">
-        <label for={id}>{label}</label>
-        <select id={id} value={value} onChange={onChange} data-testid={`${testPrefix}-select`}>
-          {options.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id={id} label={label} value={value} options={options} onChange={setChosen} testId={`${testPrefix}-select`} />
       <button type="submit" class="button" disabled={busy} data-testid={`${testPrefix}-add`}>
         Add
       </button>
@@ -86,4 +77,10 @@ export function MemberList({ names, empty, busy, onRemove, testId }: MemberListP
 /** A name for an id, from a list of accounts. */
 export function nameOf(users: { id: string; display_name: string }[], id: string): string {
   return users.find((u) => u.id === id)?.display_name ?? 'Unknown person';
+}
+
+/** `list` with `item` in place of the entry with its id, or added at the end. */
+export function upsert<T extends { id: string }>(list: T[] | null, item: T): T[] {
+  const all = list ?? [];
+  return all.some((x) => x.id === item.id) ? all.map((x) => (x.id === item.id ? item : x)) : [...all, item];
 }

@@ -7,6 +7,7 @@ import { People } from './People';
 import { CareTeams } from './CareTeams';
 import { Cohorts } from './Cohorts';
 import { BreakGlassReview } from './BreakGlassReview';
+import { upsert } from './AddMember';
 
 interface AdminPanelsProps {
   selfId: string;
@@ -48,11 +49,7 @@ export function AdminPanels({ selfId, onMfaRequired }: AdminPanelsProps) {
   };
 
   /** Puts a created or changed care team into the list. */
-  const putTeam = (team: CareTeam) =>
-    setTeams((ts) => {
-      const list = ts ?? [];
-      return list.some((t) => t.id === team.id) ? list.map((t) => (t.id === team.id ? team : t)) : [...list, team];
-    });
+  const putTeam = (team: CareTeam) => setTeams((ts) => upsert(ts, team));
 
   useEffect(() => {
     void reloadUsers();

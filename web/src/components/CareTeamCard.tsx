@@ -1,11 +1,11 @@
-import { useState } from 'preact/hooks';
-import { messageOf } from '../api';
 import type { ManagedUser } from '../api';
 import { setCareTeamMember } from '../api-admin';
 import type { CareTeam } from '../api-admin';
 import { ErrorMessage } from './ErrorMessage';
 import { AddMember, MemberList, nameOf } from './AddMember';
 import { ROLE_LABEL } from './roles';
+import { SubCard } from './Section';
+import { useSubmit } from './useSubmit';
 
 interface CareTeamCardProps {
   team: CareTeam;
@@ -15,50 +15,23 @@ interface CareTeamCardProps {
 
 /** One care team: its clinicians and patients, with add and remove. */
 export function CareTeamCard({ team, users, onTeam }: CareTeamCardProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useSubmit();
 
-  const set = async (userId: string, present: boolean) => {
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
-      onTeam(await setCareTeamMember(team.id, userId, present));
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const set = (userId: string, present: boolean) => run(async () => onTeam(await setCareTeamMember(team.id, userId, present)));
+  const remove = (userId: string) => void set(userId, false);
 
   const members = new Set([...team.clinicians, ...team.patients]);
   const candidates = users
     .filter((u) => u.role !== 'admin' && !members.has(u.id))
     .map((u) => ({ id: u.id, label: `${u.display_name} (${ROLE_LABEL[u.role]})` }));
   const named = (ids: string[]) => ids.map((id) => ({ id, label: nameOf(users, id) }));
-  const headingId = `team-${team.id}`;
 
   return (
-    <li class="sub-card" data-testid="care-team" data-team-id={team.id} aria-labelledby={headingId}>
-      <h3 id={headingId} class="subheading" data-testid="care-team-title">
-        {team.name}
-      </h3>
+    <SubCard testId="care-team" data={{ 'data-team-id': team.id }} title={team.name} headingId={`team-${team.id}`}>
       <p class="list-label">Clinicians</p>
-      <MemberList
-        names={named(team.clinicians)}
-        empty="No clinicians yet."
-        busy={busy}
-        onRemove={(id) => void set(id, false)}
-        testId="team-clinician"
-      />
+      <MemberList names={named(team.clinicians)} empty="No clinicians yet." busy={busy} onRemove={remove} testId="team-clinician" />
       <p class="list-label">Patients</p>
-      <MemberList
-        names={named(team.patients)}
-        empty="No patients yet."
-        busy={busy}
-        onRemove={(id) => void set(id, false)}
-        testId="team-patient"
-      />
+      <MemberList names={named(team.patients)} empty="No patients yet." busy={busy} onRemove={remove} testId="team-patient" />
       <ErrorMessage message={error} testId="care-team-error" />
       <AddMember
         id={`team-add-${team.id}`}
@@ -69,6 +42,6 @@ export function CareTeamCard({ team, users, onTeam }: CareTeamCardProps) {
         onAdd={(id) => void set(id, true)}
         testPrefix="team"
       />
-    </li>
+    </SubCard>
   );
 }

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
-import type { TargetedSubmitEvent } from 'preact';
-import { messageOf } from '../api';
 import type { ManagedUser } from '../api';
 import { createCareTeam } from '../api-admin';
 import type { CareTeam } from '../api-admin';
-import { ErrorMessage } from './ErrorMessage';
-import { Field } from './Field';
+import { ErrorMessage, StatusMessage } from './ErrorMessage';
 import { CareTeamCard } from './CareTeamCard';
+import { CreateForm } from './CreateForm';
+import { LoadedList, SectionHead } from './Section';
+import { SubmitButton } from './SubmitButton';
+import { useSubmit } from './useSubmit';
 
 interface CareTeamsProps {
   users: ManagedUser[];
@@ -20,72 +21,43 @@ interface CareTeamsProps {
 /** Admin: care teams decide which clinicians see which patients. */
 export function CareTeams({ users, teams, loadError, reload, onTeam }: CareTeamsProps) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
+  const { busy, error, status, setStatus, submit } = useSubmit();
 
-  const onCreate = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    setStatus('');
-    try {
-      onTeam(await createCareTeam(name.trim()));
-      setName('');
-      setStatus('Care team created.');
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const onCreate = submit(async () => {
+    onTeam(await createCareTeam(name.trim()));
+    setName('');
+    setStatus('Care team created.');
+  });
 
   const shown = error || loadError;
 
   return (
     <section class="card" aria-labelledby="care-teams-heading" data-testid="care-teams">
-      <div class="section-head">
-        <h2 id="care-teams-heading">Care teams</h2>
-        <button type="button" class="button" onClick={() => void reload()} data-testid="care-teams-refresh">
-          Refresh
-        </button>
-      </div>
+      <SectionHead id="care-teams-heading" title="Care teams" onRefresh={() => void reload()} testId="care-teams-refresh" />
       <p>Therapists and staff see the patients of the care teams they belong to.</p>
-      {teams === null ? (
-        loadError ? null : <p class="muted">Loading…</p>
-      ) : teams.length === 0 ? (
-        <p class="muted" data-testid="care-teams-none">
-          No care teams yet.
-        </p>
-      ) : (
-        <ul class="sub-card-list">
-          {teams.map((t) => (
-            <CareTeamCard key={t.id} team={t} users={users} onTeam={onTeam} />
-          ))}
-        </ul>
-      )}
-      <form onSubmit={onCreate} class="create-form">
-        <Field
-          id="care-team-name"
-          label="New care team name"
-          type="text"
-          value={name}
-          onInput={setName}
-          autoComplete="off"
-          autoCapitalize="off"
-          maxLength={100}
-          hint="For example a clinic, a programme or a therapist's caseload."
-          testId="care-team-name"
-        />
+      <LoadedList items={teams} loadError={loadError} none="No care teams yet." noneTestId="care-teams-none">
+        {(list) => (
+          <ul class="sub-card-list">
+            {list.map((t) => (
+              <CareTeamCard key={t.id} team={t} users={users} onTeam={onTeam} />
+            ))}
+          </ul>
+        )}
+      </LoadedList>
+      <CreateForm
+        id="care-team-name"
+        label="New care team name"
+        value={name}
+        onInput={setName}
+        onSubmit={onCreate}
+        hint="For example a clinic, a programme or a therapist's caseload."
+      >
         <ErrorMessage message={shown} testId="care-teams-error" />
-        <p class="status-text" role="status" aria-live="polite" data-testid="care-teams-status">
-          {status}
-        </p>
-        <button type="submit" class="button" disabled={busy} data-testid="care-team-create">
-          {busy ? 'Creating…' : 'Create care team'}
-        </button>
-      </form>
+        <StatusMessage message={status} testId="care-teams-status" />
+        <SubmitButton busy={busy} busyText="Creating…" testId="care-team-create" class="button">
+          Create care team
+        </SubmitButton>
+      </CreateForm>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { listCohorts, listPatients, needsMfa } from '../api-admin';
 import type { Cohort, Patient } from '../api-admin';
 import { ErrorMessage } from './ErrorMessage';
 import { EmergencyAccess } from './EmergencyAccess';
+import { LoadedList, SectionHead, SubCard } from './Section';
 
 interface ClinicianPanelsProps {
   /** Called when the server says two-step verification must be set up first. */
@@ -50,60 +51,57 @@ export function ClinicianPanels({ onMfaRequired }: ClinicianPanelsProps) {
   return (
     <>
       <section class="card" aria-labelledby="patients-heading" data-testid="my-patients">
-        <div class="section-head">
-          <h2 id="patients-heading">My patients</h2>
-          <button type="button" class="button" onClick={() => void load()} data-testid="my-patients-refresh">
-            Refresh
-          </button>
-        </div>
+        <SectionHead id="patients-heading" title="My patients" onRefresh={() => void load()} testId="my-patients-refresh" />
         <ErrorMessage message={patientsError} testId="my-patients-error" />
-        {patients === null ? (
-          patientsError ? null : <p class="muted">Loading…</p>
-        ) : patients.length === 0 ? (
-          <p class="muted" data-testid="my-patients-none">
-            No patients yet. An administrator adds you and your patients to a care team.
-          </p>
-        ) : (
-          <ul class="link-list">
-            {patients.map((p) => (
-              <li key={p.id} data-testid="patient-item" data-patient-id={p.id}>
-                <a href={`/patients/${encodeURIComponent(p.id)}`} class="list-link" data-testid="patient-link">
-                  {p.display_name}
-                </a>
-              </li>
-            ))}
-          </ul>
-        )}
+        <LoadedList
+          items={patients}
+          loadError={patientsError}
+          none="No patients yet. An administrator adds you and your patients to a care team."
+          noneTestId="my-patients-none"
+        >
+          {(list) => (
+            <ul class="link-list">
+              {list.map((p) => (
+                <li key={p.id} data-testid="patient-item" data-patient-id={p.id}>
+                  <a href={`/patients/${encodeURIComponent(p.id)}`} class="list-link" data-testid="patient-link">
+                    {p.display_name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </LoadedList>
       </section>
       <section class="card" aria-labelledby="my-cohorts-heading" data-testid="my-cohorts">
         <h2 id="my-cohorts-heading">My IOP cohorts</h2>
         <ErrorMessage message={cohortsError} testId="my-cohorts-error" />
-        {cohorts === null ? null : cohorts.length === 0 ? (
-          <p class="muted" data-testid="my-cohorts-none">
-            None of your care teams runs a cohort.
-          </p>
-        ) : (
-          <ul class="sub-card-list">
-            {cohorts.map((c) => (
-              <li key={c.id} class="sub-card" data-testid="my-cohort" data-cohort-id={c.id}>
-                <h3 class="subheading" data-testid="my-cohort-title">
-                  {c.name}
-                </h3>
-                {c.patients.length === 0 ? (
-                  <p class="muted">No patients yet.</p>
-                ) : (
-                  <ul class="plain-list">
-                    {c.patients.map((id) => (
-                      <li key={id} data-testid="my-cohort-patient">
-                        {nameOf(id)}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+        <LoadedList
+          items={cohorts}
+          loadError=""
+          showLoading={false}
+          none="None of your care teams runs a cohort."
+          noneTestId="my-cohorts-none"
+        >
+          {(list) => (
+            <ul class="sub-card-list">
+              {list.map((c) => (
+                <SubCard key={c.id} testId="my-cohort" data={{ 'data-cohort-id': c.id }} title={c.name}>
+                  {c.patients.length === 0 ? (
+                    <p class="muted">No patients yet.</p>
+                  ) : (
+                    <ul class="plain-list">
+                      {c.patients.map((id) => (
+                        <li key={id} data-testid="my-cohort-patient">
+                          {nameOf(id)}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </SubCard>
+              ))}
+            </ul>
+          )}
+        </LoadedList>
       </section>
       <EmergencyAccess />
     </>

@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { TargetedEvent, TargetedSubmitEvent } from 'preact';
 import { messageOf } from '../api';
 import type { ManagedUser } from '../api';
 import { createCohort, listCohorts, setCohortMember } from '../api-admin';
 import type { CareTeam, Cohort } from '../api-admin';
-import { ErrorMessage } from './ErrorMessage';
-import { Field } from './Field';
-import { AddMember, MemberList, nameOf } from './AddMember';
+import { ErrorMessage, StatusMessage } from './ErrorMessage';
+import { AddMember, MemberList, nameOf, upsert } from './AddMember';
+import { CreateForm } from './CreateForm';
+import { SelectField } from './Field';
+import { LoadedList, SubCard } from './Section';
+import { SubmitButton } from './SubmitButton';
+import { useSubmit } from './useSubmit';
 
 interface CohortsProps {
   users: ManagedUser[];
@@ -20,60 +23,29 @@ export function Cohorts({ users, teams, reloadTeams }: CohortsProps) {
   const [cohorts, setCohorts] = useState<Cohort[] | null>(null);
   const [name, setName] = useState('');
   const [teamId, setTeamId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
-
-  const load = async () => {
-    setError('');
-    try {
-      setCohorts(await listCohorts());
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
+  const { busy, error, status, setError, setStatus, run, submit } = useSubmit();
 
   useEffect(() => {
-    void load();
+    listCohorts()
+      .then(setCohorts)
+      .catch((err: unknown) => setError(messageOf(err)));
   }, []);
 
-  const put = (c: Cohort) =>
-    setCohorts((cs) => {
-      const list = cs ?? [];
-      return list.some((x) => x.id === c.id) ? list.map((x) => (x.id === c.id ? c : x)) : [...list, c];
-    });
-
-  const run = async (work: () => Promise<string>) => {
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    setStatus('');
-    try {
-      setStatus(await work());
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const put = (c: Cohort) => setCohorts((cs) => upsert(cs, c));
 
   const team = teams.some((t) => t.id === teamId) ? teamId : (teams[0]?.id ?? '');
-  const onTeamChange = (e: TargetedEvent<HTMLSelectElement>) => setTeamId(e.currentTarget.value);
 
-  const onCreate = (e: TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    void run(async () => {
-      put(await createCohort(name.trim(), team));
-      setName('');
-      return 'Cohort created.';
-    });
-  };
+  const onCreate = submit(async () => {
+    put(await createCohort(name.trim(), team));
+    setName('');
+    setStatus('Cohort created.');
+  });
 
   const setMember = (cohortId: string, userId: string, present: boolean) =>
     void run(async () => {
       put(await setCohortMember(cohortId, userId, present));
       if (present) await reloadTeams();
-      return present ? 'Patient added. They are now also in the cohort’s care team.' : 'Patient removed from the cohort.';
+      setStatus(present ? 'Patient added. They are now also in the cohort’s care team.' : 'Patient removed from the cohort.');
     });
 
   const patients = users.filter((u) => u.role === 'patient');
@@ -84,72 +56,52 @@ export function Cohorts({ users, teams, reloadTeams }: CohortsProps) {
       <h2 id="cohorts-heading">IOP cohorts</h2>
       <p>A cohort is a group of patients in an intensive outpatient programme, run by one care team.</p>
       <ErrorMessage message={error} testId="cohorts-error" />
-      <p class="status-text" role="status" aria-live="polite" data-testid="cohorts-status">
-        {status}
-      </p>
-      {cohorts === null ? null : cohorts.length === 0 ? (
-        <p class="muted" data-testid="cohorts-none">
-          No cohorts yet.
-        </p>
-      ) : (
-        <ul class="sub-card-list">
-          {cohorts.map((c) => (
-            <li key={c.id} class="sub-card" data-testid="cohort" data-cohort-id={c.id}>
-              <h3 class="subheading" data-testid="cohort-title">
-                {c.name}
-              </h3>
-              <p class="muted" data-testid="cohort-team">
-                Care team: {teamName(c.care_team_id)}
-              </p>
-              <MemberList
-                names={c.patients.map((id) => ({ id, label: nameOf(users, id) }))}
-                empty="No patients yet."
-                busy={busy}
-                onRemove={(id) => setMember(c.id, id, false)}
-                testId="cohort-patient"
-              />
-              <AddMember
-                id={`cohort-add-${c.id}`}
-                label="Add a patient"
-                options={patients.filter((p) => !c.patients.includes(p.id)).map((p) => ({ id: p.id, label: p.display_name }))}
-                empty="Every patient is already in this cohort."
-                busy={busy}
-                onAdd={(id) => setMember(c.id, id, true)}
-                testPrefix="cohort"
-              />
-            </li>
-          ))}
-        </ul>
-      )}
+      <StatusMessage message={status} testId="cohorts-status" />
+      <LoadedList items={cohorts} loadError="" showLoading={false} none="No cohorts yet." noneTestId="cohorts-none">
+        {(list) => (
+          <ul class="sub-card-list">
+            {list.map((c) => (
+              <SubCard key={c.id} testId="cohort" data={{ 'data-cohort-id': c.id }} title={c.name}>
+                <p class="muted" data-testid="cohort-team">
+                  Care team: {teamName(c.care_team_id)}
+                </p>
+                <MemberList
+                  names={c.patients.map((id) => ({ id, label: nameOf(users, id) }))}
+                  empty="No patients yet."
+                  busy={busy}
+                  onRemove={(id) => setMember(c.id, id, false)}
+                  testId="cohort-patient"
+                />
+                <AddMember
+                  id={`cohort-add-${c.id}`}
+                  label="Add a patient"
+                  options={patients.filter((p) => !c.patients.includes(p.id)).map((p) => ({ id: p.id, label: p.display_name }))}
+                  empty="Every patient is already in this cohort."
+                  busy={busy}
+                  onAdd={(id) => setMember(c.id, id, true)}
+                  testPrefix="cohort"
+                />
+              </SubCard>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
       {teams.length === 0 ? (
         <p class="muted">Create a care team first: every cohort belongs to one.</p>
       ) : (
-        <form onSubmit={onCreate} class="create-form">
-          <Field
-            id="cohort-name"
-            label="New cohort name"
-            type="text"
-            value={name}
-            onInput={setName}
-            autoComplete="off"
-            autoCapitalize="off"
-            maxLength={100}
-            testId="cohort-name"
+        <CreateForm id="cohort-name" label="New cohort name" value={name} onInput={setName} onSubmit={onCreate}>
+          <SelectField
+            id="cohort-team-select"
+            label="Care team"
+            value={team}
+            options={teams.map((t) => ({ id: t.id, label: t.name }))}
+            onChange={setTeamId}
+            testId="cohort-team-select"
           />
-          <div class="field">
-            <label for="cohort-team-select">Care team</label>
-            <select id="cohort-team-select" value={team} onChange={onTeamChange} data-testid="cohort-team-select">
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" class="button" disabled={busy} data-testid="cohort-create">
-            {busy ? 'Working…' : 'Create cohort'}
-          </button>
-        </form>
+          <SubmitButton busy={busy} busyText="Working…" testId="cohort-create" class="button">
+            Create cohort
+          </SubmitButton>
+        </CreateForm>
       )}
     </section>
   );

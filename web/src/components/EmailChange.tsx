@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { TargetedSubmitEvent } from 'preact';
-import { messageOf } from '../api';
 import { changeEmail } from '../api-account';
-import { Field } from './Field';
-import { ErrorMessage } from './ErrorMessage';
+import { Field, PasswordField } from './Field';
+import { ErrorMessage, StatusMessage } from './ErrorMessage';
+import { SubmitButton } from './SubmitButton';
+import { clearing, useSubmit } from './useSubmit';
 
 interface EmailChangeProps {
   email: string;
@@ -14,29 +14,18 @@ export function EmailChange({ email }: EmailChangeProps) {
   const [shown, setShown] = useState(email);
   const [password, setPassword] = useState('');
   const [fresh, setFresh] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
+  const { busy, error, status, setStatus, submit } = useSubmit();
 
-  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    setStatus('');
-    try {
+  const onSubmit = submit(
+    async () => {
       const user = await changeEmail(password, fresh.trim());
       setShown(user.email);
       setPassword('');
       setFresh('');
       setStatus('Your email is changed. Use the new address the next time you sign in.');
-    } catch (err) {
-      setPassword('');
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    clearing(setPassword),
+  );
 
   return (
     <form class="card" onSubmit={onSubmit} aria-labelledby="email-heading" data-testid="email-change">
@@ -54,24 +43,12 @@ export function EmailChange({ email }: EmailChangeProps) {
         testId="email-new"
         maxLength={254}
       />
-      <Field
-        id="email-password"
-        label="Your password"
-        type="password"
-        value={password}
-        onInput={setPassword}
-        autoComplete="current-password"
-        testId="email-password"
-        hint="We ask again before changing how you sign in."
-        maxLength={128}
-      />
+      <PasswordField id="email-password" label="Your password" value={password} onInput={setPassword} reauth />
       <ErrorMessage message={error} testId="email-error" />
-      <p class="status-text" role="status" aria-live="polite" data-testid="email-status">
-        {status}
-      </p>
-      <button type="submit" class="button primary" disabled={busy} data-testid="email-submit">
-        {busy ? 'Changing…' : 'Change email'}
-      </button>
+      <StatusMessage message={status} testId="email-status" />
+      <SubmitButton busy={busy} busyText="Changing…" testId="email-submit">
+        Change email
+      </SubmitButton>
     </form>
   );
 }

@@ -5,6 +5,8 @@ import { REASON_MAX, REASON_MIN, requestBreakGlass } from '../api-admin';
 import { navigate } from '../router';
 import { ErrorMessage } from './ErrorMessage';
 import { Field } from './Field';
+import { SubmitButton } from './SubmitButton';
+import { useSubmit } from './useSubmit';
 
 const NO_PATIENT = 'No patient of this practice has that email address. Check it and try again.';
 
@@ -15,11 +17,10 @@ const NO_PATIENT = 'No patient of this practice has that email address. Check it
 export function EmergencyAccess() {
   const [email, setEmail] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, setError, run } = useSubmit();
   const length = reason.trim().length;
 
-  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
+  const onSubmit = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (busy) return;
     if (!email.trim()) {
@@ -31,16 +32,14 @@ export function EmergencyAccess() {
       document.getElementById('emergency-reason')?.focus();
       return;
     }
-    setBusy(true);
-    setError('');
-    try {
-      const grant = await requestBreakGlass(email.trim(), reason.trim());
-      // Ids only in the URL: never a name or email.
-      navigate(`/patients/${encodeURIComponent(grant.patient_id)}`);
-    } catch (err) {
-      setError(err instanceof ApiError && err.code === 'not_found' ? NO_PATIENT : messageOf(err));
-      setBusy(false);
-    }
+    void run(
+      async () => {
+        const grant = await requestBreakGlass(email.trim(), reason.trim());
+        // Ids only in the URL: never a name or email.
+        navigate(`/patients/${encodeURIComponent(grant.patient_id)}`);
+      },
+      (err) => (err instanceof ApiError && err.code === 'not_found' ? NO_PATIENT : messageOf(err)),
+    );
   };
 
   const onReason = (e: TargetedEvent<HTMLTextAreaElement>) => setReason(e.currentTarget.value);
@@ -81,9 +80,9 @@ export function EmergencyAccess() {
           </p>
         </div>
         <ErrorMessage message={error} testId="emergency-error" />
-        <button type="submit" class="button primary" disabled={busy} data-testid="emergency-submit">
-          {busy ? 'Opening…' : 'Open the record (recorded)'}
-        </button>
+        <SubmitButton busy={busy} busyText="Opening…" testId="emergency-submit">
+          Open the record (recorded)
+        </SubmitButton>
       </form>
     </section>
   );

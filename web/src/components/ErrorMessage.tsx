@@ -11,3 +11,12 @@ export function ErrorMessage({ message, testId = 'error' }: ErrorMessageProps) {
     </div>
   );
 }
+
+/** What just happened (e.g. "Care team created."), in a polite live region; always rendered too. */
+export function StatusMessage({ message, testId }: { message: string; testId?: string }) {
+  return (
+    <p class="status-text" role="status" aria-live="polite" data-testid={testId}>
+      {message}
+    </p>
+  );
+}

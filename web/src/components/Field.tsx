@@ -53,3 +53,66 @@ export function Field(props: FieldProps) {
     </div>
   );
 }
+
+interface SelectFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  options: { id: string; label: string }[];
+  onChange: (value: string) => void;
+  testId: string;
+  name?: string;
+}
+
+/** A labelled select. */
+export function SelectField({ id, label, value, options, onChange, testId, name }: SelectFieldProps) {
+  const onSelect = (e: TargetedEvent<HTMLSelectElement>) => onChange(e.currentTarget.value);
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} name={name} value={value} onChange={onSelect} data-testid={testId}>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+interface PasswordFieldProps {
+  /** The input's id and test id. */
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  /** A new password: the server's minimum length for this account, said in the hint. */
+  min?: number;
+  /** The current password, asked again before a change to how the person signs in. */
+  reauth?: boolean;
+}
+
+/** A password: the account's current one, or with `min` a new one. */
+export function PasswordField({ id, label, value, onInput, min, reauth = false }: PasswordFieldProps) {
+  const hint =
+    min !== undefined
+      ? `Use at least ${min} characters. A few unrelated words make a strong, memorable password.`
+      : reauth
+        ? 'We ask again before changing how you sign in.'
+        : '';
+  return (
+    <Field
+      id={id}
+      label={label}
+      type="password"
+      value={value}
+      onInput={onInput}
+      autoComplete={min === undefined ? 'current-password' : 'new-password'}
+      testId={id}
+      {...(hint ? { hint } : {})}
+      {...(min === undefined ? {} : { minLength: min })}
+      maxLength={128}
+    />
+  );
+}

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { TargetedSubmitEvent } from 'preact';
 import { messageOf } from '../api';
 import { changePassword, minPasswordLength } from '../api-account';
-import { Field } from './Field';
-import { ErrorMessage } from './ErrorMessage';
+import { PasswordField } from './Field';
+import { ErrorMessage, StatusMessage } from './ErrorMessage';
+import { SubmitButton } from './SubmitButton';
+import { useSubmit } from './useSubmit';
 
 interface PasswordChangeProps {
   /** Whether the account has a second factor: the minimum length depends on it. */
@@ -17,64 +18,34 @@ export function PasswordChange({ mfaOn, onChanged }: PasswordChangeProps) {
   const min = minPasswordLength(mfaOn);
   const [current, setCurrent] = useState('');
   const [fresh, setFresh] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
+  const { busy, error, status, setStatus, submit } = useSubmit();
 
-  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    setStatus('');
-    try {
+  const onSubmit = submit(
+    async () => {
       await changePassword(current, fresh);
       setCurrent('');
       setFresh('');
       setStatus('Your password is changed. Every other device was signed out.');
       onChanged();
-    } catch (err) {
-      // The server's own words, e.g. which rule a guessable password broke.
+    },
+    // The server's own words, e.g. which rule a guessable password broke.
+    (err) => {
       setCurrent('');
-      setError(messageOf(err));
       document.getElementById('password-current')?.focus();
-    } finally {
-      setBusy(false);
-    }
-  };
+      return messageOf(err);
+    },
+  );
 
   return (
     <form class="card" onSubmit={onSubmit} aria-labelledby="password-heading" data-testid="password-change">
       <h2 id="password-heading">Change your password</h2>
-      <Field
-        id="password-current"
-        label="Current password"
-        type="password"
-        value={current}
-        onInput={setCurrent}
-        autoComplete="current-password"
-        testId="password-current"
-        maxLength={128}
-      />
-      <Field
-        id="password-new"
-        label="New password"
-        type="password"
-        value={fresh}
-        onInput={setFresh}
-        autoComplete="new-password"
-        testId="password-new"
-        hint={`Use at least ${min} characters. A few unrelated words make a strong, memorable password.`}
-        minLength={min}
-        maxLength={128}
-      />
+      <PasswordField id="password-current" label="Current password" value={current} onInput={setCurrent} />
+      <PasswordField id="password-new" label="New password" value={fresh} onInput={setFresh} min={min} />
       <ErrorMessage message={error} testId="password-error" />
-      <p class="status-text" role="status" aria-live="polite" data-testid="password-status">
-        {status}
-      </p>
-      <button type="submit" class="button primary" disabled={busy} data-testid="password-submit">
-        {busy ? 'Changing…' : 'Change password'}
-      </button>
+      <StatusMessage message={status} testId="password-status" />
+      <SubmitButton busy={busy} busyText="Changing…" testId="password-submit">
+        Change password
+      </SubmitButton>
     </form>
   );
 }

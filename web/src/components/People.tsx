@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { messageOf, userAction } from '../api';
 import type { ManagedUser, UserAction } from '../api';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage, StatusMessage } from './ErrorMessage';
 import { PersonRow } from './PersonRow';
+import { SectionHead } from './Section';
 import type { Panel } from './PersonRow';
 
 const DONE: Record<UserAction, string> = {
@@ -66,16 +67,9 @@ export function People({ selfId, users, loadError, reload }: PeopleProps) {
 
   return (
     <section class="card" aria-labelledby="people-heading" data-testid="people">
-      <div class="section-head">
-        <h2 id="people-heading">People</h2>
-        <button type="button" class="button" onClick={onRefresh} data-testid="people-refresh">
-          Refresh
-        </button>
-      </div>
+      <SectionHead id="people-heading" title="People" onRefresh={onRefresh} testId="people-refresh" />
       <ErrorMessage message={shown} testId="people-error" />
-      <p class="status-text" role="status" aria-live="polite" data-testid="people-status">
-        {status}
-      </p>
+      <StatusMessage message={status} testId="people-status" />
       {users === null ? (
         shown ? null : <p class="muted">Loading…</p>
       ) : (

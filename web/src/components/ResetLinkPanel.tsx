@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { TargetedEvent } from 'preact';
-import { messageOf } from '../api';
+import { useState } from 'preact/hooks';
 import type { ManagedUser } from '../api';
 import { createResetLink } from '../api-admin';
 import { ErrorMessage } from './ErrorMessage';
+import { CopyLink } from './CopyLink';
+import { useSubmit } from './useSubmit';
 
 interface ResetLinkPanelProps {
   user: ManagedUser;
@@ -18,41 +18,14 @@ interface ResetLinkPanelProps {
  */
 export function ResetLinkPanel({ user, onClose, onIssued }: ResetLinkPanelProps) {
   const [link, setLink] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [copied, setCopied] = useState('');
-  const inputId = `reset-link-${user.id}`;
+  const { busy, error, run } = useSubmit();
 
-  useEffect(() => {
-    if (link) document.getElementById(inputId)?.focus();
-  }, [link, inputId]);
-
-  const onCreate = async () => {
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
+  const onCreate = () =>
+    run(async () => {
       const r = await createResetLink(user.id);
       setLink(r.link);
       onIssued('Password reset link created. They were signed out.');
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const onCopy = async () => {
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopied('Link copied.');
-    } catch {
-      (document.getElementById(inputId) as HTMLInputElement | null)?.select();
-      setCopied('Select the link and copy it.');
-    }
-  };
-
-  const selectFocus = (e: TargetedEvent<HTMLInputElement>) => e.currentTarget.select();
+    });
 
   if (!link) {
     return (
@@ -76,32 +49,18 @@ export function ResetLinkPanel({ user, onClose, onIssued }: ResetLinkPanelProps)
 
   return (
     <div class="row-panel" data-testid="reset-link-result">
-      <div class="field">
-        <label for={inputId}>Password reset link</label>
-        <div class="copy-row">
-          <input
-            id={inputId}
-            type="text"
-            readOnly
-            value={link}
-            onFocus={selectFocus}
-            aria-describedby={`${inputId}-hint`}
-            spellcheck={false}
-            data-testid="reset-link"
-          />
-          <button type="button" class="button" onClick={onCopy} data-testid="reset-link-copy">
-            Copy
-          </button>
-        </div>
-        <p class="hint" id={`${inputId}-hint`}>
-          This link is shown only now. Send it to them privately, outside Haven (for example by text message or in
-          person). It works once and expires in 24 hours.
-          {user.mfa ? ' Their two-step verification stays on: they still need it to sign in.' : ''}
-        </p>
-      </div>
-      <p class="status-text" role="status" aria-live="polite">
-        {copied}
-      </p>
+      <CopyLink
+        id={`reset-link-${user.id}`}
+        label="Password reset link"
+        link={link}
+        testId="reset-link"
+        copyTestId="reset-link-copy"
+        hint={
+          'This link is shown only now. Send it to them privately, outside Haven (for example by text message or in ' +
+          'person). It works once and expires in 24 hours.' +
+          (user.mfa ? ' Their two-step verification stays on: they still need it to sign in.' : '')
+        }
+      />
       <button type="button" class="button" onClick={onClose} data-testid="reset-link-done">
         Done
       </button>

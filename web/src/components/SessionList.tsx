@@ -4,7 +4,7 @@ import { listSessions, revokeSession, signOutEverywhere } from '../api-account';
 import type { ActiveSession } from '../api-account';
 import { signedOutByChoice } from '../idle';
 import { navigate } from '../router';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage, StatusMessage } from './ErrorMessage';
 
 /** "12 March 2026, 14:05" for Unix seconds; '' when unknown. */
 function when(at: number): string {
@@ -98,9 +98,7 @@ export function SessionList({ refresh }: SessionListProps) {
       </h2>
       <p>If you see a device you do not recognise, sign it out and change your password.</p>
       <ErrorMessage message={error} testId="sessions-error" />
-      <p class="status-text" role="status" aria-live="polite" data-testid="sessions-status">
-        {status}
-      </p>
+      <StatusMessage message={status} testId="sessions-status" />
       {sessions === null ? (
         error ? null : <p class="muted">Loading…</p>
       ) : (

@@ -7,3 +7,8 @@ export const ROLE_LABEL: Record<Role, string> = {
   staff: 'Staff',
   patient: 'Patient',
 };
+
+/** Roles as the options of a SelectField. */
+export function roleOptions(roles: readonly Role[]): { id: Role; label: string }[] {
+  return roles.map((r) => ({ id: r, label: ROLE_LABEL[r] }));
+}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { messageOf } from '../api';
+import { ApiError, messageOf } from '../api';
+import type { Failure } from './useSubmit';
 
 export type LinkState = 'checking' | 'form' | 'invalid' | 'unreachable';
 
@@ -15,9 +16,10 @@ function takeTokenFromHash(): string {
 }
 
 /**
- * The state of a one-time link page (enrollment, invitation): takes the token from the
- * fragment, asks the server whether it is valid (`check` resolves to what the page needs,
- * or a falsy value for "not valid"), and offers a retry when the server is unreachable.
+ * The state of a one-time link page (enrollment, invitation, password reset): takes the
+ * token from the fragment, asks the server whether it is valid (`check` resolves to what the
+ * page needs, or a falsy value for "not valid"), and offers a retry when the server is
+ * unreachable (`error` says why). The form's own errors are the page's (useSubmit).
  */
 export function useOneTimeLink<T>(check: (token: string) => Promise<T | null | false>) {
   const [token] = useState(takeTokenFromHash);
@@ -42,5 +44,16 @@ export function useOneTimeLink<T>(check: (token: string) => Promise<T | null | f
 
   useEffect(retry, [token]);
 
-  return { token, state, info, error, setError, markInvalid: () => setState('invalid'), retry };
+  const markInvalid = () => setState('invalid');
+
+  /** The form's Failure: `code` means the link was used up meanwhile (the page says so). */
+  const failure =
+    (code: string): Failure =>
+    (err) => {
+      if (!(err instanceof ApiError && err.code === code)) return messageOf(err);
+      markInvalid();
+      return '';
+    };
+
+  return { token, state, info, error, markInvalid, failure, retry };
 }

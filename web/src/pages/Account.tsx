@@ -4,9 +4,11 @@ import { confirmTotp, getAccountSecurity, hasSecondFactor, messageOf, roleHome, 
 import type { AccountSecurity, Passkey, TotpSetup } from '../api';
 import { addPasskey, passkeyMessageOf, passkeysSupported } from '../webauthn';
 import { Layout } from '../components/Layout';
-import { Field } from '../components/Field';
-import { ErrorMessage } from '../components/ErrorMessage';
+import { Field, PasswordField } from '../components/Field';
+import { ErrorMessage, StatusMessage } from '../components/ErrorMessage';
+import { SubmitButton } from '../components/SubmitButton';
 import { useTitle } from '../components/useTitle';
+import { clearing, useSubmit } from '../components/useSubmit';
 import { AccountActions, useSignedIn } from '../components/session';
 import { SessionList } from '../components/SessionList';
 import { PasswordChange } from '../components/PasswordChange';
@@ -38,49 +40,32 @@ function TotpSetupFlow({ onDone }: SetupProps) {
   const [setup, setSetup] = useState<TotpSetup | null>(null);
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, submit } = useSubmit();
 
   useEffect(() => {
     if (step === 'scan') document.getElementById('totp-code')?.focus();
   }, [step]);
 
-  const onPassword = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
+  const onPassword = submit(
+    async () => {
       const s = await setupTotp(password);
       setPassword('');
       setSetup(s);
       setStep('scan');
-    } catch (err) {
-      setPassword('');
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    clearing(setPassword),
+  );
 
-  const onConfirm = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
+  const onConfirm = submit(
+    async () => {
       const list = await confirmTotp(code.replace(/\s+/g, ''));
       setSetup(null);
       setCode('');
       setCodes(list);
       setStep('codes');
-    } catch (err) {
-      setCode('');
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    clearing(setCode),
+  );
 
   if (step === 'password') {
     return (
@@ -90,21 +75,11 @@ function TotpSetupFlow({ onDone }: SetupProps) {
           Two-step verification is off. With it on, signing in needs your password and a code from an
           authenticator app on your phone, so a stolen password alone is not enough.
         </p>
-        <Field
-          id="reauth-password"
-          label="Your current password"
-          type="password"
-          value={password}
-          onInput={setPassword}
-          autoComplete="current-password"
-          testId="reauth-password"
-          hint="We ask again before changing how you sign in."
-          maxLength={128}
-        />
+        <PasswordField id="reauth-password" label="Your current password" value={password} onInput={setPassword} reauth />
         <ErrorMessage message={error} testId="totp-error" />
-        <button type="submit" class="button primary" disabled={busy} data-testid="totp-setup">
-          {busy ? 'Checking…' : 'Set up authenticator app'}
-        </button>
+        <SubmitButton busy={busy} busyText="Checking…" testId="totp-setup">
+          Set up authenticator app
+        </SubmitButton>
       </form>
     );
   }
@@ -148,9 +123,9 @@ function TotpSetupFlow({ onDone }: SetupProps) {
           maxLength={7}
         />
         <ErrorMessage message={error} testId="totp-error" />
-        <button type="submit" class="button primary" disabled={busy} data-testid="totp-confirm">
-          {busy ? 'Checking…' : 'Turn on two-step verification'}
-        </button>
+        <SubmitButton busy={busy} busyText="Checking…" testId="totp-confirm">
+          Turn on two-step verification
+        </SubmitButton>
       </form>
     );
   }
@@ -255,11 +230,9 @@ interface PasskeysCardProps {
 function PasskeysCard({ passkeys, onAdded }: PasskeysCardProps) {
   const supported = passkeysSupported();
   const [name, setName] = useState('This device');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
+  const { busy, error, status, setError, setStatus, run } = useSubmit();
 
-  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
+  const onSubmit = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (busy) return;
     const trimmed = name.trim();
@@ -268,19 +241,12 @@ function PasskeysCard({ passkeys, onAdded }: PasskeysCardProps) {
       document.getElementById('passkey-name')?.focus();
       return;
     }
-    setBusy(true);
-    setError('');
-    setStatus('');
-    try {
+    void run(async () => {
       const result = await addPasskey(trimmed);
       setName('This device');
       setStatus(`Passkey “${result.passkey.name}” added.`);
       onAdded(result.recovery_codes);
-    } catch (err) {
-      setError(passkeyMessageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    }, passkeyMessageOf);
   };
 
   return (
@@ -307,9 +273,7 @@ function PasskeysCard({ passkeys, onAdded }: PasskeysCardProps) {
           You have no passkeys yet.
         </p>
       )}
-      <p role="status" class="status-text" data-testid="passkey-status">
-        {status}
-      </p>
+      <StatusMessage message={status} testId="passkey-status" />
       {supported ? (
         <form onSubmit={onSubmit} aria-labelledby="passkey-add-heading">
           <h3 id="passkey-add-heading" class="subheading">
@@ -328,9 +292,9 @@ function PasskeysCard({ passkeys, onAdded }: PasskeysCardProps) {
             maxLength={64}
           />
           <ErrorMessage message={error} testId="passkey-error" />
-          <button type="submit" class="button primary" disabled={busy} data-testid="passkey-add">
-            {busy ? 'Waiting for your device…' : 'Add a passkey'}
-          </button>
+          <SubmitButton busy={busy} busyText="Waiting for your device…" testId="passkey-add">
+            Add a passkey
+          </SubmitButton>
         </form>
       ) : (
         <p class="notice" data-testid="passkey-unsupported">

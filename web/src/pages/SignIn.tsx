@@ -7,11 +7,16 @@ import { takeSignedOutReason } from '../idle';
 import type { SignedOutReason } from '../idle';
 import { navigate } from '../router';
 import { Layout } from '../components/Layout';
-import { Field } from '../components/Field';
+import { Field, PasswordField } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { SubmitButton } from '../components/SubmitButton';
 import { useTitle } from '../components/useTitle';
+import { clearing, useSubmit } from '../components/useSubmit';
 
 const EXPIRED = 'Your sign-in took too long. Please enter your email and password again.';
+
+/** The first step ran out while the second was under way. */
+const expired = (err: unknown) => err instanceof ApiError && err.code === 'unauthenticated';
 
 /** Why the person is here again, when the session ended while a page was open. */
 function SignedOutNotice({ reason }: { reason: SignedOutReason | null }) {
@@ -34,20 +39,14 @@ function SignedOutNotice({ reason }: { reason: SignedOutReason | null }) {
 
 /** "Sign in with a passkey": the device offers its passkeys for Haven; no email or password. */
 function PasskeySignIn({ disabled }: { disabled: boolean }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useSubmit();
 
-  const onClick = async () => {
-    if (busy || disabled) return;
-    setBusy(true);
-    setError('');
-    try {
+  const onClick = () => {
+    if (disabled) return;
+    void run(async () => {
       const user = await signInWithPasskeyOnly();
       navigate(roleHome(user.role));
-    } catch (err) {
-      setBusy(false);
-      setError(passkeyMessageOf(err));
-    }
+    }, passkeyMessageOf);
   };
 
   return (
@@ -76,10 +75,8 @@ function MfaStep({ methods, onRestart }: MfaStepProps) {
   const codeMethods = methods.filter((m): m is CodeMethod => m !== 'webauthn');
   const [method, setMethod] = useState<CodeMethod>(codeMethods.includes('totp') ? 'totp' : 'recovery');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [passkeyBusy, setPasskeyBusy] = useState(false);
-  const [passkeyError, setPasskeyError] = useState('');
+  const { busy, error, setError, run } = useSubmit();
+  const passkey = useSubmit();
   const [switched, setSwitched] = useState(false);
 
   useEffect(() => {
@@ -95,42 +92,42 @@ function MfaStep({ methods, onRestart }: MfaStepProps) {
     setError('');
   };
 
-  const onPasskey = async () => {
-    if (passkeyBusy || busy) return;
-    setPasskeyBusy(true);
-    setPasskeyError('');
-    try {
-      const user = await signInWithPasskey();
-      navigate(roleHome(user.role));
-    } catch (err) {
-      setPasskeyBusy(false);
-      if (err instanceof ApiError && err.code === 'unauthenticated') {
-        onRestart(EXPIRED);
-        return;
-      }
-      setPasskeyError(passkeyMessageOf(err));
-    }
+  const onPasskey = () => {
+    if (busy) return;
+    void passkey.run(
+      async () => {
+        const user = await signInWithPasskey();
+        navigate(roleHome(user.role));
+      },
+      (err) => {
+        if (expired(err)) {
+          onRestart(EXPIRED);
+          return '';
+        }
+        return passkeyMessageOf(err);
+      },
+    );
   };
 
-  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
+  const onCode = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    if (busy || passkeyBusy) return;
-    setBusy(true);
-    setError('');
-    try {
-      const cleaned = method === 'totp' ? code.replace(/\s+/g, '') : code.trim();
-      const user = await signInMfa(method, cleaned);
-      navigate(roleHome(user.role));
-    } catch (err) {
-      setBusy(false);
-      setCode('');
-      if (err instanceof ApiError && err.code === 'unauthenticated') {
-        onRestart(EXPIRED);
-        return;
-      }
-      setError(messageOf(err));
-      document.getElementById('mfa-code')?.focus();
-    }
+    if (passkey.busy) return;
+    void run(
+      async () => {
+        const cleaned = method === 'totp' ? code.replace(/\s+/g, '') : code.trim();
+        const user = await signInMfa(method, cleaned);
+        navigate(roleHome(user.role));
+      },
+      (err) => {
+        setCode('');
+        if (expired(err)) {
+          onRestart(EXPIRED);
+          return '';
+        }
+        document.getElementById('mfa-code')?.focus();
+        return messageOf(err);
+      },
+    );
   };
 
   const totp = method === 'totp';
@@ -157,21 +154,21 @@ function MfaStep({ methods, onRestart }: MfaStepProps) {
               This browser cannot use passkeys. Enter a code below instead.
             </p>
           )}
-          <ErrorMessage message={passkeyError} testId="passkey-error" />
+          <ErrorMessage message={passkey.error} testId="passkey-error" />
           <button
             type="button"
             id="mfa-use-passkey"
             class="button primary"
             onClick={onPasskey}
-            disabled={passkeyBusy || !supported}
+            disabled={passkey.busy || !supported}
             data-testid="mfa-use-passkey"
           >
-            {passkeyBusy ? 'Waiting for your passkey…' : 'Use your passkey'}
+            {passkey.busy ? 'Waiting for your passkey…' : 'Use your passkey'}
           </button>
         </section>
       ) : null}
       {codeMethods.length ? (
-        <form class="card" onSubmit={onSubmit} aria-labelledby={hasPasskey ? 'mfa-code-heading' : undefined}>
+        <form class="card" onSubmit={onCode} aria-labelledby={hasPasskey ? 'mfa-code-heading' : undefined}>
           {hasPasskey ? (
             <h2 id="mfa-code-heading" class="subheading">
               {totp ? 'Or use a code' : 'Or use a recovery code'}
@@ -196,9 +193,9 @@ function MfaStep({ methods, onRestart }: MfaStepProps) {
             {...(totp ? { pattern: '[0-9 ]{6,7}' } : {})}
           />
           <ErrorMessage message={error} />
-          <button type="submit" class={hasPasskey ? 'button' : 'button primary'} disabled={busy} data-testid="mfa-submit">
-            {busy ? 'Checking…' : 'Continue'}
-          </button>
+          <SubmitButton busy={busy} busyText="Checking…" testId="mfa-submit" class={hasPasskey ? 'button' : 'button primary'}>
+            Continue
+          </SubmitButton>
           <div class="form-links">
             {totp && codeMethods.includes('recovery') ? (
               <button type="button" class="link-button" onClick={() => switchTo('recovery')} data-testid="mfa-use-recovery">
@@ -230,8 +227,7 @@ export function SignIn() {
   useTitle('Sign in');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, setError, submit } = useSubmit();
   const [mfaMethods, setMfaMethods] = useState<MfaMethod[] | null>(null);
   const [signedOut] = useState(takeSignedOutReason);
 
@@ -252,27 +248,19 @@ export function SignIn() {
     };
   }, []);
 
-  const onSubmit = async (e: TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
+  const onSubmit = submit(
+    async () => {
       const result = await signIn(email.trim(), password);
       setPassword('');
       if (result.kind === 'mfa') {
-        setBusy(false);
         setMfaMethods(result.methods);
         return;
       }
       const user = await getMe();
       navigate(roleHome(user.role));
-    } catch (err) {
-      setPassword('');
-      setError(messageOf(err));
-      setBusy(false);
-    }
-  };
+    },
+    clearing(setPassword),
+  );
 
   const onRestart = (message: string) => {
     setMfaMethods(null);
@@ -304,20 +292,11 @@ export function SignIn() {
           testId="signin-email"
           maxLength={254}
         />
-        <Field
-          id="signin-password"
-          label="Password"
-          type="password"
-          value={password}
-          onInput={setPassword}
-          autoComplete="current-password"
-          testId="signin-password"
-          maxLength={128}
-        />
+        <PasswordField id="signin-password" label="Password" value={password} onInput={setPassword} />
         <ErrorMessage message={error} />
-        <button type="submit" class="button primary" disabled={busy} data-testid="signin-submit">
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        <SubmitButton busy={busy} busyText="Signing in…" testId="signin-submit">
+          Sign in
+        </SubmitButton>
       </form>
       {passkeysSupported() ? <PasskeySignIn disabled={busy} /> : null}
     </Layout>
