@@ -32,8 +32,7 @@ struct Services {
   SessionManager& sessions;
   Metrics& metrics;
   RateLimiter& limiter;
-  const FieldCipher& totp_cipher;
-  const FieldCipher& note_cipher;  // free text that may hold PHI (break-glass reasons)
+  const FieldCipher& totp_cipher;  // PHI is sealed by the store itself, not here
 };
 
 struct RequestContext {

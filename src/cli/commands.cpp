@@ -57,7 +57,8 @@ int run_serve(const std::vector<std::string>& args) {
     log::set_level(level);
     if (!cfg->log_file.empty()) log::set_output_file(cfg->log_file);
 
-    auto store = open_data_folder(*cfg);
+    auto folder = open_data_folder(*cfg);
+    auto& store = folder.store;
     std::string cert = cfg->tls_cert_file, key = cfg->tls_key_file;
     if (cert.empty() || key.empty()) {
       ensure_private_dir(cfg->data_dir + "/tls");
@@ -77,10 +78,8 @@ int run_serve(const std::vector<std::string>& args) {
     SessionManager sessions(*store, *store, cfg->idle_timeout_seconds(),
                             cfg->session_absolute_hours * 3600);
     RateLimiter limiter;
-    const auto master_key = read_master_key(cfg->data_dir + "/master.key");
-    FieldCipher totp_cipher(master_key, "totp");
-    FieldCipher note_cipher(master_key, "notes");
-    Services services{*cfg, *store, sessions, metrics, limiter, totp_cipher, note_cipher};
+    auto totp_cipher = store->field_cipher("totp");
+    Services services{*cfg, *store, sessions, metrics, limiter, *totp_cipher};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);
@@ -94,6 +93,10 @@ int run_serve(const std::vector<std::string>& args) {
     std::cout.flush();
     server.run();
     return 0;
+  } catch (const KeyFileError& e) {
+    // A missing or exposed master key: refuse to start, one line saying what to do.
+    std::cerr << "haven serve: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     log::error("server.failed", {{"what", e.what()}});
     std::cerr << "haven serve: " << e.what() << "\n";
@@ -105,7 +108,8 @@ int run_admin_enroll(const std::vector<std::string>& args) {
   auto cfg = load_for_command("admin enroll", args, kEnrollFlags);
   if (!cfg) return 2;
   try {
-    auto store = open_data_folder(*cfg);
+    auto folder = open_data_folder(*cfg);
+    auto& store = folder.store;
     if (store->count_users() > 0) {
       std::cerr << "note: this practice already has accounts; the link creates another "
                    "administrator.\n";
@@ -130,6 +134,8 @@ int run_help() {
                "              [--log-level debug|info|warn|error]\n"
                "  haven admin enroll [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
                "                     [--public-url URL]\n"
+               "  haven keys list|rotate [--config FILE] [--data DIR]\n"
+               "  haven keys retire --kek ID [--config FILE] [--data DIR]\n"
                "  haven version\n"
                "Settings: haven.example.toml; environment HAVEN_<SECTION>_<KEY> overrides it.\n";
   return 0;

@@ -28,11 +28,14 @@ std::optional<Config> load_for_command(const char* command, const std::vector<st
   return cfg;
 }
 
-std::unique_ptr<SqliteStore> open_data_folder(const Config& cfg) {
+DataFolder open_data_folder(const Config& cfg) {
   ensure_private_dir(cfg.data_dir);
-  ensure_master_key(cfg.data_dir + "/master.key");
-  return std::make_unique<SqliteStore>(cfg.data_dir + "/haven.db",
-                                       static_cast<int>(cfg.busy_timeout_ms));
+  ensure_master_key(master_key_path(cfg.data_dir));
+  DataFolder folder;
+  folder.keyring = std::make_unique<Keyring>(cfg.data_dir);
+  folder.store = std::make_unique<SqliteStore>(
+      cfg.data_dir + "/haven.db", static_cast<int>(cfg.busy_timeout_ms), *folder.keyring);
+  return folder;
 }
 
 std::string issue_enrollment_link(const Config& cfg, Store& store) {

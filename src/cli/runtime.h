@@ -8,6 +8,7 @@
 
 #include "cli/flags.h"
 #include "config/config.h"
+#include "crypto/keyring.h"
 #include "store/sqlite_store.h"
 
 namespace haven::cli {
@@ -17,8 +18,16 @@ namespace haven::cli {
 std::optional<Config> load_for_command(const char* command, const std::vector<std::string>& args,
                                        const std::vector<FlagSpec>& flags);
 
-// Creates the data folder (0700), the master key (0600) and opens the database.
-std::unique_ptr<SqliteStore> open_data_folder(const Config& cfg);
+// An open data folder: the keyring (master key files) and the database that uses it.
+struct DataFolder {
+  std::unique_ptr<Keyring> keyring;
+  std::unique_ptr<SqliteStore> store;  // declared after the keyring: destroyed first
+};
+
+// Creates the data folder (0700) and, on first use, the master key (0600); loads the
+// keyring, refusing key files that others can read (KeyFileError, one line), and opens
+// the database (migrations, sealing of old clear rows).
+DataFolder open_data_folder(const Config& cfg);
 
 // A fresh single-use enrollment link: https://host/enroll#token=... (token in the fragment).
 std::string issue_enrollment_link(const Config& cfg, Store& store);
