@@ -134,14 +134,19 @@ WrappedKey Keyring::wrap_new(const std::string& key_id, const std::string& subje
 
 std::shared_ptr<const SecretKey> Keyring::data_key(const WrappedKey& record) {
   std::lock_guard lock(mutex_);
-  if (auto it = cache_.find(record.key_id); it != cache_.end()) return it->second;
+  // A hit counts only for the subject the key was verified for: a row relabelled with
+  // another subject must fail to unwrap, not be served from memory.
+  if (auto it = cache_.find(record.key_id); it != cache_.end()) {
+    if (it->second.subject == record.subject) return it->second.key;
+    cache_.erase(it);
+  }
   auto key = unwrap_key(kek(record.kek_id), record.key_id, record.subject, record.wrapped);
   if (!key) throw std::runtime_error("data key " + record.key_id + " does not unwrap");
   // Bounded: each entry is a guarded allocation (a few pages). Evicting one at random
   // only costs an unwrap the next time it is needed.
   if (cache_.size() >= kCacheLimit) cache_.erase(cache_.begin());
   auto shared = std::make_shared<const SecretKey>(std::move(*key));
-  cache_.emplace(record.key_id, shared);
+  cache_.emplace(record.key_id, Cached{record.subject, shared});
   return shared;
 }
 
@@ -155,7 +160,7 @@ WrappedKey Keyring::rewrap(const WrappedKey& record, const std::string& target_k
 std::shared_ptr<const SecretKey> Keyring::cached(const std::string& key_id) {
   std::lock_guard lock(mutex_);
   auto it = cache_.find(key_id);
-  return it == cache_.end() ? nullptr : it->second;
+  return it == cache_.end() ? nullptr : it->second.key;
 }
 
 void Keyring::forget(const std::string& key_id) {

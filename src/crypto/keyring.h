@@ -86,7 +86,11 @@ class Keyring {
   std::mutex mutex_;
   std::map<std::string, SecretKey> keks_;  // by kek id
   std::string current_;
-  std::unordered_map<std::string, std::shared_ptr<const SecretKey>> cache_;  // by key id
+  struct Cached {
+    std::string subject;  // the subject it was unwrapped for (the wrap's associated data)
+    std::shared_ptr<const SecretKey> key;
+  };
+  std::unordered_map<std::string, Cached> cache_;  // by key id
 };
 
 // Key file names: "master.key" and "master-<16 hex>.key".

@@ -3,9 +3,8 @@
 #include <sodium.h>
 
 #include <optional>
+#include <stdexcept>
 #include <vector>
-
-#include "log/logger.h"
 
 namespace haven {
 namespace {
@@ -14,12 +13,19 @@ bool is_sealed(const std::string& value) {
   return sealed_key_id(value).has_value();
 }
 
-// A pre-keyring FieldCipher value re-sealed with `to`, or nullopt when it does not open
-// with `from` (already moved, or damaged: then it is left as it was).
-std::optional<std::string> move_cipher(const FieldCipher& from, const FieldCipher& to,
-                                       const std::string& sealed, const std::string& row_id) {
+// A value the old master-key subkey no longer opens means master.key is not the key this
+// database was made with: stop (the migration's transaction rolls back, nothing changes)
+// rather than lose TOTP secrets or break-glass reasons for good.
+[[noreturn]] void wrong_master_key(const char* what) {
+  throw std::runtime_error(std::string("upgrade stopped: a ") + what +
+                           " does not open with master.key; is it this database's key?");
+}
+
+// A pre-keyring FieldCipher value re-sealed with `to`.
+std::string move_cipher(const FieldCipher& from, const FieldCipher& to, const std::string& sealed,
+                        const std::string& row_id) {
   auto plain = from.open(sealed, row_id);
-  if (!plain) return std::nullopt;
+  if (!plain) wrong_master_key("TOTP secret");
   auto out = to.seal(*plain, row_id);
   sodium_memzero(plain->data(), plain->size());
   return out;
@@ -76,11 +82,9 @@ int seal_users(sql::Connection& conn, FieldSealer& sealer, const LegacyCiphers* 
     dirty = dirty || index.has_value();
     for (auto* secret : {&r.totp_secret, &r.totp_pending}) {
       if (!legacy || !*secret || (*secret)->empty()) continue;
-      if (auto moved = move_cipher(legacy->old_totp, legacy->new_totp, **secret, r.id)) {
-        *secret = std::move(*moved);
-        dirty = true;
-        ++changed;
-      }
+      *secret = move_cipher(legacy->old_totp, legacy->new_totp, **secret, r.id);
+      dirty = true;
+      ++changed;
     }
     if (!dirty) continue;
     sql::Statement u(conn,
@@ -167,8 +171,8 @@ int move_break_glass_reasons(sql::Connection& conn, FieldSealer& sealer,
   for (auto& r : rows) {
     if (is_sealed(r.reason)) continue;
     auto plain = old_notes.open(r.reason, r.id);
-    if (!plain) log::warn("migration.break_glass_reason_unreadable", {{"grant_id", r.id}});
-    const std::string text = plain ? std::string(plain->begin(), plain->end()) : std::string();
+    if (!plain) wrong_master_key("break-glass reason");
+    const std::string text(plain->begin(), plain->end());
     sql::Statement(conn, "UPDATE break_glass SET reason_sealed = ? WHERE id = ?")
         .bind(1, sealer.seal(FieldSealer::user_subject(Role::patient, r.patient_id, ""),
                              {"break_glass", "reason_sealed", r.id}, text))
