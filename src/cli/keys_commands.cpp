@@ -77,6 +77,10 @@ int rotate(DataFolder& folder, const Config& cfg) {
 }
 
 int retire(DataFolder& folder, const std::string& kek_id) {
+  if (folder.keyring->current_kek_id() == kek_id) {
+    std::cerr << "haven keys retire: " << kek_id << " is the current key; rotate first\n";
+    return 1;
+  }
   const auto counts = folder.store->data_keys_per_kek();
   if (auto it = counts.find(kek_id); it != counts.end() && it->second > 0) {
     std::cerr << "haven keys retire: " << it->second << " data keys are still wrapped under "
