@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include "crypto/key_files.h"
@@ -30,11 +31,20 @@ std::optional<Config> load_for_command(const char* command, const std::vector<st
 
 DataFolder open_data_folder(const Config& cfg) {
   ensure_private_dir(cfg.data_dir);
-  ensure_master_key(master_key_path(cfg.data_dir));
+  const std::string db = cfg.data_dir + "/haven.db";
+  const std::string key = master_key_path(cfg.data_dir);
+  // A new key only for a new database: beside an existing one, a missing key file means
+  // it was lost or not restored, and a fresh key would read nothing.
+  if (std::filesystem::exists(db) && !std::filesystem::exists(key)) {
+    throw KeyFileError("master key file " + key +
+                       " is missing; restore it from the key backup (the database cannot be "
+                       "read without it)");
+  }
+  ensure_master_key(key);
   DataFolder folder;
   folder.keyring = std::make_unique<Keyring>(cfg.data_dir);
   folder.store = std::make_unique<SqliteStore>(
-      cfg.data_dir + "/haven.db", static_cast<int>(cfg.busy_timeout_ms), *folder.keyring);
+      db, static_cast<int>(cfg.busy_timeout_ms), *folder.keyring);
   return folder;
 }
 

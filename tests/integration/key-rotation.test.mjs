@@ -3,8 +3,9 @@
 // the running server keeps reading and writing; `haven keys retire` refuses the current
 // key and succeeds for the old one after the rotation; a restart reads everything.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -144,4 +145,31 @@ test('after a restart with only the new key file everything still reads and sign
   assert.deepEqual(await patientNames(cookie), people.patients.map((p) => p.who.displayName).sort());
   const me = await request(srv, 'GET', '/api/me', { cookie });
   assert.equal(me.json.user.email, people.therapist.who.email);
+});
+
+test('serve refuses a master key others can read, or a missing one beside a database', () => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HAVEN_')));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'haven-keyfile-'));
+  const serve = () => spawnSync(HAVEN_BIN, ['serve', '--data', dir, '--listen', '127.0.0.1:1', '--metrics-listen', ''], { env, encoding: 'utf8', timeout: 30_000 });
+  try {
+    const enroll = spawnSync(HAVEN_BIN, ['admin', 'enroll', '--data', dir], { env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(enroll.status, 0, enroll.stderr);
+    const key = path.join(dir, 'master.key');
+    for (const mode of [0o644, 0o640, 0o604]) {
+      fs.chmodSync(key, mode);
+      const r = serve();
+      assert.equal(r.status, 1, `mode ${mode.toString(8)}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0], /^haven serve: master key file .*master\.key has mode 06[0-7][0-7]; it must be 0600/);
+    }
+    fs.chmodSync(key, 0o600);
+    fs.renameSync(key, path.join(dir, 'elsewhere'));
+    const missing = serve();
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /master key file .* is missing; restore it/);
+    assert.equal(fs.existsSync(key), false, 'no new key made beside an existing database');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
