@@ -43,8 +43,8 @@ DataFolder open_data_folder(const Config& cfg) {
   ensure_master_key(key);
   DataFolder folder;
   folder.keyring = std::make_unique<Keyring>(cfg.data_dir);
-  folder.store = std::make_unique<SqliteStore>(
-      db, static_cast<int>(cfg.busy_timeout_ms), *folder.keyring);
+  folder.store =
+      std::make_unique<SqliteStore>(db, static_cast<int>(cfg.busy_timeout_ms), *folder.keyring);
   return folder;
 }
 

@@ -1,10 +1,10 @@
 #include "crypto/keyring.h"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -35,6 +35,16 @@ bool is_retired_name(const std::string& name, std::string* id) {
   if (!std::regex_match(name, m, pattern)) return false;
   *id = m[1];
   return true;
+}
+
+// write_private_file (0600, fsync, rename) of the key's bytes; the temporary copy in
+// ordinary memory is wiped whatever happens.
+void write_key_file(const std::string& path, const SecretKey& key) {
+  struct Wiped {
+    std::string text;
+    ~Wiped() { sodium_memzero(text.data(), text.size()); }
+  } copy{std::string(reinterpret_cast<const char*>(key.data()), SecretKey::kSize)};
+  write_private_file(path, copy.text);
 }
 
 }  // namespace
@@ -174,21 +184,12 @@ std::pair<std::string, std::string> Keyring::install_new_master_key() {
   const std::string old_id = kek_id_of(old_key);
   auto fresh = SecretKey::random();
   const std::string new_id = kek_id_of(fresh);
-  const auto as_text = [](const SecretKey& k) {
-    return std::string(reinterpret_cast<const char*>(k.data()), SecretKey::kSize);
-  };
   // 1. the new key under its own name; 2. the old key under its retired name;
   // 3. the new key becomes master.key (rename: atomic). Each KEK is always in a file.
   const std::string staged = retired_master_key_path(data_dir_, new_id);
-  std::string text = as_text(fresh);
-  write_private_file(staged, text);
-  std::fill(text.begin(), text.end(), '\0');
+  write_key_file(staged, fresh);
   const std::string kept = retired_master_key_path(data_dir_, old_id);
-  if (!std::filesystem::exists(kept)) {
-    text = as_text(old_key);
-    write_private_file(kept, text);
-    std::fill(text.begin(), text.end(), '\0');
-  }
+  if (!std::filesystem::exists(kept)) write_key_file(kept, old_key);
   if (::rename(staged.c_str(), master_key_path(data_dir_).c_str()) != 0) {
     throw KeyFileError("cannot install the new master key in " + data_dir_);
   }
