@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "crypto/key_files.h"
+#include "crypto/keyring.h"
 #include "store/sqlite_store.h"
 #include "store/unit_of_work.h"
 #include "util/secret_bytes.h"
@@ -18,13 +20,17 @@ struct TempStore {
   TempStore() {
     dir = std::filesystem::temp_directory_path() / ("haven-bench-" + random_id());
     std::filesystem::create_directories(dir);
-    store = std::make_unique<SqliteStore>((dir / "bench.db").string(), 5000);
+    init_sodium();
+    ensure_master_key((dir / "master.key").string());
+    keyring = std::make_unique<Keyring>(dir.string());
+    store = std::make_unique<SqliteStore>((dir / "bench.db").string(), 5000, *keyring);
   }
   ~TempStore() {
     store.reset();
     std::filesystem::remove_all(dir);
   }
   std::filesystem::path dir;
+  std::unique_ptr<Keyring> keyring;
   std::unique_ptr<SqliteStore> store;
 };
 

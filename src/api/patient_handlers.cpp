@@ -4,7 +4,6 @@
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "config/config.h"
-#include "crypto/field_cipher.h"
 #include "store/repositories.h"
 #include "util/secret_bytes.h"
 
@@ -84,8 +83,7 @@ ApiResult break_glass(const RequestContext& ctx, Services& s) {
                         "",
                         ctx.now,
                         ctx.now + kBreakGlassSeconds};
-  const auto reason = ctx.body["reason"].get<std::string>();
-  grant.reason_sealed = s.note_cipher.seal({reason.begin(), reason.end()}, grant.id);
+  grant.reason = ctx.body["reason"].get<std::string>();  // the store seals it
   s.store.create_break_glass(grant);
   return about_patient(
       {201,
@@ -99,11 +97,10 @@ ApiResult break_glass(const RequestContext& ctx, Services& s) {
 ApiResult review(const RequestContext& ctx, Services& s) {
   nlohmann::json out = nlohmann::json::array();
   for (auto& g : s.store.list_break_glass(ctx.actor.user->org_id)) {
-    auto reason = s.note_cipher.open(g.reason_sealed, g.id);
     out.push_back({{"id", g.id},
                    {"user_id", g.user_id},
                    {"patient_id", g.patient_id},
-                   {"reason", reason ? std::string(reason->begin(), reason->end()) : ""},
+                   {"reason", g.reason},
                    {"created_at", g.created_at},
                    {"expires_at", g.expires_at}});
   }

@@ -35,8 +35,7 @@ struct Services {
   SessionManager& sessions;
   Metrics& metrics;
   RateLimiter& limiter;
-  const FieldCipher& totp_cipher;
-  const FieldCipher& note_cipher;        // free text that may hold PHI (break-glass reasons)
+  const FieldCipher& totp_cipher;        // PHI is sealed by the store itself, not here
   audit::AuditLog* audit_log = nullptr;  // the tamper-evident log's tree and checkpoints
 };
 

@@ -62,7 +62,8 @@ int run_serve(const std::vector<std::string>& args) {
     if (!cfg->log_file.empty()) log::set_output_file(cfg->log_file);
 
     std::shared_ptr<const audit::AuditKey> audit_key;
-    auto store = open_data_folder(*cfg, &audit_key);
+    auto folder = open_data_folder(*cfg, &audit_key);
+    auto& store = folder.store;
     std::string cert = cfg->tls_cert_file, key = cfg->tls_key_file;
     if (cert.empty() || key.empty()) {
       ensure_private_dir(cfg->data_dir + "/tls");
@@ -82,9 +83,7 @@ int run_serve(const std::vector<std::string>& args) {
     SessionManager sessions(*store, *store, cfg->idle_timeout_seconds(),
                             cfg->session_absolute_hours * 3600);
     RateLimiter limiter;
-    const auto master_key = read_master_key(cfg->data_dir + "/master.key");
-    FieldCipher totp_cipher(master_key, "totp");
-    FieldCipher note_cipher(master_key, "notes");
+    auto totp_cipher = store->field_cipher("totp");
     SqliteAuditLedger audit_ledger(cfg->data_dir + "/haven.db",
                                    static_cast<int>(cfg->busy_timeout_ms),
                                    sql::OpenMode::read_write);
@@ -95,8 +94,7 @@ int run_serve(const std::vector<std::string>& args) {
     log::info("audit.ready",
               {{"entries", audit_log.size()},
                {"verifier_key", audit::verifier_key(audit_log.origin(), audit_log.public_key())}});
-    Services services{*cfg,    *store,      sessions,    metrics,
-                      limiter, totp_cipher, note_cipher, &audit_log};
+    Services services{*cfg, *store, sessions, metrics, limiter, *totp_cipher, &audit_log};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);
@@ -110,6 +108,10 @@ int run_serve(const std::vector<std::string>& args) {
     std::cout.flush();
     server.run();
     return 0;
+  } catch (const KeyFileError& e) {
+    // A missing or exposed master key: refuse to start, one line saying what to do.
+    std::cerr << "haven serve: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     log::error("server.failed", {{"what", e.what()}});
     std::cerr << "haven serve: " << e.what() << "\n";
@@ -121,7 +123,8 @@ int run_admin_enroll(const std::vector<std::string>& args) {
   auto cfg = load_for_command("admin enroll", args, kEnrollFlags);
   if (!cfg) return 2;
   try {
-    auto store = open_data_folder(*cfg);
+    auto folder = open_data_folder(*cfg);
+    auto& store = folder.store;
     if (store->count_users() > 0) {
       std::cerr << "note: this practice already has accounts; the link creates another "
                    "administrator.\n";
@@ -151,6 +154,8 @@ int run_help() {
                "  haven audit prove --data DIR --seq N [--size M]\n"
                "  haven audit consistency --data DIR --from M --to N\n"
                "  haven audit public-key --data DIR\n"
+               "  haven keys list|rotate [--config FILE] [--data DIR]\n"
+               "  haven keys retire --kek ID [--config FILE] [--data DIR]\n"
                "  haven version\n"
                "Settings: haven.example.toml; environment HAVEN_<SECTION>_<KEY> overrides it.\n";
   return 0;

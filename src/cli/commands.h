@@ -8,6 +8,8 @@ namespace haven::cli {
 
 int run_serve(const std::vector<std::string>& args);
 int run_admin_enroll(const std::vector<std::string>& args);
+// `haven keys list|rotate|retire`: master key files (cli/keys_commands.cpp).
+int run_keys(const std::vector<std::string>& args);
 int run_version();
 // haven audit verify | checkpoint | prove | consistency | public-key (cli/audit_commands.cpp)
 int run_audit(const std::vector<std::string>& args);

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include "crypto/key_files.h"
@@ -31,26 +32,35 @@ std::optional<Config> load_for_command(const char* command, const std::vector<st
   return cfg;
 }
 
-std::unique_ptr<SqliteStore> open_data_folder(const Config& cfg,
-                                              std::shared_ptr<const audit::AuditKey>* audit_key) {
+DataFolder open_data_folder(const Config& cfg, std::shared_ptr<const audit::AuditKey>* audit_key) {
   ensure_private_dir(cfg.data_dir);
-  ensure_master_key(cfg.data_dir + "/master.key");
-  auto key = std::make_shared<const audit::AuditKey>(
-      audit::AuditKey::load(cfg.data_dir + "/" + audit::kAuditKeyFile, /*create=*/true));
   const std::string db = cfg.data_dir + "/haven.db";
+  const std::string key = master_key_path(cfg.data_dir);
+  // A new key only for a new database: beside an existing one, a missing key file means
+  // it was lost or not restored, and a fresh key would read nothing.
+  if (std::filesystem::exists(db) && !std::filesystem::exists(key)) {
+    throw KeyFileError("master key file " + key +
+                       " is missing; restore it from the key backup (the database cannot be "
+                       "read without it)");
+  }
+  ensure_master_key(key);
+  auto signing = std::make_shared<const audit::AuditKey>(
+      audit::AuditKey::load(cfg.data_dir + "/" + audit::kAuditKeyFile, /*create=*/true));
   const int busy = static_cast<int>(cfg.busy_timeout_ms);
   const bool upgrading = database_schema_version(db) < kAuditLogMigration;
-  auto store = std::make_unique<SqliteStore>(db, busy);
-  store->set_audit_key(key);
+  DataFolder folder;
+  folder.keyring = std::make_unique<Keyring>(cfg.data_dir);
+  folder.store = std::make_unique<SqliteStore>(db, busy, *folder.keyring);
+  folder.store->set_audit_key(signing);
   if (upgrading) {
     // Only here, right after the migration: later, an entry without a code is an insertion.
     SqliteAuditLedger ledger(db, busy, sql::OpenMode::read_write);
-    if (auto sealed = ledger.seal_legacy_entries(*key); sealed > 0) {
+    if (auto sealed = ledger.seal_legacy_entries(*signing); sealed > 0) {
       log::info("audit.legacy_entries_sealed", {{"count", sealed}});
     }
   }
-  if (audit_key) *audit_key = key;
-  return store;
+  if (audit_key) *audit_key = signing;
+  return folder;
 }
 
 std::string audit_origin(const Config& cfg) {

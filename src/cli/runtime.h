@@ -9,6 +9,7 @@
 #include "audit/audit_key.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "crypto/keyring.h"
 #include "store/sqlite_store.h"
 
 namespace haven::cli {
@@ -18,12 +19,20 @@ namespace haven::cli {
 std::optional<Config> load_for_command(const char* command, const std::vector<std::string>& args,
                                        const std::vector<FlagSpec>& flags);
 
-// Creates the data folder (0700), the master key and the audit signing key (0600) and
-// opens the database; audit entries are authenticated under the audit key. The process
-// that upgrades the database to the tamper-evident log seals the entries written before
-// it, once. audit_key (optional) receives the key.
-std::unique_ptr<SqliteStore> open_data_folder(
-    const Config& cfg, std::shared_ptr<const audit::AuditKey>* audit_key = nullptr);
+// An open data folder: the keyring (master key files) and the database that uses it.
+struct DataFolder {
+  std::unique_ptr<Keyring> keyring;
+  std::unique_ptr<SqliteStore> store;  // declared after the keyring: destroyed first
+};
+
+// Creates the data folder (0700), on first use the master key and the audit signing key
+// (0600); loads the keyring, refusing key files that others can read (KeyFileError, one
+// line), and opens the database (migrations, sealing of old clear rows). Audit entries
+// are authenticated under the audit key; the process that upgrades the database to the
+// tamper-evident log seals the entries written before it, once. audit_key (optional)
+// receives the key.
+DataFolder open_data_folder(const Config& cfg,
+                            std::shared_ptr<const audit::AuditKey>* audit_key = nullptr);
 
 // The checkpoint origin: host[:port] of the public URL ("therapy.example.org").
 std::string audit_origin(const Config& cfg);

@@ -4,19 +4,17 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 #include "util/secret_bytes.h"
 
 namespace haven {
 
-FieldCipher::FieldCipher(const std::vector<std::uint8_t>& master, const char* purpose) {
-  if (master.size() != crypto_kdf_KEYBYTES) throw std::runtime_error("master key size");
+FieldCipher::FieldCipher(std::span<const std::uint8_t> key, const char* purpose) {
+  if (key.size() != crypto_kdf_KEYBYTES) throw std::runtime_error("field cipher key size");
   char context[crypto_kdf_CONTEXTBYTES] = {};
   std::memcpy(context, purpose, std::min(std::strlen(purpose), sizeof context));
-  crypto_kdf_derive_from_key(key_, sizeof key_, 1, context, master.data());
+  crypto_kdf_derive_from_key(key_, sizeof key_, 1, context, key.data());
 }
 
 FieldCipher::~FieldCipher() {
@@ -53,14 +51,6 @@ std::optional<std::vector<std::uint8_t>> FieldCipher::open(const std::string& se
   }
   plain.resize(len);
   return plain;
-}
-
-std::vector<std::uint8_t> read_master_key(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::uint8_t> key((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>());
-  if (key.size() != crypto_kdf_KEYBYTES) throw std::runtime_error("cannot read master key");
-  return key;
 }
 
 }  // namespace haven

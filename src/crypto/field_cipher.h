@@ -1,10 +1,14 @@
-// Encryption of single secret fields at rest (TOTP secrets now; the audit issue's
-// envelope keys build on the same master key). XChaCha20-Poly1305 (libsodium) with a
-// subkey derived from the master key per purpose, and the row id as associated data so
-// a ciphertext cannot be moved to another row.
+// Encryption of single secret fields at rest that handlers seal themselves (TOTP
+// secrets). XChaCha20-Poly1305 (libsodium) with a subkey derived per purpose from an
+// installation key the keyring keeps wrapped (store/field_sealer.h, "system:fields"),
+// so a master key rotation does not change it; the row id is the associated data so a
+// ciphertext cannot be moved to another row. PHI fields are sealed at the store boundary
+// instead (crypto/sealing.h), under per-patient and per-practice data keys.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,8 +16,8 @@ namespace haven {
 
 class FieldCipher {
  public:
-  // master: the 32-byte master key. purpose: up to 8 characters, e.g. "totp".
-  FieldCipher(const std::vector<std::uint8_t>& master, const char* purpose);
+  // key: 32 bytes (crypto_kdf_KEYBYTES). purpose: up to 8 characters, e.g. "totp".
+  FieldCipher(std::span<const std::uint8_t> key, const char* purpose);
   ~FieldCipher();
   FieldCipher(const FieldCipher&) = delete;
   FieldCipher& operator=(const FieldCipher&) = delete;
@@ -26,8 +30,5 @@ class FieldCipher {
  private:
   std::uint8_t key_[32];
 };
-
-// Reads the 32-byte master key file.
-std::vector<std::uint8_t> read_master_key(const std::string& path);
 
 }  // namespace haven

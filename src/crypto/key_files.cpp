@@ -47,6 +47,14 @@ bool ensure_master_key(const std::string& path) {
   return true;
 }
 
+void sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + dir);
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot sync " + dir);
+}
+
 void ensure_private_dir(const std::string& dir) {
   std::filesystem::create_directories(dir);
   if (::chmod(dir.c_str(), 0700) != 0) throw std::runtime_error("cannot chmod " + dir);

@@ -12,6 +12,9 @@ void write_private_file(const std::string& path, const std::string& content);
 // The key wraps per-patient data keys (envelope encryption); it never enters SQLite.
 bool ensure_master_key(const std::string& path);
 
+// fsyncs a directory, so renames and unlinks in it survive a crash. Throws on failure.
+void sync_dir(const std::string& dir);
+
 // Creates dir (and parents) with mode 0700 when missing; tightens an existing dir to 0700.
 void ensure_private_dir(const std::string& dir);
 

@@ -187,11 +187,29 @@ BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
 CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
 BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
 )sql"},
+      {9, "envelope encryption: data keys, sealed PHI, email blind index", R"sql(
+-- One data key per subject (a patient, a practice, or an installation-wide purpose),
+-- stored only wrapped by a master key (KEK) that lives in a file, never here.
+CREATE TABLE data_keys (
+  key_id TEXT PRIMARY KEY,
+  subject_id TEXT NOT NULL UNIQUE,
+  kek_id TEXT NOT NULL,
+  wrapped_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX data_keys_kek ON data_keys(kek_id);
+-- Keyed hash of the normalised email: sign-in and "email taken" look up by it, so
+-- users.email can hold a sealed value (the old UNIQUE on email now only sees ciphertext).
+ALTER TABLE users ADD COLUMN email_index TEXT;
+CREATE UNIQUE INDEX users_email_index ON users(email_index);
+-- The code step then seals every existing PHI value in place (store/seal_rows.cpp).
+)sql",
+       true},
   };
   return list;
 }
 
-int apply_migrations(sql::Connection& conn) {
+int apply_migrations(sql::Connection& conn, const MigrationSteps& steps) {
   conn.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
@@ -210,6 +228,13 @@ int apply_migrations(sql::Connection& conn) {
   for (const auto& m : migrations()) {
     if (m.version <= current) continue;
     conn.exec(m.sql);
+    if (m.has_code_step) {
+      auto step = steps.find(m.version);
+      if (step == steps.end()) {
+        throw sql::Error("migration " + std::to_string(m.version) + " needs its code step");
+      }
+      step->second(conn);
+    }
     sql::Statement(conn, "INSERT INTO schema_migrations VALUES (?, ?, ?)")
         .bind(1, static_cast<std::int64_t>(m.version))
         .bind(2, m.name)

@@ -182,7 +182,7 @@ struct BreakGlassGrant {
   std::string org_id;
   std::string user_id;
   std::string patient_id;
-  std::string reason_sealed;  // FieldCipher-sealed: the reason may name clinical facts
+  std::string reason;  // may name clinical facts: sealed at rest under the patient's key
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
 };
@@ -217,7 +217,7 @@ struct Cohort {
   std::string id;
   std::string org_id;
   std::string care_team_id;
-  std::string name;  // stored in clear, like care team names
+  std::string name;  // sealed at rest under the practice's key, like care team names
   std::vector<std::string> patient_ids;
 };
 

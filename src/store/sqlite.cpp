@@ -151,7 +151,9 @@ bool Statement::is_null(int column) const {
 
 Transaction::Transaction(Connection& conn) : conn_(conn) {
   conn_.before_write();
-  nested_ = conn_.in_unit_transaction();
+  // Inside a unit of work, or inside any open transaction (a migration's code step
+  // calling store code): a savepoint, since SQLite transactions do not nest.
+  nested_ = conn_.in_unit_transaction() || sqlite3_get_autocommit(conn_.get()) == 0;
   conn_.exec(nested_ ? "SAVEPOINT haven_tx" : "BEGIN IMMEDIATE");
 }
 

@@ -1,6 +1,7 @@
 // Row helpers shared by the SqliteStore translation units (store/sqlite_store*.cpp).
 #pragma once
 
+#include "store/field_sealer.h"
 #include "store/repositories.h"
 #include "store/sqlite.h"
 
@@ -11,6 +12,11 @@ inline constexpr const char* kUserColumns =
     "(totp_secret IS NOT NULL OR EXISTS "
     "(SELECT 1 FROM webauthn_credentials c WHERE c.user_id = users.id))";
 
-User read_user(const sql::Statement& q);
+// A row of kUserColumns, with display_name and email opened.
+User read_user(const sql::Statement& q, FieldSealer& sealer);
+
+// A row of "id, user_id, public_key, alg, sign_count, backed_up, name, created_at" from
+// webauthn_credentials, with the name opened.
+Passkey read_passkey(const sql::Statement& q, FieldSealer& sealer);
 
 }  // namespace haven

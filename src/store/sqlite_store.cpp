@@ -1,18 +1,21 @@
 #include "store/sqlite_store.h"
 
+#include "log/logger.h"
+#include "store/data_keys.h"
 #include "store/migrations.h"
+#include "store/seal_rows.h"
 #include "store/sqlite_rows.h"
 #include "util/secret_bytes.h"
 
 namespace haven {
 
-User read_user(const sql::Statement& q) {
+User read_user(const sql::Statement& q, FieldSealer& sealer) {
   User u;
   u.id = q.text(0);
   u.org_id = q.text(1);
   u.role = parse_role(q.text(2)).value_or(Role::patient);
-  u.display_name = q.text(3);
-  u.email = q.text(4);
+  u.display_name = sealer.open({"users", "display_name", u.id}, q.text(3));
+  u.email = sealer.open({"users", "email", u.id}, q.text(4));
   u.password_hash = q.text(5);
   u.disabled = q.integer(6) != 0;
   u.locked = q.integer(7) != 0;
@@ -40,10 +43,76 @@ std::optional<Role> parse_role(std::string_view text) {
   return std::nullopt;
 }
 
-SqliteStore::SqliteStore(const std::string& path, int busy_timeout_ms)
-    : conn_(path, busy_timeout_ms) {
-  apply_migrations(conn_);
+SqliteStore::SqliteStore(const std::string& path, int busy_timeout_ms, Keyring& keyring)
+    : conn_(path, busy_timeout_ms), keyring_(keyring), sealer_(conn_, keyring) {
+  int sealed = 0;
+  apply_migrations(conn_, {{9, [&](sql::Connection& c) { seal_existing_rows(c, sealed); }}});
+  // Created now, so that reads (sign-in's email lookup) never have to write a key.
+  sealer_.key_of(kEmailIndexSubject);
+  sealer_.key_of(kFieldCipherSubject);
+  if (sealed > 0) purge_old_pages();
 }
+
+void SqliteStore::seal_existing_rows(sql::Connection& conn, int& changed) {
+  // Before migration 9, TOTP secrets and break-glass reasons were sealed with subkeys
+  // of the master key itself; a rotation would strand them, so they move onto keyring
+  // keys here (the master key cannot have been rotated yet: rotation needs this table).
+  const auto& master = keyring_.current_master_key_for_migration();
+  FieldCipher old_totp(master.bytes(), "totp");
+  FieldCipher old_notes(master.bytes(), "notes");
+  FieldCipher new_totp(sealer_.key_of(kFieldCipherSubject)->bytes(), "totp");
+  LegacyCiphers legacy{old_totp, new_totp, old_notes};
+  changed = seal_clear_rows(conn, sealer_, &legacy);
+  if (changed > 0) log::info("migration.sealed_existing_rows", {{"values", changed}});
+}
+
+void SqliteStore::purge_old_pages() {
+  // The clear values sealed in place may survive in WAL frames and in free pages:
+  // fold the WAL in and truncate it, rebuild the file, and fold that in too.
+  // (secure_delete already zeroes freed cells; VACUUM also drops freelist pages.)
+  try {
+    conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    conn_.exec("VACUUM");
+    conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const sql::Error& e) {
+    // Another process holds the file: the data is sealed, only old pages may remain.
+    log::warn("migration.vacuum_failed", {{"what", e.what()}});
+  }
+}
+
+int SqliteStore::seal_clear_values() {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  const int changed = seal_clear_rows(conn_, sealer_, nullptr);
+  tx.commit();
+  return changed;
+}
+
+std::unique_ptr<FieldCipher> SqliteStore::field_cipher(const char* purpose) {
+  std::lock_guard lock(mutex_);
+  return std::make_unique<FieldCipher>(sealer_.key_of(kFieldCipherSubject)->bytes(), purpose);
+}
+
+std::int64_t SqliteStore::rewrap_data_keys(const std::string& target_kek_id) {
+  std::lock_guard lock(mutex_);
+  // One transaction (BEGIN IMMEDIATE): a server writing at the same time waits, and
+  // either every key moves to the new master key or none does.
+  sql::Transaction tx(conn_);
+  std::int64_t moved = 0;
+  for (const auto& key : data_keys::all(conn_)) {
+    if (key.kek_id == target_kek_id) continue;
+    data_keys::update_wrapping(conn_, keyring_.rewrap(key, target_kek_id));
+    ++moved;
+  }
+  tx.commit();
+  return moved;
+}
+
+std::map<std::string, std::int64_t> SqliteStore::data_keys_per_kek() {
+  std::lock_guard lock(mutex_);
+  return data_keys::count_by_kek(conn_);
+}
+
 std::optional<User> SqliteStore::find_user_where(const char* column, const std::string& value) {
   // column is one of two literals chosen below, never input.
   std::string sql = std::string(kUserColumns) + " FROM users WHERE " + column + " = ?";
@@ -51,7 +120,7 @@ std::optional<User> SqliteStore::find_user_where(const char* column, const std::
   sql::Statement q(conn_, sql);
   q.bind(1, value);
   if (!q.step()) return std::nullopt;
-  return read_user(q);
+  return read_user(q, sealer_);
 }
 std::vector<User> SqliteStore::list_users(const std::string& org_id) {
   std::lock_guard lock(mutex_);
@@ -59,14 +128,19 @@ std::vector<User> SqliteStore::list_users(const std::string& org_id) {
       conn_, std::string(kUserColumns) + " FROM users WHERE org_id = ? ORDER BY role, created_at");
   q.bind(1, org_id);
   std::vector<User> out;
-  while (q.step()) out.push_back(read_user(q));
+  while (q.step()) out.push_back(read_user(q, sealer_));
   return out;
 }
 std::optional<User> SqliteStore::find_user(const std::string& id) {
   return find_user_where("id", id);
 }
 std::optional<User> SqliteStore::find_user_by_email(const std::string& email) {
-  return find_user_where("email", email);
+  std::string index;
+  {
+    std::lock_guard lock(mutex_);
+    index = sealer_.email_index(email);
+  }
+  return find_user_where("email_index", index);
 }
 std::int64_t SqliteStore::count_users() {
   std::lock_guard lock(mutex_);
@@ -145,8 +219,8 @@ std::optional<User> SqliteStore::complete_enrollment(const std::string& token_ha
                      .run();
   if (consumed != 1) return std::nullopt;  // rolled back by tx's destructor
   {
-    sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email = ?");
-    taken.bind(1, admin.email);
+    sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email_index = ?");
+    taken.bind(1, sealer_.email_index(admin.email));
     if (taken.step()) return std::nullopt;
   }
   std::string org_id;
@@ -168,17 +242,23 @@ std::optional<User> SqliteStore::complete_enrollment(const std::string& token_ha
   tx.commit();
   return admin;
 }
+std::string SqliteStore::seal_user_field(const User& user, const char* column,
+                                         const std::string& value) {
+  return sealer_.seal(FieldSealer::user_subject(user.role, user.id, user.org_id),
+                      {"users", column, user.id}, value);
+}
 void SqliteStore::insert_user(const User& user, std::int64_t now) {
   sql::Statement(conn_,
-                 "INSERT INTO users (id, org_id, role, display_name, email, password_hash, "
-                 "disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
+                 "INSERT INTO users (id, org_id, role, display_name, email, email_index, "
+                 "password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")
       .bind(1, user.id)
       .bind(2, user.org_id)
       .bind(3, role_name(user.role))
-      .bind(4, user.display_name)
-      .bind(5, user.email)
-      .bind(6, user.password_hash)
-      .bind(7, now)
+      .bind(4, seal_user_field(user, "display_name", user.display_name))
+      .bind(5, seal_user_field(user, "email", user.email))
+      .bind(6, sealer_.email_index(user.email))
+      .bind(7, user.password_hash)
+      .bind(8, now)
       .run();
 }
 void SqliteStore::update_user(const char* sql_text, const std::string& user_id,

@@ -4,12 +4,21 @@
 // mutex, so each repository call (and each transaction inside it) runs alone. Calls are
 // short (indexed lookups); SQLite's busy timeout covers other processes such as
 // `haven admin enroll` writing to the same file.
+//
+// Encryption at rest happens here, at the store boundary: every PHI column is sealed
+// on the way in and opened on the way out through FieldSealer (store/field_sealer.h),
+// so handlers see clear values and the file holds none. Email lookups go through the
+// blind index users.email_index.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "crypto/field_cipher.h"
+#include "crypto/keyring.h"
+#include "store/field_sealer.h"
 #include "store/repositories.h"
 #include "store/sqlite.h"
 
@@ -20,8 +29,21 @@ class AuditKey;
 
 class SqliteStore final : public Store {
  public:
-  // Opens or creates the database file and applies pending migrations.
-  SqliteStore(const std::string& path, int busy_timeout_ms);
+  // Opens or creates the database file and applies pending migrations (migration 9
+  // seals existing clear rows, then the file is checkpointed and vacuumed so no clear
+  // copy is left behind). The keyring must outlive the store.
+  SqliteStore(const std::string& path, int busy_timeout_ms, Keyring& keyring);
+
+  // SQLite-specific operations (the CLI's, not the handlers') -------------------------
+  // A FieldCipher keyed from the installation's "system:fields" data key.
+  std::unique_ptr<FieldCipher> field_cipher(const char* purpose);
+  // Master key rotation: every data key not yet under target_kek_id is re-wrapped under
+  // it, in one transaction. Returns how many were re-wrapped.
+  std::int64_t rewrap_data_keys(const std::string& target_kek_id);
+  // kek id -> number of data keys wrapped under it.
+  std::map<std::string, std::int64_t> data_keys_per_kek();
+  // Seals any PHI value still in clear (idempotent; tests seed rows in clear with SQL).
+  int seal_clear_values();
 
   std::optional<User> find_user(const std::string& id) override;
   std::optional<User> find_user_by_email(const std::string& email) override;
@@ -129,10 +151,19 @@ class SqliteStore final : public Store {
   CareTeam read_members(CareTeam team);
   Cohort read_cohort_members(Cohort cohort);
   void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
+  // Seals user's name, email and passkey labels again under the subject of user.role.
+  void reseal_user(const User& user);
+  // Migration 9's code step, and what it leaves behind: removes clear copies from the
+  // WAL and free pages after rows were sealed in place.
+  void seal_existing_rows(sql::Connection& conn, int& changed);
+  void purge_old_pages();
+  std::string seal_user_field(const User& user, const char* column, const std::string& value);
 
   std::recursive_mutex mutex_;  // recursive: a unit of work holds it across calls
   sql::Connection conn_;
   std::shared_ptr<const audit::AuditKey> audit_key_;
+  Keyring& keyring_;
+  FieldSealer sealer_;
 };
 
 }  // namespace haven

@@ -8,23 +8,49 @@ namespace haven {
 void SqliteStore::set_role(const std::string& user_id, Role role) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(conn_);
+  auto before = find_user(user_id);
   sql::Statement(conn_, "UPDATE users SET role = ? WHERE id = ?")
       .bind(1, role_name(role))
       .bind(2, user_id)
       .run();
+  // Into or out of the patient role the fields change subject (own key / practice key).
+  if (before && (before->role == Role::patient) != (role == Role::patient)) {
+    User after = *before;
+    after.role = role;
+    reseal_user(after);
+  }
   sql::Statement(conn_, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
   tx.commit();
+}
+
+void SqliteStore::reseal_user(const User& user) {
+  sql::Statement(conn_, "UPDATE users SET display_name = ?, email = ? WHERE id = ?")
+      .bind(1, seal_user_field(user, "display_name", user.display_name))
+      .bind(2, seal_user_field(user, "email", user.email))
+      .bind(3, user.id)
+      .run();
+  const auto subject = FieldSealer::user_subject(user.role, user.id, user.org_id);
+  for (const auto& passkey : passkeys_of(user.id)) {
+    sql::Statement(conn_, "UPDATE webauthn_credentials SET name = ? WHERE id = ?")
+        .bind(1, sealer_.seal(subject, {"webauthn_credentials", "name", passkey.id}, passkey.name))
+        .bind(2, passkey.id)
+        .run();
+  }
 }
 
 bool SqliteStore::set_email(const std::string& user_id, const std::string& email) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(conn_);
-  sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email = ? AND id != ?");
-  taken.bind(1, email).bind(2, user_id);
+  const std::string index = sealer_.email_index(email);
+  sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email_index = ? AND id != ?");
+  taken.bind(1, index).bind(2, user_id);
   if (taken.step()) return false;  // rolled back: nothing changed
-  sql::Statement(conn_, "UPDATE users SET email = ? WHERE id = ?")
-      .bind(1, email)
-      .bind(2, user_id)
+  auto user = find_user(user_id);
+  if (!user) return false;
+  sql::Statement(conn_, "UPDATE users SET email = ?, email_index = ? WHERE id = ?")
+      .bind(1, seal_user_field(*user, "email", email))
+      .bind(2, index)
+      .bind(3, user_id)
       .run();
   tx.commit();
   return true;
@@ -91,8 +117,7 @@ std::optional<Passkey> SqliteStore::find_passkey(const std::string& credential_i
                    "FROM webauthn_credentials WHERE id = ?");
   q.bind(1, credential_id);
   if (!q.step()) return std::nullopt;
-  return Passkey{q.text(0),    q.text(1),         q.text(2), static_cast<int>(q.integer(3)),
-                 q.integer(4), q.integer(5) != 0, q.text(6), q.integer(7)};
+  return read_passkey(q, sealer_);
 }
 
 void SqliteStore::put_signin_challenge(const std::string& challenge, std::int64_t expires_at) {

@@ -1,5 +1,7 @@
 // SqliteStore: invitations, care teams, break-glass grants and the audit table.
 #include "store/sqlite_audit.h"
+// Invitation names and care team names are sealed under the practice's data key,
+// break-glass reasons under the patient's (store/field_sealer.h).
 #include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 #include "util/secret_bytes.h"
@@ -15,7 +17,8 @@ void SqliteStore::create_invitation(const Invitation& inv) {
       .bind(2, inv.token_hash)
       .bind(3, inv.org_id)
       .bind(4, role_name(inv.role))
-      .bind(5, inv.display_name)
+      .bind(5, sealer_.seal(FieldSealer::org_subject(inv.org_id),
+                            {"invitations", "display_name", inv.id}, inv.display_name))
       .bind(6, inv.invited_by)
       .bind(7, inv.created_at)
       .bind(8, inv.expires_at)
@@ -31,9 +34,15 @@ std::optional<Invitation> SqliteStore::find_valid_invitation(const std::string& 
                    "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
   q.bind(1, token_hash).bind(2, now);
   if (!q.step()) return std::nullopt;
-  return Invitation{
-      q.text(0), q.text(1), q.text(2),    parse_role(q.text(3)).value_or(Role::patient),
-      q.text(4), q.text(5), q.integer(6), q.integer(7)};
+  const std::string id = q.text(0);
+  return Invitation{id,
+                    q.text(1),
+                    q.text(2),
+                    parse_role(q.text(3)).value_or(Role::patient),
+                    sealer_.open({"invitations", "display_name", id}, q.text(4)),
+                    q.text(5),
+                    q.integer(6),
+                    q.integer(7)};
 }
 
 AcceptOutcome SqliteStore::accept_invitation(const std::string& token_hash, std::int64_t now,
@@ -47,19 +56,24 @@ AcceptOutcome SqliteStore::accept_invitation(const std::string& token_hash, std:
   if (!q.step()) return AcceptOutcome::invalid;
   const std::string invitation_id = q.text(0);
   {
-    sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email = ?");
-    taken.bind(1, user.email);
+    sql::Statement taken(conn_, "SELECT 1 FROM users WHERE email_index = ?");
+    taken.bind(1, sealer_.email_index(user.email));
     if (taken.step()) return AcceptOutcome::email_taken;  // rolled back: nothing changed
   }
   user.id = random_id();
   user.org_id = q.text(1);
   user.role = parse_role(q.text(2)).value_or(Role::patient);
-  user.display_name = q.text(3);
+  user.display_name = sealer_.open({"invitations", "display_name", invitation_id}, q.text(3));
   insert_user(user, now);
-  sql::Statement(conn_, "UPDATE invitations SET used_at = ?, user_id = ? WHERE id = ?")
+  // The name now lives in the account, under the patient's own key; the used invitation
+  // keeps none, so erasing the patient leaves no copy under the practice key.
+  sql::Statement(conn_,
+                 "UPDATE invitations SET used_at = ?, user_id = ?, display_name = ? WHERE id = ?")
       .bind(1, now)
       .bind(2, user.id)
-      .bind(3, invitation_id)
+      .bind(3, sealer_.seal(FieldSealer::org_subject(user.org_id),
+                            {"invitations", "display_name", invitation_id}, ""))
+      .bind(4, invitation_id)
       .run();
   if (user.role == Role::patient) {
     // The inviting therapist's caseload team gets the patient, in the same transaction.
@@ -74,11 +88,13 @@ AcceptOutcome SqliteStore::accept_invitation(const std::string& token_hash, std:
       std::string team_id = team_q.step() ? team_q.text(0) : "";
       if (team_id.empty()) {
         team_id = random_id();
-        sql::Statement(conn_, "INSERT INTO care_teams VALUES (?, ?, 'Caseload', ?, ?)")
+        sql::Statement(conn_, "INSERT INTO care_teams VALUES (?, ?, ?, ?, ?)")
             .bind(1, team_id)
             .bind(2, user.org_id)
-            .bind(3, therapist)
-            .bind(4, now)
+            .bind(3, sealer_.seal(FieldSealer::org_subject(user.org_id),
+                                  {"care_teams", "name", team_id}, "Caseload"))
+            .bind(4, therapist)
+            .bind(5, now)
             .run();
         sql::Statement(conn_, "INSERT INTO care_team_members VALUES (?, ?, 'clinician')")
             .bind(1, team_id)
@@ -107,7 +123,7 @@ std::string SqliteStore::create_care_team(const std::string& org_id, const std::
   sql::Statement(conn_, "INSERT INTO care_teams VALUES (?, ?, ?, NULL, ?)")
       .bind(1, id)
       .bind(2, org_id)
-      .bind(3, name)
+      .bind(3, sealer_.seal(FieldSealer::org_subject(org_id), {"care_teams", "name", id}, name))
       .bind(4, now)
       .run();
   return id;
@@ -127,7 +143,8 @@ std::optional<CareTeam> SqliteStore::find_care_team(const std::string& id) {
   sql::Statement q(conn_, "SELECT id, org_id, name FROM care_teams WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  return read_members({q.text(0), q.text(1), q.text(2), {}, {}});
+  return read_members(
+      {q.text(0), q.text(1), sealer_.open({"care_teams", "name", q.text(0)}, q.text(2)), {}, {}});
 }
 
 std::vector<CareTeam> SqliteStore::list_care_teams(const std::string& org_id) {
@@ -136,7 +153,10 @@ std::vector<CareTeam> SqliteStore::list_care_teams(const std::string& org_id) {
                    "SELECT id, org_id, name FROM care_teams WHERE org_id = ? ORDER BY created_at");
   q.bind(1, org_id);
   std::vector<CareTeam> out;
-  while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), {}, {}});
+  while (q.step()) {
+    out.push_back(
+        {q.text(0), q.text(1), sealer_.open({"care_teams", "name", q.text(0)}, q.text(2)), {}, {}});
+  }
   for (auto& team : out) team = read_members(std::move(team));
   return out;
 }
@@ -187,7 +207,7 @@ std::vector<User> SqliteStore::patients_of(const std::string& clinician_id) {
                               "ORDER BY created_at");
   q.bind(1, clinician_id);
   std::vector<User> out;
-  while (q.step()) out.push_back(read_user(q));
+  while (q.step()) out.push_back(read_user(q, sealer_));
   return out;
 }
 
@@ -208,7 +228,8 @@ void SqliteStore::create_break_glass(const BreakGlassGrant& g) {
       .bind(2, g.org_id)
       .bind(3, g.user_id)
       .bind(4, g.patient_id)
-      .bind(5, g.reason_sealed)
+      .bind(5, sealer_.seal(FieldSealer::user_subject(Role::patient, g.patient_id, ""),
+                            {"break_glass", "reason_sealed", g.id}, g.reason))
       .bind(6, g.created_at)
       .bind(7, g.expires_at)
       .run();
@@ -232,8 +253,10 @@ std::vector<BreakGlassGrant> SqliteStore::list_break_glass(const std::string& or
   q.bind(1, org_id);
   std::vector<BreakGlassGrant> out;
   while (q.step()) {
-    out.push_back(
-        {q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.integer(5), q.integer(6)});
+    const std::string id = q.text(0);
+    out.push_back({id, q.text(1), q.text(2), q.text(3),
+                   sealer_.open({"break_glass", "reason_sealed", id}, q.text(4)), q.integer(5),
+                   q.integer(6)});
   }
   return out;
 }

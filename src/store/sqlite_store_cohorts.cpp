@@ -1,4 +1,5 @@
-// SqliteStore: IOP cohorts, named groups of patients of one care team.
+// SqliteStore: IOP cohorts, named groups of patients of one care team. Cohort names
+// are sealed under the practice's data key.
 #include "store/sqlite_store.h"
 #include "util/secret_bytes.h"
 
@@ -14,7 +15,7 @@ std::string SqliteStore::create_cohort(const std::string& org_id, const std::str
       .bind(1, id)
       .bind(2, org_id)
       .bind(3, care_team_id)
-      .bind(4, name)
+      .bind(4, sealer_.seal(FieldSealer::org_subject(org_id), {"cohorts", "name", id}, name))
       .bind(5, now)
       .run();
   return id;
@@ -35,7 +36,11 @@ std::optional<Cohort> SqliteStore::find_cohort(const std::string& id) {
   sql::Statement q(conn_, "SELECT id, org_id, care_team_id, name FROM cohorts WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  return read_cohort_members({q.text(0), q.text(1), q.text(2), q.text(3), {}});
+  return read_cohort_members({q.text(0),
+                              q.text(1),
+                              q.text(2),
+                              sealer_.open({"cohorts", "name", q.text(0)}, q.text(3)),
+                              {}});
 }
 
 std::vector<Cohort> SqliteStore::list_cohorts(const std::string& org_id) {
@@ -45,7 +50,13 @@ std::vector<Cohort> SqliteStore::list_cohorts(const std::string& org_id) {
                    "ORDER BY created_at, rowid");
   q.bind(1, org_id);
   std::vector<Cohort> out;
-  while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), {}});
+  while (q.step()) {
+    out.push_back({q.text(0),
+                   q.text(1),
+                   q.text(2),
+                   sealer_.open({"cohorts", "name", q.text(0)}, q.text(3)),
+                   {}});
+  }
   for (auto& cohort : out) cohort = read_cohort_members(std::move(cohort));
   return out;
 }

@@ -5,6 +5,18 @@
 
 namespace haven {
 
+Passkey read_passkey(const sql::Statement& q, FieldSealer& sealer) {
+  const std::string id = q.text(0);
+  return Passkey{id,
+                 q.text(1),
+                 q.text(2),
+                 static_cast<int>(q.integer(3)),
+                 q.integer(4),
+                 q.integer(5) != 0,
+                 sealer.open({"webauthn_credentials", "name", id}, q.text(6)),
+                 q.integer(7)};
+}
+
 TotpState SqliteStore::totp_state(const std::string& user_id) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_,
@@ -136,6 +148,9 @@ std::optional<std::string> SqliteStore::take_challenge(const std::string& user_i
 
 bool SqliteStore::add_passkey(const Passkey& p) {
   std::lock_guard lock(mutex_);
+  // The label is the user's own words ("Ann's phone"): sealed like their name.
+  auto owner = find_user(p.user_id);
+  if (!owner) return false;
   return sql::Statement(conn_,
                         "INSERT OR IGNORE INTO webauthn_credentials (id, user_id, public_key, alg, "
                         "sign_count, backed_up, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -145,7 +160,8 @@ bool SqliteStore::add_passkey(const Passkey& p) {
              .bind(4, static_cast<std::int64_t>(p.alg))
              .bind(5, p.sign_count)
              .bind(6, static_cast<std::int64_t>(p.backed_up ? 1 : 0))
-             .bind(7, p.name)
+             .bind(7, sealer_.seal(FieldSealer::user_subject(owner->role, owner->id, owner->org_id),
+                                   {"webauthn_credentials", "name", p.id}, p.name))
              .bind(8, p.created_at)
              .run() == 1;
 }
@@ -157,10 +173,7 @@ std::vector<Passkey> SqliteStore::passkeys_of(const std::string& user_id) {
                    "FROM webauthn_credentials WHERE user_id = ? ORDER BY created_at");
   q.bind(1, user_id);
   std::vector<Passkey> out;
-  while (q.step()) {
-    out.push_back({q.text(0), q.text(1), q.text(2), static_cast<int>(q.integer(3)), q.integer(4),
-                   q.integer(5) != 0, q.text(6), q.integer(7)});
-  }
+  while (q.step()) out.push_back(read_passkey(q, sealer_));
   return out;
 }
 

@@ -1,9 +1,15 @@
-// Helpers shared by unit tests: temporary folders that clean up after themselves.
+// Helpers shared by unit tests: temporary folders that clean up after themselves, and
+// the master key and keyring of a test data folder.
 #pragma once
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "crypto/key_files.h"
+#include "crypto/keyring.h"
+#include "util/secret_bytes.h"
 
 namespace haven::testing {
 
@@ -22,6 +28,21 @@ class TempDir {
 
  private:
   std::string path_;
+};
+
+// master.key (0600) in dir and a Keyring over it; dir must outlive it.
+class TestKeys {
+ public:
+  explicit TestKeys(const TempDir& dir) {
+    init_sodium();
+    ensure_master_key(dir.file("master.key"));
+    keyring_ = std::make_unique<Keyring>(dir.path());
+  }
+  Keyring& keyring() { return *keyring_; }
+  operator Keyring&() { return *keyring_; }
+
+ private:
+  std::unique_ptr<Keyring> keyring_;
 };
 
 }  // namespace haven::testing

@@ -36,16 +36,15 @@ class AuditHandlersTest : public ::testing::Test {
  protected:
   AuditHandlersTest()
       : key(std::make_shared<const audit::AuditKey>(audit::AuditKey::from_seed({}))),
-        store(dir.file("h.db"), 1000),
+        store(dir.file("h.db"), 1000, keys),
         ledger(dir.file("h.db"), 1000, sql::OpenMode::read_write),
         log(ledger, *key, {"localhost:8443", 100, 600}, 0),
         sessions(store, store, 900, 3600),
         totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
-        note_cipher(std::vector<std::uint8_t>(32, 8), "notes"),
-        services{config, store, sessions, metrics, limiter, totp_cipher, note_cipher, &log} {
+        services{config, store, sessions, metrics, limiter, totp_cipher, &log} {
     init_sodium();
     store.set_audit_key(key);
-    testing::seed_two_practices(dir.file("h.db"));
+    testing::seed_two_practices(store, dir.file("h.db"));
   }
 
   void append(int n) {
@@ -78,6 +77,7 @@ class AuditHandlersTest : public ::testing::Test {
   static std::string code(const ApiResult& r) { return r.body["error"]["code"].get<std::string>(); }
 
   testing::TempDir dir;
+  testing::TestKeys keys{dir};
   std::shared_ptr<const audit::AuditKey> key;
   SqliteStore store;
   SqliteAuditLedger ledger;
@@ -87,7 +87,6 @@ class AuditHandlersTest : public ::testing::Test {
   SessionManager sessions;
   RateLimiter limiter;
   FieldCipher totp_cipher;
-  FieldCipher note_cipher;
   Services services;
 };
 

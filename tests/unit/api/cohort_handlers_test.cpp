@@ -21,13 +21,12 @@ using Ids = std::vector<std::string>;
 class CohortHandlersTest : public ::testing::Test {
  protected:
   CohortHandlersTest()
-      : store(dir.file("h.db"), 1000),
+      : store(dir.file("h.db"), 1000, keys),
         sessions(store, store, 900, 3600),
         totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
-        note_cipher(std::vector<std::uint8_t>(32, 8), "notes"),
-        services{config, store, sessions, metrics, limiter, totp_cipher, note_cipher} {
+        services{config, store, sessions, metrics, limiter, totp_cipher} {
     init_sodium();
-    testing::seed_two_practices(dir.file("h.db"));
+    testing::seed_two_practices(store, dir.file("h.db"));
     team = store.create_care_team("org1", "Tuesday group", 10);
     store.set_care_team_member(team, "ther1", "clinician", true);
     other_team = store.create_care_team("org1", "Thursday group", 11);
@@ -73,13 +72,13 @@ class CohortHandlersTest : public ::testing::Test {
   static std::string code(const ApiResult& r) { return r.body["error"]["code"].get<std::string>(); }
 
   testing::TempDir dir;
+  testing::TestKeys keys{dir};
   Config config;
   SqliteStore store;
   Metrics metrics;
   SessionManager sessions;
   RateLimiter limiter;
   FieldCipher totp_cipher;
-  FieldCipher note_cipher;
   Services services;
   std::string team, other_team, foreign_team;
 };

@@ -34,7 +34,7 @@ AuditRecord record(int i) {
 
 class AuditLogTest : public ::testing::Test {
  protected:
-  AuditLogTest() : key(make_key()), store(dir.file("h.db"), 1000) { store.set_audit_key(key); }
+  AuditLogTest() : key(make_key()), store(dir.file("h.db"), 1000, keys) { store.set_audit_key(key); }
 
   void append(int n) {
     for (int i = 0; i < n; ++i) store.append_audit(record(next++));
@@ -73,6 +73,7 @@ class AuditLogTest : public ::testing::Test {
   }
 
   testing::TempDir dir;
+  testing::TestKeys keys{dir};
   std::shared_ptr<const AuditKey> key;
   SqliteStore store;
   int next = 0;
@@ -176,7 +177,7 @@ TEST_F(AuditLogTest, ProofsVerifyAgainstTheCheckpoint) {
 }
 
 TEST_F(AuditLogTest, EntriesWrittenBeforeTheUpgradeAreSealedOnce) {
-  SqliteStore legacy(dir.file("old.db"), 1000);  // no key: as before migration 8
+  SqliteStore legacy(dir.file("old.db"), 1000, keys);  // no key: as before migration 8
   legacy.append_audit(record(1));
   legacy.append_audit(record(2));
   SqliteAuditLedger ledger(dir.file("old.db"), 1000, sql::OpenMode::read_write);

@@ -14,7 +14,7 @@ class SessionManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     init_sodium();
-    store = std::make_unique<SqliteStore>(dir.file("h.db"), 1000);
+    store = std::make_unique<SqliteStore>(dir.file("h.db"), 1000, keys);
     store->create_enrollment("t", 1, 100000);
     User u;
     u.display_name = "A";
@@ -23,6 +23,7 @@ class SessionManagerTest : public ::testing::Test {
     user = *store->complete_enrollment("t", 2, u);
   }
   testing::TempDir dir;
+  testing::TestKeys keys{dir};
   std::unique_ptr<SqliteStore> store;
   User user;
 };

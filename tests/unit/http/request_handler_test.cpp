@@ -21,11 +21,10 @@ namespace {
 class RequestHandlerTest : public ::testing::Test {
  protected:
   RequestHandlerTest()
-      : store(dir.file("h.db"), 1000),
+      : store(dir.file("h.db"), 1000, keys),
         sessions(store, store, 900, 3600),
         totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
-        note_cipher(std::vector<std::uint8_t>(32, 8), "notes"),
-        services{config, store, sessions, metrics, limiter, totp_cipher, note_cipher},
+        services{config, store, sessions, metrics, limiter, totp_cipher},
         static_files(dir.path()),
         handler(services, static_files) {
     init_sodium();
@@ -51,13 +50,13 @@ class RequestHandlerTest : public ::testing::Test {
   }
 
   testing::TempDir dir;
+  testing::TestKeys keys{dir};
   Config config;
   SqliteStore store;
   Metrics metrics;
   SessionManager sessions;
   RateLimiter limiter;
   FieldCipher totp_cipher;
-  FieldCipher note_cipher;
   Services services;
   StaticFiles static_files;
   RequestHandler handler;

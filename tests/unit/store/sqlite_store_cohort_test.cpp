@@ -14,9 +14,9 @@ using Ids = std::vector<std::string>;
 
 class CohortStoreTest : public ::testing::Test {
  protected:
-  CohortStoreTest() : store(dir.file("h.db"), 1000) {
+  CohortStoreTest() : store(dir.file("h.db"), 1000, keys) {
     init_sodium();
-    testing::seed_two_practices(dir.file("h.db"));
+    testing::seed_two_practices(store, dir.file("h.db"));
     team = store.create_care_team("org1", "Tuesday group", 10);
     store.set_care_team_member(team, "ther1", "clinician", true);
     cohort = store.create_cohort("org1", team, "IOP spring", 20);
@@ -25,6 +25,7 @@ class CohortStoreTest : public ::testing::Test {
   Ids team_patients() { return store.find_care_team(team)->patient_ids; }
 
   testing::TempDir dir;
+  testing::TestKeys keys{dir};
   SqliteStore store;
   std::string team, cohort;
 };

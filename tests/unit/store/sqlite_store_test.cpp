@@ -19,8 +19,9 @@ User admin_named(const std::string& email) {
 
 TEST(SqliteStore, MigrationsApplyOnceAndReady) {
   testing::TempDir dir;
+  testing::TestKeys keys(dir);
   {
-    SqliteStore store(dir.file("h.db"), 1000);
+    SqliteStore store(dir.file("h.db"), 1000, keys);
     EXPECT_TRUE(store.ready());
   }
   sql::Connection conn(dir.file("h.db"), 1000);
@@ -32,7 +33,8 @@ TEST(SqliteStore, MigrationsApplyOnceAndReady) {
 
 TEST(SqliteStore, EnrollmentIsSingleUseAndExpires) {
   testing::TempDir dir;
-  SqliteStore store(dir.file("h.db"), 1000);
+  testing::TestKeys keys(dir);
+  SqliteStore store(dir.file("h.db"), 1000, keys);
   store.create_enrollment("t1", 100, 200);
   EXPECT_EQ(store.enrollment_status("t1", 150), EnrollmentStatus::valid);
   EXPECT_EQ(store.enrollment_status("t1", 200), EnrollmentStatus::invalid);  // expired
@@ -49,7 +51,8 @@ TEST(SqliteStore, EnrollmentIsSingleUseAndExpires) {
 
 TEST(SqliteStore, NewEnrollmentRevokesEarlierUnusedOnes) {
   testing::TempDir dir;
-  SqliteStore store(dir.file("h.db"), 1000);
+  testing::TestKeys keys(dir);
+  SqliteStore store(dir.file("h.db"), 1000, keys);
   store.create_enrollment("old", 100, 1000);
   store.create_enrollment("new", 101, 1000);
   EXPECT_EQ(store.enrollment_status("old", 150), EnrollmentStatus::invalid);
@@ -58,7 +61,8 @@ TEST(SqliteStore, NewEnrollmentRevokesEarlierUnusedOnes) {
 
 TEST(SqliteStore, FailedEnrollmentChangesNothing) {
   testing::TempDir dir;
-  SqliteStore store(dir.file("h.db"), 1000);
+  testing::TestKeys keys(dir);
+  SqliteStore store(dir.file("h.db"), 1000, keys);
   store.create_enrollment("t1", 100, 1000);
   ASSERT_TRUE(store.complete_enrollment("t1", 150, admin_named("a@x.org")));
   store.create_enrollment("t2", 160, 1000);
@@ -70,7 +74,8 @@ TEST(SqliteStore, FailedEnrollmentChangesNothing) {
 
 TEST(SqliteStore, Sessions) {
   testing::TempDir dir;
-  SqliteStore store(dir.file("h.db"), 1000);
+  testing::TestKeys keys(dir);
+  SqliteStore store(dir.file("h.db"), 1000, keys);
   store.create_enrollment("t", 1, 1000);
   auto user = store.complete_enrollment("t", 2, admin_named("a@x.org"));
   ASSERT_TRUE(user);

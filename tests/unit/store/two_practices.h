@@ -5,12 +5,13 @@
 #include <string>
 
 #include "store/sqlite.h"
+#include "store/sqlite_store.h"
 
 namespace haven::testing {
 
 // Users by role in practice "org1", and an admin and a patient in "org2". Ids are the
-// names below; the file must already carry the schema (open a SqliteStore first).
-inline void seed_two_practices(const std::string& db_path) {
+// names below; store must be open on db_path (it seals the rows written in clear here).
+inline void seed_two_practices(SqliteStore& store, const std::string& db_path) {
   sql::Connection conn(db_path, 1000);
   conn.exec(
       "INSERT INTO organisations VALUES ('org1', 1), ('org2', 2);"
@@ -22,6 +23,7 @@ inline void seed_two_practices(const std::string& db_path) {
       "('pat2', 'org1', 'patient', 'Q', 'p2@x.test', 'h', 5),"
       "('admin2', 'org2', 'admin', 'B', 'a2@x.test', 'h', 6),"
       "('pat9', 'org2', 'patient', 'R', 'p9@x.test', 'h', 7);");
+  store.seal_clear_values();
 }
 
 }  // namespace haven::testing

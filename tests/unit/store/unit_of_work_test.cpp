@@ -30,11 +30,12 @@ std::int64_t audit_rows(const std::string& dbfile) {
 
 class UnitOfWorkTest : public ::testing::Test {
  protected:
-  UnitOfWorkTest() : store(dir.file("u.db"), 1000) {
+  UnitOfWorkTest() : store(dir.file("u.db"), 1000, keys) {
     store.create_enrollment("t", 100, 1000);
     admin = *store.complete_enrollment("t", 150, admin_named("a@x.org"));
   }
   testing::TempDir dir;
+  testing::TestKeys keys{dir};
   SqliteStore store;
   User admin;
 };
