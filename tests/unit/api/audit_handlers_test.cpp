@@ -4,8 +4,8 @@
 
 #include <fstream>
 
+#include "../services_harness.h"
 #include "../store/two_practices.h"
-#include "../test_support.h"
 #include "api/route_table.h"
 #include "audit/audit_log.h"
 #include "audit/checkpoint.h"
@@ -32,17 +32,13 @@ audit::Hash unhex(const std::string& hex) {
   return out;
 }
 
-class AuditHandlersTest : public ::testing::Test {
+class AuditHandlersTest : public testing::ServicesHarness {
  protected:
   AuditHandlersTest()
       : key(std::make_shared<const audit::AuditKey>(audit::AuditKey::from_seed({}))),
-        store(dir.file("h.db"), 1000, keys),
         ledger(dir.file("h.db"), 1000, sql::OpenMode::read_write),
-        log(ledger, *key, {"localhost:8443", 100, 600}, 0),
-        sessions(store, store, 900, 3600),
-        totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
-        services{config, store, sessions, metrics, limiter, totp_cipher, &log} {
-    init_sodium();
+        log(ledger, *key, {"localhost:8443", 100, 600}, 0) {
+    services.audit_log = &log;
     store.set_audit_key(key);
     testing::seed_two_practices(store, dir.file("h.db"));
   }
@@ -57,37 +53,16 @@ class AuditHandlersTest : public ::testing::Test {
   ApiResult call(http::verb method, const std::string& route_path,
                  const nlohmann::json& body = nlohmann::json::object(),
                  const std::string& param = "") {
-    Actor actor;
-    actor.user = store.find_user("admin1");
-    actor.user->mfa_enabled = true;
-    HttpRequest req{method, route_path, 11};
-    const std::string none, request_id = "req-1", ip = "127.0.0.1";
-    RequestContext ctx{req, body, actor, none, none, request_id, ip, 100, param};
-    for (auto& route : api_routes()) {
-      if (route.method == method && route.path == route_path) return route.handler(ctx, services);
-    }
-    ADD_FAILURE() << "no route " << route_path;
-    return {};
+    return call_as("admin1", method, route_path, body, param);
   }
 
   ApiResult proof(const std::string& id) {
     return call(http::verb::get, "/api/audit/entries/:id/proof", nlohmann::json::object(), id);
   }
 
-  static std::string code(const ApiResult& r) { return r.body["error"]["code"].get<std::string>(); }
-
-  testing::TempDir dir;
-  testing::TestKeys keys{dir};
   std::shared_ptr<const audit::AuditKey> key;
-  SqliteStore store;
   SqliteAuditLedger ledger;
   audit::AuditLog log;
-  Config config;
-  Metrics metrics;
-  SessionManager sessions;
-  RateLimiter limiter;
-  FieldCipher totp_cipher;
-  Services services;
 };
 
 TEST_F(AuditHandlersTest, CheckpointOfAnEmptyLogIsNotFound) {

@@ -2,8 +2,8 @@
 // tenant boundaries, refused input that changes nothing, and who sees which cohort.
 #include <gtest/gtest.h>
 
+#include "../services_harness.h"
 #include "../store/two_practices.h"
-#include "../test_support.h"
 #include "api/route_table.h"
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
@@ -18,14 +18,9 @@ namespace {
 
 using Ids = std::vector<std::string>;
 
-class CohortHandlersTest : public ::testing::Test {
+class CohortHandlersTest : public testing::ServicesHarness {
  protected:
-  CohortHandlersTest()
-      : store(dir.file("h.db"), 1000, keys),
-        sessions(store, store, 900, 3600),
-        totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
-        services{config, store, sessions, metrics, limiter, totp_cipher} {
-    init_sodium();
+  CohortHandlersTest() {
     testing::seed_two_practices(store, dir.file("h.db"));
     team = store.create_care_team("org1", "Tuesday group", 10);
     store.set_care_team_member(team, "ther1", "clinician", true);
@@ -33,21 +28,10 @@ class CohortHandlersTest : public ::testing::Test {
     foreign_team = store.create_care_team("org2", "Elsewhere", 12);
   }
 
-  // Calls the handler of (method, route path) as the user `actor_id`, with MFA.
   ApiResult call(http::verb method, const std::string& route_path, const std::string& actor_id,
                  const nlohmann::json& body = nlohmann::json::object(),
                  const std::string& param = "") {
-    Actor actor;
-    actor.user = store.find_user(actor_id);
-    actor.user->mfa_enabled = true;
-    HttpRequest req{method, route_path, 11};
-    const std::string none, request_id = "req-1", ip = "127.0.0.1";
-    RequestContext ctx{req, body, actor, none, none, request_id, ip, 100, param};
-    for (auto& route : api_routes()) {
-      if (route.method == method && route.path == route_path) return route.handler(ctx, services);
-    }
-    ADD_FAILURE() << "no route " << route_path;
-    return {};
+    return call_as(actor_id, method, route_path, body, param);
   }
 
   ApiResult create(const std::string& as, const std::string& team_id,
@@ -69,17 +53,6 @@ class CohortHandlersTest : public ::testing::Test {
     return ids;
   }
 
-  static std::string code(const ApiResult& r) { return r.body["error"]["code"].get<std::string>(); }
-
-  testing::TempDir dir;
-  testing::TestKeys keys{dir};
-  Config config;
-  SqliteStore store;
-  Metrics metrics;
-  SessionManager sessions;
-  RateLimiter limiter;
-  FieldCipher totp_cipher;
-  Services services;
   std::string team, other_team, foreign_team;
 };
 

@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "../test_support.h"
+#include "../services_harness.h"
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
 #include "config/config.h"
@@ -18,16 +18,9 @@
 namespace haven {
 namespace {
 
-class RequestHandlerTest : public ::testing::Test {
+class RequestHandlerTest : public testing::ServicesHarness {
  protected:
-  RequestHandlerTest()
-      : store(dir.file("h.db"), 1000, keys),
-        sessions(store, store, 900, 3600),
-        totp_cipher(std::vector<std::uint8_t>(32, 7), "totp"),
-        services{config, store, sessions, metrics, limiter, totp_cipher},
-        static_files(dir.path()),
-        handler(services, static_files) {
-    init_sodium();
+  RequestHandlerTest() : static_files(dir.path()), handler(services, static_files) {
     std::ofstream(dir.file("index.html")) << "<!doctype html><title>Haven</title>";
   }
 
@@ -49,15 +42,6 @@ class RequestHandlerTest : public ::testing::Test {
     return j.is_object() && j.contains("error") ? j["error"]["code"].get<std::string>() : "";
   }
 
-  testing::TempDir dir;
-  testing::TestKeys keys{dir};
-  Config config;
-  SqliteStore store;
-  Metrics metrics;
-  SessionManager sessions;
-  RateLimiter limiter;
-  FieldCipher totp_cipher;
-  Services services;
   StaticFiles static_files;
   RequestHandler handler;
 };
