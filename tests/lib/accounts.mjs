@@ -14,7 +14,7 @@ export function recordCookie(cookie, label) {
 }
 
 /**
- * Turns on TOTP for the signed-in account; answers { cookie, secret, step } (confirm issues
+ * Turns on TOTP for the signed-in account; answers { cookie, secret, step, recoveryCodes } (confirm issues
  * a new session: the old cookie stops working; `step` is the TOTP step the server accepted,
  * whose code it will not take again).
  */
@@ -27,7 +27,7 @@ export async function enableTotp(srv, cookie, password, label) {
   assert.equal(confirm.status, 200, `${label}: TOTP confirm answered ${confirm.status}`);
   for (const c of confirm.json.recovery_codes) recordSensitive(c, `${label} recovery code`);
   const fresh = sessionCookie(confirm);
-  return { cookie: fresh ? recordCookie(fresh, `${label} session`) : cookie, secret, step };
+  return { cookie: fresh ? recordCookie(fresh, `${label} session`) : cookie, secret, step, recoveryCodes: confirm.json.recovery_codes };
 }
 
 /**

@@ -37,38 +37,58 @@ interface ErrorBody {
   error?: { code?: unknown; message?: unknown };
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T | null> {
+async function send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
     cache: 'no-store',
-    headers: { Accept: 'application/json' },
+    headers: { Accept: accept },
   };
   if (body !== undefined) {
-    init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+    init.headers = { Accept: accept, 'Content-Type': 'application/json' };
     init.body = JSON.stringify(body);
   }
-  let res: Response;
   try {
-    res = await fetch(path, init);
+    return await fetch(path, init);
   } catch {
     throw new ApiError(0, 'network', NETWORK_MESSAGE);
   }
-  if (res.status === 204) return null;
-  let data: unknown = null;
+}
+
+/** Throws the ApiError of a failed answer (after telling the 401 listener). */
+function failure(method: string, path: string, res: Response, data: unknown): ApiError {
+  const err = (data as ErrorBody | null)?.error;
+  const code = typeof err?.code === 'string' ? err.code : 'http_error';
+  const message = typeof err?.message === 'string' && err.message ? err.message : GENERIC_MESSAGE;
+  if (res.status === 401 && code === 'unauthenticated') unauthenticatedListener?.(method, path);
+  return new ApiError(res.status, code, message);
+}
+
+async function jsonOf(res: Response): Promise<unknown> {
   try {
-    data = await res.json();
+    return await res.json();
   } catch {
-    data = null;
+    return null;
   }
-  if (!res.ok) {
-    const err = (data as ErrorBody | null)?.error;
-    const code = typeof err?.code === 'string' ? err.code : 'http_error';
-    const message = typeof err?.message === 'string' && err.message ? err.message : GENERIC_MESSAGE;
-    if (res.status === 401 && code === 'unauthenticated') unauthenticatedListener?.(method, path);
-    throw new ApiError(res.status, code, message);
-  }
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T | null> {
+  const res = await send(method, path, body, 'application/json');
+  if (res.status === 204) return null;
+  const data = await jsonOf(res);
+  if (!res.ok) throw failure(method, path, res, data);
   return data as T;
+}
+
+/** A request that answers a file (e.g. the audit CSV), as a Blob kept in memory only. */
+export async function requestDownload(method: string, path: string, body?: unknown): Promise<Blob> {
+  const res = await send(method, path, body, 'text/csv, application/json');
+  if (!res.ok) throw failure(method, path, res, await jsonOf(res));
+  try {
+    return await res.blob();
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_MESSAGE);
+  }
 }
 
 export interface UserEnvelope {

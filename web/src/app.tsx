@@ -8,6 +8,7 @@ import { Account } from './pages/Account';
 import { Invite } from './pages/Invite';
 import { Reset } from './pages/Reset';
 import { Patient } from './pages/Patient';
+import { Audit } from './pages/Audit';
 import type { Role } from './api';
 
 const ROLE_PAGES: Record<string, Role> = {
@@ -59,6 +60,7 @@ export function App() {
   if (path === '/invite') return <Invite />;
   if (path === '/reset') return <Reset />;
   if (path === '/account') return <Account />;
+  if (path === '/admin/audit') return <Audit />;
   const patient = /^\/patients\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (patient) return <Patient key={patient[1]} id={patient[1]} />;
   const role = ROLE_PAGES[path];

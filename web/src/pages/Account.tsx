@@ -13,6 +13,7 @@ import { AccountActions, useSignedIn } from '../components/session';
 import { SessionList } from '../components/SessionList';
 import { PasswordChange } from '../components/PasswordChange';
 import { EmailChange } from '../components/EmailChange';
+import { renewRecoveryCodes } from '../api-audit';
 
 /** The SVG the server drew, as an image URL (never inserted as markup). */
 function svgDataUrl(svg: string): string {
@@ -138,23 +139,33 @@ interface RecoveryCodesProps {
   /** What the codes stand in for when it is lost. */
   lost: 'phone' | 'passkey';
   onDone: () => void;
+  /** New codes that replace earlier ones (rather than the first ones). */
+  renewed?: boolean;
 }
 
 /** The recovery codes, shown once right after the first second factor is added. */
-function RecoveryCodes({ codes, lost, onDone }: RecoveryCodesProps) {
+function RecoveryCodes({ codes, lost, onDone, renewed = false }: RecoveryCodesProps) {
   useEffect(() => {
     document.getElementById('recovery-heading')?.focus();
   }, []);
   return (
     <section class="card" aria-labelledby="recovery-heading">
       <h2 id="recovery-heading" tabIndex={-1}>
-        Save your recovery codes
+        Save your {renewed ? 'new ' : ''}recovery codes
       </h2>
+      {renewed ? (
+        <p class="notice" data-testid="recovery-renewed">
+          Your old recovery codes no longer work. If you lose your {lost === 'phone' ? 'phone' : 'passkey'}, each of
+          these new codes lets you sign in once. Store them somewhere safe, such as a password manager or a printed
+          copy. They are shown only now.
+        </p>
+      ) : (
       <p class="notice">
         Two-step verification is on. If you lose your {lost === 'phone' ? 'phone' : 'passkey'}, each of these
         codes lets you sign in once. Store them somewhere safe, such as a password manager or a printed
         copy. They are shown only now.
       </p>
+      )}
       <ol class="recovery-codes" data-testid="recovery-codes">
         {codes.map((c) => (
           <li key={c}>
@@ -176,6 +187,58 @@ interface MfaOnCardProps {
   onAddApp: () => void;
 }
 
+/** Re-authenticate, then 10 new recovery codes replace the old ones. */
+function RenewRecoveryCodes({ onRenewed }: { onRenewed: (codes: string[]) => void }) {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const { busy, error, submit } = useSubmit();
+
+  useEffect(() => {
+    if (open) document.getElementById('recovery-new-password')?.focus();
+  }, [open]);
+
+  const onSubmit = submit(async () => {
+    const codes = await renewRecoveryCodes(password);
+    setPassword('');
+    onRenewed(codes);
+  }, clearing(setPassword));
+
+  return (
+    <section class="card" aria-labelledby="recovery-new-heading" data-testid="recovery-new">
+      <h2 id="recovery-new-heading">Recovery codes</h2>
+      <p>
+        Lost your codes, or used most of them? Make a new set of 10. Your old codes stop working straight away.
+      </p>
+      {open ? (
+        <form onSubmit={onSubmit}>
+          <PasswordField id="recovery-new-password" label="Your password" value={password} onInput={setPassword} reauth />
+          <ErrorMessage message={error} testId="recovery-new-error" />
+          <div class="button-row">
+            <SubmitButton busy={busy} busyText="Making codes…" testId="recovery-new-submit">
+              Make new recovery codes
+            </SubmitButton>
+            <button
+              type="button"
+              class="button"
+              onClick={() => {
+                setPassword('');
+                setOpen(false);
+              }}
+              data-testid="recovery-new-cancel"
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" class="button" onClick={() => setOpen(true)} data-testid="recovery-new-start">
+          Make new recovery codes
+        </button>
+      )}
+    </section>
+  );
+}
+
 /** Status when the account has a second factor. */
 function MfaOnCard({ security, home, canAddApp, onAddApp }: MfaOnCardProps) {
   const { totp, recovery_codes_left: left } = security.mfa;
@@ -194,8 +257,7 @@ function MfaOnCard({ security, home, canAddApp, onAddApp }: MfaOnCardProps) {
       </p>
       {left <= 3 ? (
         <p class="notice">
-          You are running low on recovery codes. Ask an administrator to reset two-step
-          verification if you lose your phone or passkey.
+          You are running low on recovery codes. Make new ones below.
         </p>
       ) : null}
       {!totp && canAddApp ? (
@@ -313,6 +375,7 @@ export function Account() {
   const [security, setSecurity] = useState<AccountSecurity | null>(null);
   const [addingApp, setAddingApp] = useState(false);
   const [passkeyCodes, setPasskeyCodes] = useState<string[] | null>(null);
+  const [renewedCodes, setRenewedCodes] = useState<string[] | null>(null);
   // Reloads the sessions list whenever something may have ended or replaced sessions.
   const [sessionsKey, setSessionsKey] = useState(0);
 
@@ -343,6 +406,11 @@ export function Account() {
     load();
   };
 
+  const onRenewedCodesSaved = () => {
+    setRenewedCodes(null);
+    load();
+  };
+
   const shown = error || loadError;
   const on = security !== null && hasSecondFactor(security);
 
@@ -358,11 +426,14 @@ export function Account() {
         )
       ) : passkeyCodes ? (
         <RecoveryCodes codes={passkeyCodes} lost="passkey" onDone={onPasskeyCodesSaved} />
+      ) : renewedCodes ? (
+        <RecoveryCodes codes={renewedCodes} lost={security.mfa.totp ? 'phone' : 'passkey'} onDone={onRenewedCodesSaved} renewed />
       ) : on ? (
         <>
           <MfaOnCard security={security} home={roleHome(user.role)} canAddApp={!addingApp} onAddApp={() => setAddingApp(true)} />
           {addingApp && !security.mfa.totp ? <TotpSetupFlow onDone={onDone} /> : null}
           <PasskeysCard passkeys={security.mfa.passkeys} onAdded={onPasskeyAdded} />
+          <RenewRecoveryCodes onRenewed={setRenewedCodes} />
         </>
       ) : (
         <>
@@ -376,7 +447,7 @@ export function Account() {
           <PasskeysCard passkeys={security.mfa.passkeys} onAdded={onPasskeyAdded} />
         </>
       )}
-      {user && security && !passkeyCodes ? (
+      {user && security && !passkeyCodes && !renewedCodes ? (
         <>
           <SessionList refresh={sessionsKey} />
           <PasswordChange mfaOn={on} onChanged={() => setSessionsKey((k) => k + 1)} />

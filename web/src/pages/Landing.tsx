@@ -10,6 +10,7 @@ import { InviteForm } from '../components/InviteForm';
 import { MfaNudge } from '../components/MfaNudge';
 import { AdminPanels } from '../components/AdminPanels';
 import { ClinicianPanels } from '../components/ClinicianPanels';
+import { Disclosures } from '../components/Disclosures';
 import { useServerConnection } from '../ws';
 import type { WsStatus } from '../ws';
 
@@ -21,7 +22,7 @@ interface RoleCopy {
 const COPY: Record<Role, RoleCopy> = {
   admin: {
     heading: 'Practice administration',
-    intro: 'Accounts, roles, security settings and the audit trail will appear here.',
+    intro: 'Accounts, roles, care teams and emergency access.',
   },
   therapist: {
     heading: 'Your sessions',
@@ -104,6 +105,15 @@ export function Landing({ role }: { role: Role }) {
                 heading="Invite someone"
                 intro="Create a one-time link for a new colleague. They choose their own email and password."
               />
+              {needsMfa ? null : (
+                <section class="card" aria-labelledby="audit-link-heading">
+                  <h2 id="audit-link-heading">Audit trail</h2>
+                  <p>Who signed in, read a record or changed an account, and when. Search it or export it as CSV.</p>
+                  <a class="button" href="/admin/audit" data-testid="admin-audit-link">
+                    Open the audit trail
+                  </a>
+                </section>
+              )}
               <AdminPanels selfId={user.id} onMfaRequired={onMfaRequired} />
             </>
           ) : null}
@@ -117,10 +127,13 @@ export function Landing({ role }: { role: Role }) {
           ) : null}
           {role === 'therapist' || role === 'staff' ? <ClinicianPanels onMfaRequired={onMfaRequired} /> : null}
           {role === 'patient' ? (
-            <section class="card" aria-labelledby="overview-heading">
-              <h2 id="overview-heading">Nothing here yet</h2>
-              <p>{copy.intro}</p>
-            </section>
+            <>
+              <section class="card" aria-labelledby="overview-heading">
+                <h2 id="overview-heading">Nothing here yet</h2>
+                <p>{copy.intro}</p>
+              </section>
+              <Disclosures />
+            </>
           ) : null}
         </>
       ) : shown ? null : (
