@@ -95,6 +95,7 @@ std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();
 std::vector<Route> audit_routes();
 std::vector<Route> audit_search_routes();
+std::vector<Route> erasure_routes();
 
 // Per-IP limit on redeeming one-time links (enrollment, invitation, password reset): the
 // tokens are 256-bit, the limit keeps guessing and scanning loud. scope names the bucket.

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -137,8 +138,38 @@ int remove_erased_keys(const std::string& db_path, const std::vector<std::string
   sql::Connection conn(db_path, 5000);
   sql::Transaction tx(conn);
   int removed = 0;
+  bool has_ledger_table = false;
+  {
+    sql::Statement q(conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    q.bind(1, std::string("erased_keys"));
+    has_ledger_table = q.step();
+  }
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
   for (const auto& id : key_ids) {
+    std::optional<std::string> subject;
+    {
+      sql::Statement q(conn, "SELECT subject_id FROM data_keys WHERE key_id = ?");
+      q.bind(1, id);
+      if (q.step()) subject = q.text(0);
+    }
+    if (!subject) continue;
+    // Recorded as erased too, so the patient's fields read as erased, not as damaged.
+    if (has_ledger_table) {
+      sql::Statement(conn, "INSERT OR IGNORE INTO erased_keys VALUES (?, ?, ?)")
+          .bind(1, id)
+          .bind(2, *subject)
+          .bind(3, now)
+          .run();
+    }
     removed += sql::Statement(conn, "DELETE FROM data_keys WHERE key_id = ?").bind(1, id).run();
+    // As the erasure left it: the address cannot be confirmed, the account is disabled.
+    if (subject->rfind("user:", 0) == 0) {
+      const std::string user_id = subject->substr(5);
+      sql::Statement(conn, "UPDATE users SET email_index = NULL, disabled = 1 WHERE id = ?")
+          .bind(1, user_id)
+          .run();
+      sql::Statement(conn, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+    }
   }
   tx.commit();
   conn.exec("PRAGMA wal_checkpoint(TRUNCATE)");
