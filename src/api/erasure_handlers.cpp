@@ -65,6 +65,7 @@ ApiResult erase(const RequestContext& ctx, Services& s) {
                  "patient.erased",
                  patient->id};
   done.audit_object_type = "patient";
+  done.checkpoint_after_commit = true;
   return done;
 }
 

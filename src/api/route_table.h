@@ -62,6 +62,9 @@ struct ApiResult {
   std::string download_body;
   std::string download_type;
   std::string download_name;
+  // After the commit, fold the WAL into the database and truncate it (crypto-shredding:
+  // no old frame keeps a destroyed data key).
+  bool checkpoint_after_commit = false;
 };
 
 using Handler = std::function<ApiResult(const RequestContext&, Services&)>;

@@ -52,8 +52,19 @@ class ErasureTest : public ::testing::Test {
 
 TEST_F(ErasureTest, DestroysTheKeyAndReadsAsErased) {
   EXPECT_GE(store->last_activity_of(patient.id), 4);
+  std::string wrapped;
+  {
+    sql::Connection conn(dir.file("haven.db"), 1000, sql::OpenMode::read_only);
+    sql::Statement q(conn, "SELECT wrapped_key FROM data_keys WHERE subject_id = ?");
+    q.bind(1, "user:" + patient.id);
+    ASSERT_TRUE(q.step());
+    wrapped = q.text(0);
+  }
   const auto key_id = store->erase_patient(patient.id, 50);
   ASSERT_TRUE(key_id.has_value());
+  store->checkpoint();  // what the erase endpoint does after its commit
+  EXPECT_EQ(file_text(dir.file("haven.db")).find(wrapped), std::string::npos);
+  EXPECT_EQ(file_text(dir.file("haven.db") + "-wal").find(wrapped), std::string::npos);
   EXPECT_FALSE(store->erase_patient(patient.id, 51).has_value());  // already erased
 
   auto erased = store->find_user(patient.id);
