@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   if (command == "serve") return haven::cli::run_serve({args.begin() + 1, args.end()});
   if (command == "version" || command == "--version") return haven::cli::run_version();
   if (command == "audit") return haven::cli::run_audit({args.begin() + 1, args.end()});
+  if (command == "backup") return haven::cli::run_backup({args.begin() + 1, args.end()});
+  if (command == "restore") return haven::cli::run_restore({args.begin() + 1, args.end()});
   if (command == "keys") return haven::cli::run_keys({args.begin() + 1, args.end()});
   if (command == "admin" && args.size() >= 2 && args[1] == "enroll") {
     return haven::cli::run_admin_enroll({args.begin() + 2, args.end()});

@@ -50,6 +50,8 @@ const char* action_name(Action action) {
       return "cohort_list";
     case Action::audit_read:
       return "audit_read";
+    case Action::patient_erase:
+      return "patient_erase";
   }
   return "unknown";
 }
@@ -128,6 +130,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::break_glass_review:
     case Action::audit_search:
     case Action::audit_read:
+    case Action::patient_erase:
       // The people list names patients, break-glass reasons are clinical, and audit
       // entries say who touched whose record: MFA first.
       if (!signed_in) return Decision::deny_unauthenticated;

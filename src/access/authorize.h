@@ -40,6 +40,7 @@ enum class Action {
   audit_search,         // admins search and export the audit trail
   disclosure_read,      // a patient's own accounting of disclosures (who read my record)
   audit_read,           // the audit log's checkpoints and proofs (admins with MFA)
+  patient_erase,        // crypto-shred a patient (admins with MFA); object: the patient
 };
 const char* action_name(Action action);
 

@@ -62,6 +62,9 @@ struct ApiResult {
   std::string download_body;
   std::string download_type;
   std::string download_name;
+  // After the commit, fold the WAL into the database and truncate it (crypto-shredding:
+  // no old frame keeps a destroyed data key).
+  bool checkpoint_after_commit = false;
 };
 
 using Handler = std::function<ApiResult(const RequestContext&, Services&)>;
@@ -95,6 +98,7 @@ std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();
 std::vector<Route> audit_routes();
 std::vector<Route> audit_search_routes();
+std::vector<Route> erasure_routes();
 
 // Per-IP limit on redeeming one-time links (enrollment, invitation, password reset): the
 // tokens are 256-bit, the limit keeps guessing and scanning loud. scope names the bucket.

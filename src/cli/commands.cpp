@@ -10,6 +10,7 @@
 #include "audit/checkpoint.h"
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
+#include "backup/data_files.h"
 #include "cli/runtime.h"
 #include "crypto/field_cipher.h"
 #include "crypto/key_files.h"
@@ -62,6 +63,13 @@ int run_serve(const std::vector<std::string>& args) {
     if (!cfg->log_file.empty()) log::set_output_file(cfg->log_file);
 
     std::shared_ptr<const audit::AuditKey> audit_key;
+    // Shared with other servers, exclusive for `haven restore`: no restore under a server.
+    ensure_private_dir(cfg->data_dir);
+    auto dir_lock = backup::DataDirLock::try_acquire(cfg->data_dir, /*exclusive=*/false);
+    if (!dir_lock) {
+      std::cerr << "haven serve: a restore is running on " << cfg->data_dir << "\n";
+      return 1;
+    }
     auto folder = open_data_folder(*cfg, &audit_key);
     auto& store = folder.store;
     std::string cert = cfg->tls_cert_file, key = cfg->tls_key_file;
@@ -156,6 +164,8 @@ int run_help() {
                "  haven audit public-key --data DIR\n"
                "  haven keys list|rotate [--config FILE] [--data DIR]\n"
                "  haven keys retire --kek ID [--config FILE] [--data DIR]\n"
+               "  haven backup --out FILE [--config FILE] [--data DIR]\n"
+               "  haven restore --in FILE [--force] [--config FILE] [--data DIR]\n"
                "  haven version\n"
                "Settings: haven.example.toml; environment HAVEN_<SECTION>_<KEY> overrides it.\n";
   return 0;

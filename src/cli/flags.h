@@ -26,4 +26,10 @@ std::optional<std::string> parse_flags(const std::vector<std::string>& args,
 // The flag that set a config key, for error messages ("--listen" for "server.listen").
 std::string flag_for_key(const std::vector<FlagSpec>& allowed, const std::string& key);
 
+// Removes "--name value" / "--name=value" from args (flags a command reads itself, not
+// config keys); returns the value.
+std::optional<std::string> take_flag(std::vector<std::string>& args, const std::string& name);
+// Removes a bare switch ("--force") from args; returns whether it was there.
+bool take_switch(std::vector<std::string>& args, const std::string& name);
+
 }  // namespace haven::cli

@@ -17,24 +17,6 @@ const std::vector<FlagSpec> kKeysFlags = {
     {"--data", "storage.data_dir"},
 };
 
-// Removes "--name value" / "--name=value" from args; returns the value.
-std::optional<std::string> take_flag(std::vector<std::string>& args, const std::string& name) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == name && i + 1 < args.size()) {
-      std::string value = args[i + 1];
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-                 args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
-      return value;
-    }
-    if (args[i].rfind(name + "=", 0) == 0) {
-      std::string value = args[i].substr(name.size() + 1);
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-      return value;
-    }
-  }
-  return std::nullopt;
-}
-
 // The data folder must already hold a database: key commands never create one.
 std::optional<DataFolder> open_existing(const char* command, const Config& cfg) {
   if (!std::filesystem::exists(cfg.data_dir + "/haven.db")) {

@@ -134,6 +134,7 @@ const std::vector<Setting>& settings() {
                 1, 100000),
       HAVEN_INT("audit.checkpoint_every_entries", audit_checkpoint_every_entries, 1, 1000000),
       HAVEN_INT("audit.checkpoint_every_minutes", audit_checkpoint_every_minutes, 1, 24 * 60),
+      HAVEN_INT("retention.clinical_record_years", retention_clinical_record_years, 0, 100),
       HAVEN_STRING("log.level", log_level, check_log_level),
       HAVEN_STRING("log.file", log_file, any_string),
   };

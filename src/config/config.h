@@ -55,6 +55,10 @@ struct Config {
   // [audit]
   std::int64_t audit_checkpoint_every_entries = 100;
   std::int64_t audit_checkpoint_every_minutes = 10;
+  // [retention]
+  // Clinical records are kept this many years after the patient's last activity (or the
+  // account's creation): erasing a patient inside that period is refused. 0: no period.
+  std::int64_t retention_clinical_record_years = 7;
   // [log]
   std::string log_level = "info";
   std::string log_file;  // empty: stderr

@@ -231,6 +231,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
     record_audit(result, actor, request_id, client_ip, now);
     unit.commit();
   }
+  if (result.checkpoint_after_commit) services_.store.checkpoint();
   log_audit(result, actor, request_id);
   auto res = result.download_type.empty() ? json_response(result.status, result.body, version)
                                           : download_response(result, version);

@@ -49,8 +49,13 @@ std::string FieldSealer::open(const FieldRef& where, std::string_view sealed) {
   auto key = keyring_.cached(*key_id);
   if (!key) {
     auto record = data_keys::by_id(conn_, *key_id);
-    // A missing key is an erased subject (crypto-shredding) or a foreign value.
-    if (!record) throw SealError(what + " is sealed under a data key that no longer exists");
+    if (!record) {
+      // An erased subject (crypto-shredding) reads as such; anything else is foreign.
+      sql::Statement erased(conn_, "SELECT 1 FROM erased_keys WHERE key_id = ?");
+      erased.bind(1, *key_id);
+      if (erased.step()) return kErasedPlaceholder;
+      throw SealError(what + " is sealed under a data key that no longer exists");
+    }
     key = keyring_.data_key(*record);
   }
   auto plain = open_field(*key, *key_id, where, sealed);

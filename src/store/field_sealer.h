@@ -32,6 +32,8 @@ struct SealError : std::runtime_error {
 
 inline constexpr const char* kEmailIndexSubject = "system:email-index";
 inline constexpr const char* kFieldCipherSubject = "system:fields";
+// What a field sealed under an erased patient's destroyed data key reads as.
+inline constexpr const char* kErasedPlaceholder = "[erased]";
 
 class FieldSealer {
  public:
@@ -43,7 +45,8 @@ class FieldSealer {
 
   // Seals plaintext for this place under subject's data key (created if it has none).
   std::string seal(const std::string& subject, const FieldRef& where, std::string_view plaintext);
-  // Opens a sealed value from this place. Throws SealError when it does not open.
+  // Opens a sealed value from this place; kErasedPlaceholder when its data key was
+  // destroyed by an erasure. Throws SealError when it does not open.
   std::string open(const FieldRef& where, std::string_view sealed);
 
   // users.email_index for an address (normalised first).

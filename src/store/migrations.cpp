@@ -205,6 +205,17 @@ CREATE UNIQUE INDEX users_email_index ON users(email_index);
 -- The code step then seals every existing PHI value in place (store/seal_rows.cpp).
 )sql",
        true},
+      {10, "crypto-shredding: the ledger of destroyed data keys", R"sql(
+-- A patient's erasure deletes their data_keys row (the only wrapped copy of the key) and
+-- records the key id here, so a value sealed under it reads as erased, not as damaged.
+-- The same ids are appended to <data_dir>/erased-keys, outside the database, which a
+-- restore applies to an older backup.
+CREATE TABLE erased_keys (
+  key_id TEXT PRIMARY KEY,
+  subject_id TEXT NOT NULL,
+  erased_at INTEGER NOT NULL
+);
+)sql"},
   };
   return list;
 }

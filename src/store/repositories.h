@@ -277,6 +277,16 @@ class SessionRepository {
   virtual void touch_session(const std::string& token_hash, std::int64_t now) = 0;
   virtual void delete_session(const std::string& token_hash) = 0;
   virtual void delete_sessions_of(const std::string& user_id) = 0;
+
+  // Crypto-shredding ------------------------------------------------------------------
+  // The later of the account's creation and the user's latest audited action (unix s).
+  virtual std::int64_t last_activity_of(const std::string& user_id) = 0;
+  // Destroys the patient's data key (its data_keys row, the cached copy), records the key
+  // id in erased_keys and the data folder's erasure ledger, clears the email blind index,
+  // disables the account and ends its sessions. Returns the destroyed key id, or nullopt
+  // when the patient has no data key (already erased).
+  virtual std::optional<std::string> erase_patient(const std::string& user_id,
+                                                   std::int64_t now) = 0;
   virtual std::vector<SessionRecord> sessions_of(const std::string& user_id) = 0;
 
   // Pending second-factor challenges between password and MFA code.

@@ -135,6 +135,9 @@ class SqliteStore final : public Store {
   std::optional<User> complete_enrollment(const std::string& token_hash, std::int64_t now,
                                           User admin) override;
 
+  std::int64_t last_activity_of(const std::string& user_id) override;
+  std::optional<std::string> erase_patient(const std::string& user_id, std::int64_t now) override;
+
   void begin_unit() override;
   void end_unit(bool commit) override;
   bool ready() override;

@@ -81,6 +81,7 @@ const std::vector<Row> kMatrix = {
     {http::verb::get, "/api/audit/checkpoint", Action::audit_read, U, M, F, F, F, U, U},
     {http::verb::get, "/api/audit/entries/:id/proof", Action::audit_read, U, M, F, F, F, U, U},
     {http::verb::post, "/api/audit/consistency", Action::audit_read, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/patients/:id/erase", Action::patient_erase, U, M, F, F, F, U, U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
@@ -201,6 +202,20 @@ TEST(AuthorizationMatrix, AuditLogNeedsAnAdminWithMfa) {
     EXPECT_EQ(authorize(with_mfa, Action::audit_read), role == Role::admin ? A : F);
   }
   EXPECT_EQ(authorize(actor_with(Role::admin), Action::audit_read), M);
+}
+
+// Erasing a patient destroys their records: admins with MFA only, in their own practice.
+TEST(AuthorizationMatrix, PatientErasureNeedsAnAdminWithMfa) {
+  for (auto role : {Role::admin, Role::therapist, Role::staff, Role::patient}) {
+    Actor with_mfa = actor_with(role);
+    with_mfa.user->mfa_enabled = true;
+    EXPECT_EQ(authorize(with_mfa, Action::patient_erase), role == Role::admin ? A : F);
+  }
+  EXPECT_EQ(authorize(actor_with(Role::admin), Action::patient_erase), M);
+  Actor admin = actor_with(Role::admin);
+  admin.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(admin, Action::patient_erase, {"patient", "p1", "org1"}), A);
+  EXPECT_EQ(authorize(admin, Action::patient_erase, {"patient", "p1", "org2"}), F);
 }
 
 TEST(AuthorizationMatrix, ManagingAnotherPracticesUserIsForbidden) {
