@@ -236,6 +236,9 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
   auto res = result.download_type.empty() ? json_response(result.status, result.body, version)
                                           : download_response(result, version);
   for (auto& [name, value] : result.headers) res.insert(name, value);
+  // Every limit counts per minute (auth/rate_limiter.h): tell clients when to come back
+  // instead of letting them retry at once (RFC 9110 §10.2.3).
+  if (result.status == 429) res.set(http::field::retry_after, "60");
   apply_security_headers(res, true);
   return {std::move(res), route->path};
 }

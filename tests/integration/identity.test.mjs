@@ -190,6 +190,7 @@ test('too many sign-ins from one address get 429', async () => {
     if (res.status === 429) {
       limited++;
       assert.equal(res.json.error.code, 'rate_limited');
+      assert.equal(res.headers['retry-after'], '60', 'limits are per minute: come back in 60 s');
     }
   }
   assert.ok(limited > 0, 'the per-address limit (20/min) was reached');
