@@ -26,7 +26,7 @@ std::optional<ResolvedSession> SessionManager::resolve(std::string_view token, s
   auto hash = token_hash(token);
   auto session = sessions_.find_session(hash);
   if (!session) return std::nullopt;
-  if (now >= session->expires_at || now - session->last_seen_at >= idle_seconds_) {
+  if (expired(*session, now)) {
     sessions_.delete_session(hash);
     return std::nullopt;
   }
@@ -44,11 +44,13 @@ void SessionManager::end_by_hash(const std::string& token_hash) {
   sessions_.delete_session(token_hash);
 }
 
+bool SessionManager::expired(const SessionRecord& session, std::int64_t now) const {
+  return now >= session.expires_at || now - session.last_seen_at >= idle_seconds_;
+}
+
 bool SessionManager::is_live(const std::string& token_hash, std::int64_t now) {
   auto session = sessions_.find_session(token_hash);
-  if (!session || now >= session->expires_at || now - session->last_seen_at >= idle_seconds_) {
-    return false;
-  }
+  if (!session || expired(*session, now)) return false;
   auto user = users_.find_user(session->user_id);
   return user && !user->disabled;
 }

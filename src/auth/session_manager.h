@@ -43,6 +43,9 @@ class SessionManager {
   std::int64_t idle_seconds() const { return idle_seconds_; }
 
  private:
+  // Past the absolute limit or idle too long: the one rule resolve() and is_live() share.
+  bool expired(const SessionRecord& session, std::int64_t now) const;
+
   SessionRepository& sessions_;
   UserRepository& users_;
   std::int64_t idle_seconds_;
