@@ -65,6 +65,9 @@ ApiResult erase(const RequestContext& ctx, Services& s) {
                  "patient.erased",
                  patient->id};
   done.audit_object_type = "patient";
+  // Which key was destroyed, as its own entry: an auditor can match it to the erasure
+  // ledger and to backups (the key id is opaque, not PHI).
+  done.also_audit.push_back({"data_key.destroyed", "data_key", *key_id});
   done.checkpoint_after_commit = true;
   return done;
 }

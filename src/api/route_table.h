@@ -58,6 +58,12 @@ struct ApiResult {
   std::string audit_event;                 // what happened ("session.signed_in"): log + audit table
   std::string audit_subject;               // the opaque id it happened to (a user id)
   std::string audit_object_type = "user";  // what audit_subject names: "user", "patient"…
+  // Further entries the same action writes in the same unit (an erasure also records the
+  // data key it destroyed): same actor, time, request and outcome.
+  struct AlsoAudited {
+    std::string event, object_type, subject;
+  };
+  std::vector<AlsoAudited> also_audit;
   // Instead of a JSON body: a download (CSV export), with its content type and file name.
   std::string download_body;
   std::string download_type;

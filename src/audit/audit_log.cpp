@@ -1,5 +1,8 @@
 #include "audit/audit_log.h"
 
+#include <algorithm>
+#include <ctime>
+
 #include "audit/checkpoint.h"
 #include "audit/entry.h"
 #include "log/logger.h"
@@ -8,6 +11,16 @@ namespace haven::audit {
 namespace {
 
 constexpr std::size_t kSyncBatch = 10000;
+constexpr std::int64_t kPruneEverySeconds = 24 * 3600;
+
+// The same UTC calendar date `years` earlier.
+std::int64_t years_before(std::int64_t at, std::int64_t years) {
+  const auto t = static_cast<std::time_t>(at);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  tm.tm_year -= static_cast<int>(years);
+  return static_cast<std::int64_t>(timegm(&tm));
+}
 
 }  // namespace
 
@@ -25,7 +38,7 @@ void AuditLog::sync_locked() {
     auto batch = ledger_.entries_after(static_cast<std::int64_t>(tree_.size()), kSyncBatch);
     for (const auto& stored : batch) {
       const auto expected = static_cast<std::int64_t>(tree_.size()) + 1;
-      const Hash leaf = entry_leaf_hash(stored.entry);
+      const Hash leaf = stored_leaf_hash(stored);
       if (stored.entry.seq != expected || !key_.entry_mac_matches(leaf, stored.mac)) {
         healthy_ = false;
         log::error("audit.log_inconsistent",
@@ -87,6 +100,10 @@ void AuditLog::tick(std::int64_t now) {
   if (tree_.size() > checkpointed_size_ && now - checkpointed_at_ >= options_.every_seconds) {
     sign_locked(tree_.size(), now);
   }
+  if (options_.retention_years > 0 && now - pruned_at_ >= kPruneEverySeconds) {
+    pruned_at_ = now;
+    prune_locked(years_before(now, options_.retention_years));
+  }
 }
 
 std::optional<StoredCheckpoint> AuditLog::checkpoint_now(std::int64_t now) {
@@ -118,9 +135,11 @@ std::optional<InclusionProof> AuditLog::prove_inclusion(std::int64_t seq, std::u
   proof.seq = seq;
   proof.tree_size = size;
   proof.leaf_hash = tree_.leaf(static_cast<std::uint64_t>(seq - 1));
-  proof.entry = stored ? encode_entry(stored->entry) : std::string();
+  proof.pruned = stored && stored->pruned_leaf.has_value();
+  proof.entry = stored && !proof.pruned ? encode_entry(stored->entry) : std::string();
   // The row must still be the one that was loaded (and signed).
-  if (!stored || !hash_equal(hash_leaf(proof.entry), proof.leaf_hash)) {
+  if (!stored || !hash_equal(proof.pruned ? *stored->pruned_leaf : hash_leaf(proof.entry),
+                             proof.leaf_hash)) {
     healthy_ = false;
     log::error("audit.log_inconsistent", {{"seq", seq}, {"hint", "run haven audit verify"}});
     return std::nullopt;
@@ -136,6 +155,24 @@ std::optional<ConsistencyProof> AuditLog::prove_consistency(std::uint64_t from, 
   if (from < 1 || from > to || to > tree_.size()) return std::nullopt;
   return ConsistencyProof{from, to, tree_.root(from), tree_.root(to),
                           tree_.consistency_proof(from, to)};
+}
+
+std::int64_t AuditLog::prune_older_than(std::int64_t cutoff) {
+  std::lock_guard lock(mutex_);
+  sync_locked();
+  return prune_locked(cutoff);
+}
+
+std::int64_t AuditLog::prune_locked(std::int64_t cutoff) {
+  if (!healthy_) return 0;  // never rewrite a log it cannot vouch for
+  const std::int64_t through = std::min<std::int64_t>(ledger_.last_seq_before(cutoff),
+                                                      static_cast<std::int64_t>(tree_.size()));
+  if (through < 1) return 0;
+  const std::int64_t pruned = ledger_.prune_through(through, [this](std::int64_t seq) {
+    return tree_.leaf(static_cast<std::uint64_t>(seq - 1));
+  });
+  if (pruned > 0) log::info("audit.entries_pruned", {{"count", pruned}, {"through_seq", through}});
+  return pruned;
 }
 
 bool AuditLog::healthy() {

@@ -25,12 +25,14 @@ struct AuditLogOptions {
   std::string origin;                // the checkpoint origin: host[:port] of the public URL
   std::int64_t every_entries = 100;  // a checkpoint at every multiple of this size
   std::int64_t every_seconds = 600;  // and at least this often while entries arrive
+  std::int64_t retention_years = 0;  // > 0: tick() empties older entries once a day
 };
 
 struct InclusionProof {
   std::int64_t seq = 0;
   std::uint64_t tree_size = 0;
-  std::string entry;  // the canonical encoding (entry.h)
+  std::string entry;  // the canonical encoding (entry.h); empty when pruned
+  bool pruned = false;  // retention removed the content; the leaf hash is the one kept
   Hash leaf_hash{};
   std::vector<Hash> path;
   Hash root{};
@@ -61,6 +63,11 @@ class AuditLog {
   // nullopt unless 1 <= from <= to <= the synced size.
   std::optional<ConsistencyProof> prove_consistency(std::uint64_t from, std::uint64_t to);
 
+  // Retention: empties the content of the entries written before cutoff (unix seconds),
+  // oldest first, keeping their leaf hashes so proofs and verification still hold.
+  // Returns how many; does nothing while the log is unhealthy.
+  std::int64_t prune_older_than(std::int64_t cutoff);
+
   bool healthy();
   std::uint64_t size();
   const std::string& origin() const { return options_.origin; }
@@ -70,6 +77,7 @@ class AuditLog {
   void sync_locked();
   void check_latest_checkpoint_locked();
   StoredCheckpoint sign_locked(std::uint64_t size, std::int64_t now);
+  std::int64_t prune_locked(std::int64_t cutoff);
 
   std::mutex mutex_;
   AuditLedger& ledger_;
@@ -79,6 +87,7 @@ class AuditLog {
   bool healthy_ = true;
   std::uint64_t checkpointed_size_ = 0;  // the newest checkpoint's size
   std::int64_t checkpointed_at_ = 0;     // and when it was made (or when we started)
+  std::int64_t pruned_at_ = 0;           // when retention last ran
 };
 
 }  // namespace haven::audit

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +15,15 @@ namespace haven::audit {
 struct StoredEntry {
   Entry entry;
   std::string mac;  // raw bytes of the entry's authentication code; empty when missing
+  // Set once retention removed the entry's content (audit.retention_years): the leaf
+  // hash it had, which its authentication code still covers, so the tree stays whole.
+  std::optional<Hash> pruned_leaf;
 };
+
+// The leaf hash an entry stands for: recomputed from its fields, or kept after pruning.
+inline Hash stored_leaf_hash(const StoredEntry& stored) {
+  return stored.pruned_leaf ? *stored.pruned_leaf : entry_leaf_hash(stored.entry);
+}
 
 struct StoredCheckpoint {
   std::int64_t id = 0;
@@ -37,6 +46,13 @@ class AuditLedger {
   virtual std::optional<StoredCheckpoint> checkpoint_of_size(std::int64_t tree_size) = 0;
   // Stores it and returns it with its id.
   virtual StoredCheckpoint add_checkpoint(StoredCheckpoint checkpoint) = 0;
+  // Retention: the seq of the last entry before the first one written at or after `at`
+  // (so pruning only ever removes a prefix of the log); 0 when there is none.
+  virtual std::int64_t last_seq_before(std::int64_t at) = 0;
+  // Empties the content of entries seq <= through that are not pruned yet, keeping seq,
+  // time, authentication code and the leaf hash leaf_of(seq). Returns how many.
+  virtual std::int64_t prune_through(std::int64_t through,
+                                     const std::function<Hash(std::int64_t)>& leaf_of) = 0;
 };
 
 }  // namespace haven::audit

@@ -26,7 +26,16 @@ bool LogVerifier::add_entry(const StoredEntry& stored) {
                 "entry seq " + std::to_string(expected) + " is missing (the next entry has seq " +
                     std::to_string(seq) + "): deleted or reordered");
   }
-  const Hash leaf = entry_leaf_hash(stored.entry);
+  if (stored.pruned_leaf) {
+    ++pruned_;
+    if (tree_.size() > pruned_ - 1) {
+      return fail(seq, 0,
+                  "entry seq " + std::to_string(seq) +
+                      " was emptied after newer entries were kept: retention only removes the "
+                      "oldest entries");
+    }
+  }
+  const Hash leaf = stored_leaf_hash(stored);
   if (stored.mac.empty()) {
     return fail(
         seq, 0,
@@ -79,6 +88,10 @@ std::string LogVerifier::summary() const {
   const auto entries = static_cast<std::int64_t>(tree_.size());
   std::string out = "ok: " + std::to_string(entries) + " entries and " +
                     std::to_string(checkpoints_) + " signed checkpoints verified";
+  if (pruned_ > 0) {
+    out += " (the oldest " + std::to_string(pruned_) +
+           " entries were emptied by retention; their hashes still verify)";
+  }
   if (checkpoints_ == 0) return out + "; no checkpoint yet";
   return out + "; latest checkpoint at size " + std::to_string(latest_size_) + " (root " +
          short_hex(latest_root_) + "...), " + std::to_string(entries - latest_size_) +

@@ -2,7 +2,8 @@
 // hash from its fields (RFC 9162 §2.1.1) and checks, in order:
 //   1. seqs run 1, 2, 3, ... without a gap (a gap is a deleted entry);
 //   2. each entry's authentication code matches its recomputed leaf hash (a mismatch is a
-//      modified, inserted or moved entry; the code binds the seq);
+//      modified, inserted or moved entry; the code binds the seq); an entry emptied by
+//      retention keeps its leaf hash, and emptied entries must be the oldest ones;
 //   3. each stored checkpoint's signatures verify under the log's key, its stored size
 //      and root equal the signed ones, it covers no more entries than exist, and its root
 //      equals the recomputed tree head at its size.
@@ -47,6 +48,7 @@ class LogVerifier {
   MerkleTree tree_;
   VerifyResult result_;
   std::size_t checkpoints_ = 0;
+  std::uint64_t pruned_ = 0;
   std::int64_t latest_size_ = 0;
   Hash latest_root_{};
 };

@@ -3,8 +3,6 @@
 // apart from the master key (backup/data_files.h). Restore verifies the whole archive
 // into a temporary file before it touches the database, re-applies the erasure ledger,
 // and only then moves the restored file into place (rename: atomic).
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +10,7 @@
 #include <iostream>
 
 #include "backup/archive.h"
+#include "backup/backup_writer.h"
 #include "backup/data_files.h"
 #include "cli/commands.h"
 #include "cli/runtime.h"
@@ -28,73 +27,20 @@ const std::vector<FlagSpec> kBackupFlags = {
     {"--data", "storage.data_dir"},
 };
 
-// Removes a temporary file (and SQLite's companions) unless released.
-struct TempFile {
-  std::string path;
-  bool keep = false;
-  ~TempFile() {
-    if (keep) return;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::error_code ec;
-      std::filesystem::remove(path + suffix, ec);
-    }
-  }
-};
-
-// Creates path with mode 0600 (never wider, whatever the umask), failing if it exists.
-bool create_private(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  ::close(fd);
-  return true;
-}
-
-bool fsync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
-}
-
-std::string parent_dir(const std::string& path) {
-  auto parent = std::filesystem::absolute(path).parent_path();
-  return parent.string();
-}
+using backup::create_private;
+using backup::fsync_file;
+using backup::TempFile;
 
 int backup(const Config& cfg, const std::string& out_path) {
-  const std::string db = cfg.data_dir + "/haven.db";
-  if (!std::filesystem::exists(db)) {
-    std::cerr << "haven backup: no database in " << cfg.data_dir << "\n";
+  backup::BackupWritten written;
+  try {
+    written = backup::write_backup(cfg.data_dir, out_path, static_cast<int>(cfg.busy_timeout_ms));
+  } catch (const backup::BackupError& e) {
+    std::cerr << "haven backup: " << e.what() << "\n";
     return 1;
   }
-  if (std::filesystem::exists(out_path)) {
-    std::cerr << "haven backup: " << out_path << " already exists; choose another name\n";
-    return 1;
-  }
-  const auto key = backup::load_backup_key(cfg.data_dir, /*create=*/true);
-  TempFile snapshot{cfg.data_dir + "/backup-snapshot-" + random_id() + ".db"};
-  backup::snapshot_database(db, snapshot.path, static_cast<int>(cfg.busy_timeout_ms));
-
-  TempFile partial{out_path + ".partial"};
-  if (!create_private(partial.path)) {
-    std::cerr << "haven backup: cannot create " << partial.path << "\n";
-    return 1;
-  }
-  {
-    std::ifstream in(snapshot.path, std::ios::binary);
-    std::ofstream out(partial.path, std::ios::binary | std::ios::trunc);
-    if (!in || !out) throw std::runtime_error("cannot open the snapshot or the archive");
-    backup::write_archive(in, out, key);
-  }
-  if (!fsync_file(partial.path) || std::rename(partial.path.c_str(), out_path.c_str()) != 0) {
-    std::cerr << "haven backup: cannot write " << out_path << "\n";
-    return 1;
-  }
-  partial.keep = true;
-  sync_dir(parent_dir(out_path));
-  std::cout << "backup written to " << out_path << " (" << std::filesystem::file_size(out_path)
-            << " bytes, backup key " << backup::backup_key_id(key) << ").\n"
+  std::cout << "backup written to " << out_path << " (" << written.bytes << " bytes, backup key "
+            << written.key_id << ").\n"
             << "To restore it you need: this file, backup.key, the master key files of this "
                "time, and audit-signing.key. Store backup.key apart from the backups.\n";
   return 0;

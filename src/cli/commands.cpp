@@ -10,6 +10,7 @@
 #include "audit/checkpoint.h"
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
+#include "backup/backup_schedule.h"
 #include "backup/data_files.h"
 #include "cli/runtime.h"
 #include "crypto/field_cipher.h"
@@ -49,6 +50,30 @@ std::string default_web_root() {
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return "web/dist";
   return (exe.parent_path().parent_path() / "web" / "dist").string();
+}
+
+// A scheduled backup is an installation-level event: audited with the "system" role and
+// the archive's name (a timestamp), logged, and counted for alerting.
+void record_scheduled_backup(const backup::ScheduledBackup& done, std::int64_t at, Store& store,
+                             Metrics& metrics) {
+  metrics.backup_finished(done.ok, at);
+  if (done.ok) {
+    log::info("backup.scheduled_written", {{"file", done.name},
+                                           {"bytes", static_cast<std::int64_t>(done.bytes)},
+                                           {"removed", static_cast<std::int64_t>(done.removed.size())}});
+  } else {
+    log::error("backup.scheduled_failed", {{"file", done.name}, {"what", done.error}});
+  }
+  try {
+    store.append_audit({at, "", done.ok ? "backup.created" : "backup.failed", "backup", done.name,
+                        done.ok ? "success" : "failure", "", "system", ""});
+    for (const auto& name : done.removed) {
+      store.append_audit({at, "", "backup.removed_by_retention", "backup", name, "success", "",
+                          "system", ""});
+    }
+  } catch (const std::exception& e) {
+    log::error("audit.append_failed", {{"what", e.what()}});
+  }
 }
 
 }  // namespace
@@ -97,7 +122,8 @@ int run_serve(const std::vector<std::string>& args) {
                                    sql::OpenMode::read_write);
     audit::AuditLog audit_log(audit_ledger, *audit_key,
                               {audit_origin(*cfg), cfg->audit_checkpoint_every_entries,
-                               cfg->audit_checkpoint_every_minutes * 60},
+                               cfg->audit_checkpoint_every_minutes * 60,
+                               cfg->audit_retention_years},
                               static_cast<std::int64_t>(std::time(nullptr)));
     log::info("audit.ready",
               {{"entries", audit_log.size()},
@@ -107,6 +133,14 @@ int run_serve(const std::vector<std::string>& args) {
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);
     server.bind();
+    backup::BackupSchedule backups(
+        {cfg->data_dir, cfg->effective_backup_directory(),
+         std::chrono::seconds(cfg->backup_interval_seconds()), cfg->backup_keep,
+         static_cast<int>(cfg->busy_timeout_ms)},
+        [&](const backup::ScheduledBackup& done, std::int64_t at) {
+          record_scheduled_backup(done, at, *store, metrics);
+        });
+    backups.start();
 
     std::cout << "Haven is running at " << cfg->effective_public_url() << "\n";
     if (store->count_users() == 0) {
@@ -115,6 +149,7 @@ int run_serve(const std::vector<std::string>& args) {
     }
     std::cout.flush();
     server.run();
+    backups.stop();
     return 0;
   } catch (const KeyFileError& e) {
     // A missing or exposed master key: refuse to start, one line saying what to do.

@@ -134,6 +134,11 @@ const std::vector<Setting>& settings() {
                 1, 100000),
       HAVEN_INT("audit.checkpoint_every_entries", audit_checkpoint_every_entries, 1, 1000000),
       HAVEN_INT("audit.checkpoint_every_minutes", audit_checkpoint_every_minutes, 1, 24 * 60),
+      HAVEN_INT("audit.retention_years", audit_retention_years, 0, 100),
+      HAVEN_STRING("backup.directory", backup_directory, any_string),
+      HAVEN_INT("backup.every_hours", backup_every_hours, 0, 24 * 365),
+      HAVEN_INT("backup.every_seconds", backup_every_seconds, 0, 24 * 3600),
+      HAVEN_INT("backup.keep", backup_keep, 1, 10000),
       HAVEN_INT("retention.clinical_record_years", retention_clinical_record_years, 0, 100),
       HAVEN_STRING("log.level", log_level, check_log_level),
       HAVEN_STRING("log.file", log_file, any_string),
@@ -271,6 +276,31 @@ std::int64_t Config::idle_timeout_seconds() const {
   return session_idle_seconds > 0 ? session_idle_seconds : session_idle_minutes * 60;
 }
 
+std::string Config::effective_backup_directory() const {
+  return backup_directory.empty() ? data_dir + "/backups" : backup_directory;
+}
+
+std::int64_t Config::backup_interval_seconds() const {
+  return backup_every_seconds > 0 ? backup_every_seconds : backup_every_hours * 3600;
+}
+
+namespace {
+
+// Rules between settings, checked once every source has been applied.
+std::optional<ConfigError> check_together(const Config& cfg) {
+  // The audit trail of a record must outlive the record: erasure's retention check reads
+  // a patient's last audited activity.
+  if (cfg.audit_retention_years > 0 && cfg.retention_clinical_record_years > 0 &&
+      cfg.audit_retention_years < cfg.retention_clinical_record_years) {
+    return ConfigError{"audit.retention_years",
+                       "must be 0 (keep every entry) or at least retention.clinical_record_years (" +
+                           std::to_string(cfg.retention_clinical_record_years) + ")"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<ConfigError> load_config(Config& cfg, const std::string& file,
                                        const std::vector<Override>& overrides) {
   if (!file.empty()) {
@@ -301,7 +331,7 @@ std::optional<ConfigError> load_config(Config& cfg, const std::string& file,
   for (auto& o : overrides) {
     if (auto err = apply(cfg, o.key, o.value)) return err;
   }
-  return std::nullopt;
+  return check_together(cfg);
 }
 
 std::vector<std::pair<std::string, std::string>> config_defaults() {

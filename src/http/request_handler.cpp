@@ -125,10 +125,15 @@ void RequestHandler::record_audit(const ApiResult& result, const Actor& actor,
   const User* who = actor.user ? &*actor.user : pending ? &*pending : nullptr;
   // Only opaque ids and names: the event, the actor's id and role, the subject's type and
   // id, the request id and the client address; never content.
-  services_.store.append_audit({now, actor.user ? actor.user->id : actor.pending_mfa_user_id,
-                                result.audit_event, result.audit_object_type, result.audit_subject,
-                                audit_outcome(result), request_id, who ? role_name(who->role) : "",
+  const std::string actor_id = actor.user ? actor.user->id : actor.pending_mfa_user_id;
+  const std::string role = who ? role_name(who->role) : "";
+  services_.store.append_audit({now, actor_id, result.audit_event, result.audit_object_type,
+                                result.audit_subject, audit_outcome(result), request_id, role,
                                 client_ip});
+  for (const auto& also : result.also_audit) {
+    services_.store.append_audit({now, actor_id, also.event, also.object_type, also.subject,
+                                  audit_outcome(result), request_id, role, client_ip});
+  }
 }
 
 // After the commit: the log never claims an action the database does not hold.
@@ -139,6 +144,12 @@ void RequestHandler::log_audit(const ApiResult& result, const Actor& actor,
                                  {"actor", actor.user ? actor.user->id : ""},
                                  {"subject", result.audit_subject},
                                  {"outcome", audit_outcome(result)}});
+  for (const auto& also : result.also_audit) {
+    log::info(also.event, {{"request_id", request_id},
+                           {"actor", actor.user ? actor.user->id : ""},
+                           {"subject", also.subject},
+                           {"outcome", audit_outcome(result)}});
+  }
 }
 
 HandledRequest RequestHandler::handle(const HttpRequest& request, const std::string& request_id,

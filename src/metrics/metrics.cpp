@@ -21,6 +21,11 @@ void Metrics::ws_dropped(const char* reason) {
   ws_dropped_[reason]++;
 }
 
+void Metrics::backup_finished(bool ok, std::int64_t at) {
+  (ok ? backups_ok_ : backups_failed_)++;
+  if (ok) last_backup_ok_at_ = at;
+}
+
 std::string Metrics::render() const {
   std::ostringstream out;
   std::lock_guard lock(mutex_);
@@ -55,6 +60,15 @@ std::string Metrics::render() const {
   for (auto& [reason, n] : ws_dropped_) {
     out << "haven_websocket_closed_total{reason=\"" << reason << "\"} " << n << "\n";
   }
+  // Alert on a stale timestamp: a practice must know when backups stop.
+  out << "# HELP haven_backups_total Scheduled backups by outcome.\n"
+         "# TYPE haven_backups_total counter\n"
+      << "haven_backups_total{outcome=\"success\"} " << backups_ok_.load() << "\n"
+      << "haven_backups_total{outcome=\"failure\"} " << backups_failed_.load() << "\n"
+      << "# HELP haven_backup_last_success_timestamp_seconds When the last scheduled backup "
+         "was written (0: none since start).\n"
+         "# TYPE haven_backup_last_success_timestamp_seconds gauge\n"
+      << "haven_backup_last_success_timestamp_seconds " << last_backup_ok_at_.load() << "\n";
   return out.str();
 }
 

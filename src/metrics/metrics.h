@@ -18,6 +18,8 @@ class Metrics {
   void ws_message_received() { ws_messages_++; }
   std::int64_t open_connections() const { return http_open_.load() + ws_open_.load(); }
   void ws_dropped(const char* reason);
+  // A scheduled backup finished (backup/backup_schedule.h); at: unix seconds.
+  void backup_finished(bool ok, std::int64_t at);
   std::string render() const;
 
  private:
@@ -33,6 +35,8 @@ class Metrics {
   std::map<std::string, std::uint64_t> ws_dropped_;                        // reason
   std::atomic<std::int64_t> http_open_{0}, ws_open_{0};
   std::atomic<std::uint64_t> ws_messages_{0};
+  std::atomic<std::uint64_t> backups_ok_{0}, backups_failed_{0};
+  std::atomic<std::int64_t> last_backup_ok_at_{0};
 };
 
 }  // namespace haven

@@ -216,6 +216,19 @@ CREATE TABLE erased_keys (
   erased_at INTEGER NOT NULL
 );
 )sql"},
+      {11, "audit retention: entries emptied after audit.retention_years keep their leaf hash",
+       R"sql(
+ALTER TABLE audit_events ADD COLUMN pruned_leaf TEXT;
+-- Still append-only, with one exception: retention may empty an entry's content once,
+-- keeping its seq, time and authentication code and storing the leaf hash it had.
+DROP TRIGGER audit_events_no_update;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN NEW.seq IS NOT OLD.seq
+  OR (OLD.entry_mac IS NOT NULL AND NOT (
+      OLD.pruned_leaf IS NULL AND NEW.pruned_leaf IS NOT NULL
+      AND NEW.at IS OLD.at AND NEW.entry_mac IS OLD.entry_mac))
+BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+)sql"},
   };
   return list;
 }

@@ -16,7 +16,7 @@ using audit::StoredEntry;
 
 constexpr const char* kEntryColumns =
     "SELECT seq, at, actor_id, actor_role, action, object_type, object_id, outcome, "
-    "request_id, client_ip, entry_mac FROM audit_events ";
+    "request_id, client_ip, entry_mac, pruned_leaf FROM audit_events ";
 constexpr const char* kCheckpointColumns =
     "SELECT id, tree_size, root_hash, created_at, note FROM audit_checkpoints ";
 
@@ -50,6 +50,13 @@ StoredEntry read_entry(const sql::Statement& q) {
   r.request_id = q.text(8);
   r.client_ip = q.text(9);
   if (!q.is_null(10)) e.mac = unhex(q.text(10));
+  if (!q.is_null(11)) {
+    // A malformed kept hash becomes all zeroes, which no authentication code matches.
+    Hash leaf{};
+    auto raw = unhex(q.text(11));
+    if (raw.size() == leaf.size()) std::copy(raw.begin(), raw.end(), leaf.begin());
+    e.pruned_leaf = leaf;
+  }
   return e;
 }
 
@@ -181,6 +188,44 @@ StoredCheckpoint SqliteAuditLedger::add_checkpoint(StoredCheckpoint c) {
       .run();
   c.id = sqlite3_last_insert_rowid(conn_.get());
   return c;
+}
+
+std::int64_t SqliteAuditLedger::last_seq_before(std::int64_t at) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT COALESCE((SELECT MIN(seq) FROM audit_events WHERE at >= ?1), "
+                   "(SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events)) - 1");
+  q.bind(1, at);
+  return q.step() ? q.integer(0) : 0;
+}
+
+std::int64_t SqliteAuditLedger::prune_through(
+    std::int64_t through, const std::function<Hash(std::int64_t)>& leaf_of) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::int64_t> seqs;
+  {
+    sql::Statement q(conn_,
+                     "SELECT seq FROM audit_events WHERE seq <= ? AND pruned_leaf IS NULL "
+                     "ORDER BY seq");
+    q.bind(1, through);
+    while (q.step()) seqs.push_back(q.integer(0));
+  }
+  // In batches, so the server's writers never wait long for this connection's lock.
+  constexpr std::size_t kBatch = 1000;
+  for (std::size_t i = 0; i < seqs.size(); i += kBatch) {
+    sql::Transaction tx(conn_);
+    for (std::size_t j = i; j < std::min(seqs.size(), i + kBatch); ++j) {
+      sql::Statement(conn_,
+                     "UPDATE audit_events SET pruned_leaf = ?, actor_id = NULL, actor_role = '', "
+                     "action = '', object_type = NULL, object_id = NULL, outcome = '', "
+                     "request_id = NULL, client_ip = '' WHERE seq = ?")
+          .bind(1, hex(leaf_of(seqs[j])))
+          .bind(2, seqs[j])
+          .run();
+    }
+    tx.commit();
+  }
+  return static_cast<std::int64_t>(seqs.size());
 }
 
 void SqliteAuditLedger::scan(

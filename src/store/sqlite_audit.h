@@ -31,6 +31,9 @@ class SqliteAuditLedger final : public audit::AuditLedger {
   std::optional<audit::StoredCheckpoint> latest_checkpoint() override;
   std::optional<audit::StoredCheckpoint> checkpoint_of_size(std::int64_t tree_size) override;
   audit::StoredCheckpoint add_checkpoint(audit::StoredCheckpoint checkpoint) override;
+  std::int64_t last_seq_before(std::int64_t at) override;
+  std::int64_t prune_through(std::int64_t through,
+                             const std::function<audit::Hash(std::int64_t)>& leaf_of) override;
 
   // One consistent snapshot, even while the server appends: the checkpoints first, then
   // every entry in seq order (on_entry returns false to stop early).

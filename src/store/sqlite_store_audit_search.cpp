@@ -7,16 +7,18 @@ namespace haven {
 std::vector<AuditEntry> SqliteStore::search_audit(const AuditQuery& q) {
   std::lock_guard lock(mutex_);
   // The tenant boundary: events whose actor or subject is an account of the practice,
-  // plus anonymous ones with neither (failed sign-ins for unknown addresses).
+  // plus anonymous ones with neither (failed sign-ins for unknown addresses) and the
+  // installation's own (scheduled backups, role "system").
   sql::Statement s(conn_,
                    "SELECT seq, at, actor_id, action, object_type, object_id, outcome, request_id "
-                   "FROM audit_events WHERE "
+                   "FROM audit_events WHERE pruned_leaf IS NULL AND "
                    "(?1 = '' OR actor_id = ?1) AND (?2 = '' OR object_id = ?2) "
                    "AND substr(action, 1, length(?3)) = ?3 "
                    "AND at >= ?4 AND (?5 = 0 OR at < ?5) "
                    "AND (actor_id IN (SELECT id FROM users WHERE org_id = ?6) "
                    "  OR object_id IN (SELECT id FROM users WHERE org_id = ?6) "
-                   "  OR (COALESCE(actor_id, '') = '' AND COALESCE(object_id, '') = '')) "
+                   "  OR (COALESCE(actor_id, '') = '' AND COALESCE(object_id, '') = '') "
+                   "  OR actor_role = 'system') "
                    "ORDER BY seq DESC LIMIT ?7");
   s.bind(1, q.actor_id)
       .bind(2, q.object_id)

@@ -109,6 +109,14 @@ test('an erased patient reads as [erased], cannot sign in, and the erasure is au
   assert.equal(event.outcome, 'success');
   const me = await request(srv, 'GET', '/api/me', { cookie: people.admin.cookie });
   assert.equal(event.actor_id, me.json.user.id);
+  // The destroyed key is recorded too, in the same request: key id, time, actor.
+  const keyEvents = await request(srv, 'POST', '/api/audit/search', { cookie: people.admin.cookie, body: { action: 'data_key.destroyed' } });
+  const [keyEvent] = keyEvents.json.events;
+  assert.equal(keyEvent.subject_type, 'data_key');
+  assert.equal(keyEvent.subject_id, res.json.key_id);
+  assert.equal(keyEvent.actor_id, me.json.user.id);
+  assert.equal(keyEvent.request_id, event.request_id);
+  assert.equal(keyEvent.at, event.at);
   const raw = fs.readFileSync(path.join(dataDir, 'haven.db'));
   assert.equal(raw.includes(people.patient.who.displayName), false);
 });

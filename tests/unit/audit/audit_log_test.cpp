@@ -7,6 +7,7 @@
 
 #include "../test_support.h"
 #include "audit/checkpoint.h"
+#include "audit/proof_json.h"
 #include "audit/verifier.h"
 #include "store/sqlite_audit.h"
 #include "store/sqlite_store.h"
@@ -174,6 +175,83 @@ TEST_F(AuditLogTest, ProofsVerifyAgainstTheCheckpoint) {
   ASSERT_TRUE(c);
   EXPECT_TRUE(verify_consistency(10, 25, ledger.checkpoint_of_size(10)->root,
                                  ledger.checkpoint_of_size(25)->root, c->path));
+}
+
+// Retention (audit.retention_years): the oldest entries lose their content but keep
+// their leaf hashes, so the log, its checkpoints and proofs still verify.
+TEST_F(AuditLogTest, RetentionEmptiesTheOldestEntriesAndTheLogStillVerifies) {
+  build_log();  // entries seq 1..25 written at 1000..1024
+  SqliteAuditLedger ledger(dir.file("h.db"), 1000, sql::OpenMode::read_write);
+  AuditLog log(ledger, *key, {"localhost:8443", 10, 600}, 0);
+  EXPECT_EQ(log.prune_older_than(1010), 10);  // seq 1..10
+  EXPECT_EQ(log.prune_older_than(1010), 0);   // once only
+
+  auto emptied = ledger.entry(10);
+  ASSERT_TRUE(emptied && emptied->pruned_leaf);
+  EXPECT_EQ(emptied->entry.record.action, "");
+  EXPECT_EQ(emptied->entry.record.actor_id, "");
+  EXPECT_EQ(emptied->entry.record.request_id, "");
+  EXPECT_EQ(emptied->entry.record.at, 1009);
+  auto kept = ledger.entry(11);
+  ASSERT_TRUE(kept && !kept->pruned_leaf);
+  EXPECT_EQ(kept->entry.record.action, "session.signed_in");
+
+  auto r = verify();
+  EXPECT_TRUE(r.ok) << r.problem;
+  auto proof = log.prove_inclusion(5, 20);
+  ASSERT_TRUE(proof);
+  EXPECT_TRUE(proof->pruned);
+  EXPECT_TRUE(proof->entry.empty());
+  EXPECT_TRUE(verify_inclusion(4, 20, proof->leaf_hash, proof->path,
+                               ledger.checkpoint_of_size(20)->root));
+  EXPECT_TRUE(log.healthy());
+  log.tick(2000);
+  EXPECT_TRUE(log.healthy());
+}
+
+TEST_F(AuditLogTest, RetentionMayOnlyEmptyAnEntryOnceAndKeepItsTime) {
+  build_log();
+  SqliteAuditLedger ledger(dir.file("h.db"), 1000, sql::OpenMode::read_write);
+  AuditLog log(ledger, *key, {"localhost:8443", 10, 600}, 0);
+  log.prune_older_than(1003);
+  sql::Connection raw(dir.file("h.db"), 1000);
+  EXPECT_THROW(raw.exec("UPDATE audit_events SET at = 5 WHERE seq = 1"), sql::Error);
+  EXPECT_THROW(raw.exec("UPDATE audit_events SET pruned_leaf = NULL WHERE seq = 1"), sql::Error);
+  EXPECT_THROW(raw.exec("UPDATE audit_events SET pruned_leaf = 'aa', at = 1 WHERE seq = 5"),
+               sql::Error);
+}
+
+TEST_F(AuditLogTest, EmptyingARecentEntryIsCaught) {
+  build_log();
+  SqliteAuditLedger ledger(dir.file("h.db"), 1000, sql::OpenMode::read_write);
+  AuditLog log(ledger, *key, {"localhost:8443", 10, 600}, 0);
+  log.prune_older_than(1003);  // seq 1, 2
+  // Someone empties seq 12 with its true leaf hash, hiding what it said.
+  const std::string leaf = hash_hex(entry_leaf_hash(ledger.entry(12)->entry));
+  tamper("UPDATE audit_events SET action = '', pruned_leaf = '" + leaf + "' WHERE seq = 12");
+  auto r = verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_seq, 12) << r.problem;
+}
+
+TEST_F(AuditLogTest, AForgedKeptHashIsCaught) {
+  build_log();
+  tamper("UPDATE audit_events SET action = '', pruned_leaf = '" + std::string(64, 'a') +
+         "' WHERE seq = 1");
+  auto r = verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_seq, 1) << r.problem;
+}
+
+TEST_F(AuditLogTest, TickAppliesTheConfiguredRetentionOnceADay) {
+  build_log();
+  SqliteAuditLedger ledger(dir.file("h.db"), 1000, sql::OpenMode::read_write);
+  AuditLog log(ledger, *key, {"localhost:8443", 10, 600, /*retention_years=*/1}, 0);
+  const std::int64_t a_year_later = 1015 + 365 * 24 * 3600;  // 1971-01-01: seq 1..15 are old
+  log.tick(a_year_later);
+  EXPECT_TRUE(ledger.entry(15)->pruned_leaf);
+  EXPECT_FALSE(ledger.entry(16)->pruned_leaf);
+  EXPECT_TRUE(verify().ok);
 }
 
 TEST_F(AuditLogTest, EntriesWrittenBeforeTheUpgradeAreSealedOnce) {

@@ -68,6 +68,35 @@ TEST(Config, BadTomlIsReported) {
   EXPECT_NE(err->message.find("TOML"), std::string::npos);
 }
 
+TEST(Config, AuditRetentionMustOutliveClinicalRetention) {
+  Config cfg;
+  auto err = load_config(cfg, "",
+                         {{"retention.clinical_record_years", "7"},
+                          {"audit.retention_years", "6"}});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->key, "audit.retention_years");
+  EXPECT_NE(err->message.find("at least retention.clinical_record_years (7)"), std::string::npos);
+
+  Config keep_all;
+  EXPECT_FALSE(load_config(keep_all, "", {{"audit.retention_years", "0"}}));
+  Config longer;
+  EXPECT_FALSE(load_config(longer, "", {{"audit.retention_years", "10"}}));
+  EXPECT_EQ(longer.audit_retention_years, 10);
+}
+
+TEST(Config, BackupScheduleDefaultsAndOverrides) {
+  Config cfg;
+  ASSERT_FALSE(load_config(cfg, "", {{"storage.data_dir", "/srv/haven"}}));
+  EXPECT_EQ(cfg.effective_backup_directory(), "/srv/haven/backups");
+  EXPECT_EQ(cfg.backup_interval_seconds(), 24 * 3600);
+  ASSERT_FALSE(load_config(cfg, "", {{"backup.every_seconds", "5"}, {"backup.directory", "/b"}}));
+  EXPECT_EQ(cfg.backup_interval_seconds(), 5);
+  EXPECT_EQ(cfg.effective_backup_directory(), "/b");
+  Config off;
+  ASSERT_FALSE(load_config(off, "", {{"backup.every_hours", "0"}}));
+  EXPECT_EQ(off.backup_interval_seconds(), 0);
+}
+
 TEST(Config, EnvironmentOverridesFile) {
   testing::TempDir dir;
   auto file = write(dir, "[log]\nlevel = \"warn\"\n");
