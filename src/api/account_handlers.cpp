@@ -1,5 +1,6 @@
 // One's own account: active sessions (revoke one, or sign out everywhere), the password
 // and the email address (both re-authenticated with the current password; ASVS V6/V7).
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "auth/password.h"

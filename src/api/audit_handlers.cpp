@@ -4,6 +4,7 @@
 // see docs/API.md "Audit log" and tests/integration/audit-verify.test.mjs.
 #include <charconv>
 
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "audit/audit_log.h"
 #include "audit/checkpoint.h"

@@ -3,6 +3,7 @@
 // audited. Entries hold opaque ids only; names are looked up for display here.
 #include <sstream>
 
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "store/repositories.h"
 

@@ -1,4 +1,5 @@
 // Care teams (admin): who treats whom. Clinicians see the patients of their teams.
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "store/repositories.h"
 

@@ -2,6 +2,7 @@
 // their patients; clinicians of the cohort's care team see them.
 #include <algorithm>
 
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "store/repositories.h"
 

@@ -1,4 +1,5 @@
 // First-admin enrollment through the one-time link printed by `haven admin enroll`.
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "auth/password.h"

@@ -5,6 +5,7 @@
 // account's creation, whichever is later) the erasure is refused with the date it ends.
 #include <ctime>
 
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "config/config.h"
 #include "store/repositories.h"

@@ -1,5 +1,6 @@
 // Invitations: admins invite staff, therapists and admins; therapists invite patients.
 // The link is single-use, expires, carries no PHI, and its token sits in the fragment.
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "auth/password.h"

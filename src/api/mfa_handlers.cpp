@@ -1,6 +1,7 @@
 // Second factor: TOTP enrollment (RFC 6238), recovery codes, and the second sign-in step.
 #include <cctype>
 
+#include "api/handler_support.h"
 #include "api/mfa_sign_in.h"
 #include "api/route_table.h"
 #include "api/user_view.h"

@@ -2,6 +2,7 @@
 // and passwordless sign-in with a discoverable credential and user verification (the
 // phishing-resistant option). Verification is in auth/webauthn.h; this file holds
 // challenges and storage.
+#include "api/handler_support.h"
 #include "api/mfa_sign_in.h"
 #include "api/route_table.h"
 #include "api/user_view.h"

@@ -2,6 +2,7 @@
 // password and nothing else: no session is issued, so the person signs in as usual and
 // passes their second factor if they have one (the issue: "admin-issued reset never
 // bypasses MFA").
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"

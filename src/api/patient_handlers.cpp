@@ -1,6 +1,7 @@
 // Patients as clinicians see them: the caseload of one's care teams, one patient's
 // record, and break-glass emergency access (HIPAA 164.312(a)(2)(ii)). Every read of a
 // record is audited; break-glass reads are flagged.
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "config/config.h"

@@ -1,13 +1,6 @@
 #include "api/route_table.h"
 
 #include <cctype>
-#include <sstream>
-
-#include "auth/password.h"
-#include "auth/password_policy.h"
-#include "auth/rate_limiter.h"
-#include "auth/session_manager.h"
-#include "config/config.h"
 
 namespace haven {
 
@@ -43,70 +36,6 @@ bool match_route_path(std::string_view pattern, std::string_view path, std::stri
   }
   if (param) *param = std::string(segment);
   return true;
-}
-
-bool link_redeem_allowed(const RequestContext& ctx, Services& s, const char* scope) {
-  std::string key(scope);
-  key.append("-ip:").append(ctx.client_ip);
-  return s.limiter.allow(key, static_cast<int>(s.config.invitation_redeem_per_ip_per_minute),
-                         ctx.now);
-}
-
-std::string start_session(const RequestContext& ctx, Services& s, const User& user) {
-  return s.sessions.start(user, ctx.now, ctx.request[http::field::user_agent]);
-}
-
-ApiResult error_result(const ApiError& error) {
-  return {error.status, nlohmann::json::parse(error_body(error)), {}, {}, {}};
-}
-
-ApiResult audited_error(const ApiError& error, std::string event, std::string subject) {
-  auto result = error_result(error);
-  result.audit_event = std::move(event);
-  result.audit_subject = std::move(subject);
-  return result;
-}
-
-std::optional<ApiError> weak_password_error(const std::string& password) {
-  auto reason = password_weakness(password);
-  if (!reason) return std::nullopt;
-  return ApiError{400, "password_weak", "Choose a less common password: " + *reason + "."};
-}
-
-std::optional<ApiError> new_password_error(const User& user, const std::string& password) {
-  const std::size_t minimum =
-      user.mfa_enabled ? kMinPasswordLengthWithMfa : kMinPasswordLengthWithoutMfa;
-  if (utf8_length(password) < minimum) {
-    std::ostringstream message;
-    message << "Field 'new_password' must be at least " << minimum << " characters.";
-    return ApiError{400, "invalid_field", message.str()};
-  }
-  return weak_password_error(password);
-}
-
-std::optional<ApiResult> reauthentication_error(const RequestContext& ctx, Services& s,
-                                                const char* field, const char* failure_event) {
-  const User& user = *ctx.actor.user;
-  if (!s.limiter.allow("reauth-account:" + user.id,
-                       static_cast<int>(s.config.signin_per_account_per_minute), ctx.now)) {
-    return error_result(errors::rate_limited());
-  }
-  if (!verify_password(ctx.body[field].get<std::string>(), user.password_hash)) {
-    return audited_error({401, "reauth_failed", "That password is not correct."}, failure_event,
-                         user.id);
-  }
-  return std::nullopt;
-}
-
-ApiError decision_error(Decision decision) {
-  switch (decision) {
-    case Decision::deny_unauthenticated:
-      return errors::unauthenticated();
-    case Decision::deny_mfa_required:
-      return {403, "mfa_required", "Set up two-step verification first."};
-    default:
-      return errors::forbidden();
-  }
 }
 
 }  // namespace haven

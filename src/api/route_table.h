@@ -47,8 +47,9 @@ struct RequestContext {
   const std::string& mfa_challenge_hash;  // pending second factor, else empty
   const std::string& request_id;
   const std::string& client_ip;
-  std::int64_t now;        // unix seconds
-  std::string path_param;  // the ":id" segment of the route path, if it has one
+  std::int64_t now;                     // unix seconds
+  std::string path_param;               // the ":id" segment of the route path, if it has one
+  std::int64_t session_expires_at = 0;  // the session's absolute limit; 0 when anonymous
 };
 
 struct ApiResult {
@@ -106,27 +107,6 @@ std::vector<Route> audit_routes();
 std::vector<Route> audit_search_routes();
 std::vector<Route> erasure_routes();
 
-// Per-IP limit on redeeming one-time links (enrollment, invitation, password reset): the
-// tokens are 256-bit, the limit keeps guessing and scanning loud. scope names the bucket.
-bool link_redeem_allowed(const RequestContext& ctx, Services& s, const char* scope);
-
-// A new sign-in session for user, named after the request's device; answers the token.
-std::string start_session(const RequestContext& ctx, Services& s, const User& user);
-
-ApiResult error_result(const ApiError& error);
-// error_result plus an audit event (failures worth recording: sign-in, MFA).
-ApiResult audited_error(const ApiError& error, std::string event, std::string subject);
-// 400 password_weak with cracklib's reason, or nullopt when the password is acceptable.
-std::optional<ApiError> weak_password_error(const std::string& password);
-// For a new password of an existing account (field 'new_password'): too short for the
-// account (NIST SP 800-63B: 8 characters behind a second factor, 15 without), or weak.
-std::optional<ApiError> new_password_error(const User& user, const std::string& password);
-// Sensitive changes (password, email, MFA) need the current password again, from body
-// field `field` (ASVS V6.2.3); attempts are limited like sign-in so a walk-up attacker
-// cannot guess it here instead. nullopt when it matches.
-std::optional<ApiResult> reauthentication_error(const RequestContext& ctx, Services& s,
-                                                const char* field, const char* failure_event);
-// The ApiError for a non-allow decision of authorize().
-ApiError decision_error(Decision decision);
+// What handlers share (errors, re-authentication, sessions): api/handler_support.h.
 
 }  // namespace haven

@@ -1,4 +1,5 @@
 // Sign in (password, then the second factor when enrolled), sign out, and who am I.
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "auth/password.h"
@@ -86,11 +87,12 @@ ApiResult sign_out(const RequestContext& ctx, Services& s) {
 // session would end so the page can warn a minute before (HIPAA 164.312(a)(2)(iii)).
 ApiResult me(const RequestContext& ctx, Services& s) {
   nlohmann::json session = nullptr;
-  if (auto row = s.store.find_session(ctx.session_token_hash)) {
+  // The session was resolved for this request already; no second read.
+  if (!ctx.session_token_hash.empty()) {
     s.sessions.touch(ctx.session_token_hash, ctx.now);
     session = {{"idle_seconds", s.sessions.idle_seconds()},
                {"idle_expires_at", ctx.now + s.sessions.idle_seconds()},
-               {"absolute_expires_at", row->expires_at},
+               {"absolute_expires_at", ctx.session_expires_at},
                {"now", ctx.now}};
   }
   return {200, {{"user", user_json(*ctx.actor.user)}, {"session", session}}};

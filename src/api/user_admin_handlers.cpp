@@ -1,5 +1,6 @@
 // Practice administration of accounts: list, disable, enable, unlock, reset MFA, change
 // role, and issue a password reset link (which never resets or skips MFA).
+#include "api/handler_support.h"
 #include "api/route_table.h"
 #include "api/user_view.h"
 #include "config/config.h"

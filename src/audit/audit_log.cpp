@@ -138,8 +138,8 @@ std::optional<InclusionProof> AuditLog::prove_inclusion(std::int64_t seq, std::u
   proof.pruned = stored && stored->pruned_leaf.has_value();
   proof.entry = stored && !proof.pruned ? encode_entry(stored->entry) : std::string();
   // The row must still be the one that was loaded (and signed).
-  if (!stored || !hash_equal(proof.pruned ? *stored->pruned_leaf : hash_leaf(proof.entry),
-                             proof.leaf_hash)) {
+  if (!stored ||
+      !hash_equal(proof.pruned ? *stored->pruned_leaf : hash_leaf(proof.entry), proof.leaf_hash)) {
     healthy_ = false;
     log::error("audit.log_inconsistent", {{"seq", seq}, {"hint", "run haven audit verify"}});
     return std::nullopt;

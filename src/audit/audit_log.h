@@ -31,7 +31,7 @@ struct AuditLogOptions {
 struct InclusionProof {
   std::int64_t seq = 0;
   std::uint64_t tree_size = 0;
-  std::string entry;  // the canonical encoding (entry.h); empty when pruned
+  std::string entry;    // the canonical encoding (entry.h); empty when pruned
   bool pruned = false;  // retention removed the content; the leaf hash is the one kept
   Hash leaf_hash{};
   std::vector<Hash> path;

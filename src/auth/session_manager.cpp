@@ -37,7 +37,7 @@ std::optional<ResolvedSession> SessionManager::resolve(std::string_view token, s
   if (now - session->last_seen_at >= std::min<std::int64_t>(60, idle_seconds_ / 4)) {
     sessions_.touch_session(hash, now);
   }
-  return ResolvedSession{*user, hash};
+  return ResolvedSession{*user, hash, session->expires_at};
 }
 
 void SessionManager::end_by_hash(const std::string& token_hash) {

@@ -19,6 +19,7 @@ inline constexpr std::int64_t kMfaChallengeSeconds = 5 * 60;
 struct ResolvedSession {
   User user;
   std::string token_hash;
+  std::int64_t expires_at = 0;  // the absolute limit (unix seconds)
 };
 
 class SessionManager {

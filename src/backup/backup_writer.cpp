@@ -37,8 +37,7 @@ bool fsync_file(const std::string& path) {
   return ok;
 }
 
-BackupWritten write_backup(const std::string& data_dir, const std::string& out_path,
-                           int busy_ms) {
+BackupWritten write_backup(const std::string& data_dir, const std::string& out_path, int busy_ms) {
   const std::string db = data_dir + "/haven.db";
   if (!std::filesystem::exists(db)) throw BackupError("no database in " + data_dir);
   if (std::filesystem::exists(out_path)) {

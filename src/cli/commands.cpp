@@ -58,9 +58,10 @@ void record_scheduled_backup(const backup::ScheduledBackup& done, std::int64_t a
                              Metrics& metrics) {
   metrics.backup_finished(done.ok, at);
   if (done.ok) {
-    log::info("backup.scheduled_written", {{"file", done.name},
-                                           {"bytes", static_cast<std::int64_t>(done.bytes)},
-                                           {"removed", static_cast<std::int64_t>(done.removed.size())}});
+    log::info("backup.scheduled_written",
+              {{"file", done.name},
+               {"bytes", static_cast<std::int64_t>(done.bytes)},
+               {"removed", static_cast<std::int64_t>(done.removed.size())}});
   } else {
     log::error("backup.scheduled_failed", {{"file", done.name}, {"what", done.error}});
   }
@@ -68,8 +69,8 @@ void record_scheduled_backup(const backup::ScheduledBackup& done, std::int64_t a
     store.append_audit({at, "", done.ok ? "backup.created" : "backup.failed", "backup", done.name,
                         done.ok ? "success" : "failure", "", "system", ""});
     for (const auto& name : done.removed) {
-      store.append_audit({at, "", "backup.removed_by_retention", "backup", name, "success", "",
-                          "system", ""});
+      store.append_audit(
+          {at, "", "backup.removed_by_retention", "backup", name, "success", "", "system", ""});
     }
   } catch (const std::exception& e) {
     log::error("audit.append_failed", {{"what", e.what()}});
@@ -120,11 +121,11 @@ int run_serve(const std::vector<std::string>& args) {
     SqliteAuditLedger audit_ledger(cfg->data_dir + "/haven.db",
                                    static_cast<int>(cfg->busy_timeout_ms),
                                    sql::OpenMode::read_write);
-    audit::AuditLog audit_log(audit_ledger, *audit_key,
-                              {audit_origin(*cfg), cfg->audit_checkpoint_every_entries,
-                               cfg->audit_checkpoint_every_minutes * 60,
-                               cfg->audit_retention_years},
-                              static_cast<std::int64_t>(std::time(nullptr)));
+    audit::AuditLog audit_log(
+        audit_ledger, *audit_key,
+        {audit_origin(*cfg), cfg->audit_checkpoint_every_entries,
+         cfg->audit_checkpoint_every_minutes * 60, cfg->audit_retention_years},
+        static_cast<std::int64_t>(std::time(nullptr)));
     log::info("audit.ready",
               {{"entries", audit_log.size()},
                {"verifier_key", audit::verifier_key(audit_log.origin(), audit_log.public_key())}});
@@ -133,13 +134,12 @@ int run_serve(const std::vector<std::string>& args) {
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);
     server.bind();
-    backup::BackupSchedule backups(
-        {cfg->data_dir, cfg->effective_backup_directory(),
-         std::chrono::seconds(cfg->backup_interval_seconds()), cfg->backup_keep,
-         static_cast<int>(cfg->busy_timeout_ms)},
-        [&](const backup::ScheduledBackup& done, std::int64_t at) {
-          record_scheduled_backup(done, at, *store, metrics);
-        });
+    backup::BackupSchedule backups({cfg->data_dir, cfg->effective_backup_directory(),
+                                    std::chrono::seconds(cfg->backup_interval_seconds()),
+                                    cfg->backup_keep, static_cast<int>(cfg->busy_timeout_ms)},
+                                   [&](const backup::ScheduledBackup& done, std::int64_t at) {
+                                     record_scheduled_backup(done, at, *store, metrics);
+                                   });
     backups.start();
 
     std::cout << "Haven is running at " << cfg->effective_public_url() << "\n";

@@ -292,9 +292,10 @@ std::optional<ConfigError> check_together(const Config& cfg) {
   // a patient's last audited activity.
   if (cfg.audit_retention_years > 0 && cfg.retention_clinical_record_years > 0 &&
       cfg.audit_retention_years < cfg.retention_clinical_record_years) {
-    return ConfigError{"audit.retention_years",
-                       "must be 0 (keep every entry) or at least retention.clinical_record_years (" +
-                           std::to_string(cfg.retention_clinical_record_years) + ")"};
+    return ConfigError{
+        "audit.retention_years",
+        "must be 0 (keep every entry) or at least retention.clinical_record_years (" +
+            std::to_string(cfg.retention_clinical_record_years) + ")"};
   }
   return std::nullopt;
 }

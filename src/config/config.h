@@ -59,10 +59,10 @@ struct Config {
   // verifies); 0 keeps every entry. At least retention.clinical_record_years when set.
   std::int64_t audit_retention_years = 0;
   // [backup]
-  std::string backup_directory;              // empty: <data_dir>/backups
-  std::int64_t backup_every_hours = 24;      // 0: no scheduled backups
-  std::int64_t backup_every_seconds = 0;     // > 0 overrides every_hours (tests)
-  std::int64_t backup_keep = 14;             // scheduled archives kept, newest first
+  std::string backup_directory;           // empty: <data_dir>/backups
+  std::int64_t backup_every_hours = 24;   // 0: no scheduled backups
+  std::int64_t backup_every_seconds = 0;  // > 0 overrides every_hours (tests)
+  std::int64_t backup_keep = 14;          // scheduled archives kept, newest first
   // [retention]
   // Clinical records are kept this many years after the patient's last activity (or the
   // account's creation): erasing a patient inside that period is refused. 0: no period.
@@ -71,11 +71,11 @@ struct Config {
   std::string log_level = "info";
   std::string log_file;  // empty: stderr
 
-  HostPort listen_address() const;            // valid after load
-  std::string effective_public_url() const;   // public_url or the localhost default
-  std::string public_origin() const;          // scheme://host[:port] of the public URL
-  std::string rp_id() const;                  // WebAuthn relying party id: the public host
-  std::int64_t idle_timeout_seconds() const;  // session.idle_seconds, else idle_minutes
+  HostPort listen_address() const;                 // valid after load
+  std::string effective_public_url() const;        // public_url or the localhost default
+  std::string public_origin() const;               // scheme://host[:port] of the public URL
+  std::string rp_id() const;                       // WebAuthn relying party id: the public host
+  std::int64_t idle_timeout_seconds() const;       // session.idle_seconds, else idle_minutes
   std::string effective_backup_directory() const;  // backup.directory or <data_dir>/backups
   std::int64_t backup_interval_seconds() const;    // 0: scheduled backups are off
 };

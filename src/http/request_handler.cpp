@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/handler_support.h"
 #include "auth/session_manager.h"
 #include "config/config.h"
 #include "http/static_files.h"
@@ -86,7 +87,8 @@ bool RequestHandler::session_live(const std::string& token_hash) const {
 }
 
 Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_hash_out,
-                                std::string* mfa_hash_out) const {
+                                std::string* mfa_hash_out,
+                                std::int64_t* session_expires_out) const {
   Actor actor;
   auto cookie_header = request[http::field::cookie];
   if (cookie_header.empty()) return actor;
@@ -95,6 +97,7 @@ Actor RequestHandler::actor_for(const HttpRequest& request, std::string* token_h
     if (auto resolved = services_.sessions.resolve(*token, now)) {
       actor.user = resolved->user;
       if (token_hash_out) *token_hash_out = resolved->token_hash;
+      if (session_expires_out) *session_expires_out = resolved->expires_at;
     }
   }
   if (auto pending = cookie_value(cookie_header, kMfaCookie); pending && pending->size() == 43) {
@@ -204,7 +207,8 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
   }
 
   std::string token_hash, mfa_hash;
-  Actor actor = actor_for(request, &token_hash, &mfa_hash);
+  std::int64_t session_expires_at = 0;
+  Actor actor = actor_for(request, &token_hash, &mfa_hash, &session_expires_at);
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   if (auto decision = authorize(actor, route->action); decision != Decision::allow) {
     if (decision != Decision::deny_unauthenticated) {
@@ -234,7 +238,7 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
   }
 
   RequestContext ctx{request,    body,      actor, token_hash, mfa_hash,
-                     request_id, client_ip, now,   path_param};
+                     request_id, client_ip, now,   path_param, session_expires_at};
   ApiResult result;
   {
     UnitOfWork unit(services_.store);

@@ -25,8 +25,11 @@ class RequestHandler {
 
   // For the WebSocket upgrade: same Origin and session rules as the API.
   bool origin_allowed(std::string_view origin) const;
+  // The outputs are set only when there is a live session (token hash, absolute limit)
+  // or a pending second factor (its challenge hash).
   Actor actor_for(const HttpRequest& request, std::string* token_hash_out,
-                  std::string* mfa_hash_out = nullptr) const;
+                  std::string* mfa_hash_out = nullptr,
+                  std::int64_t* session_expires_out = nullptr) const;
   // Whether the session behind an open WebSocket still stands (see SessionManager::is_live).
   bool session_live(const std::string& token_hash) const;
 

@@ -199,8 +199,8 @@ std::int64_t SqliteAuditLedger::last_seq_before(std::int64_t at) {
   return q.step() ? q.integer(0) : 0;
 }
 
-std::int64_t SqliteAuditLedger::prune_through(
-    std::int64_t through, const std::function<Hash(std::int64_t)>& leaf_of) {
+std::int64_t SqliteAuditLedger::prune_through(std::int64_t through,
+                                              const std::function<Hash(std::int64_t)>& leaf_of) {
   std::lock_guard lock(mutex_);
   std::vector<std::int64_t> seqs;
   {

@@ -35,7 +35,9 @@ AuditRecord record(int i) {
 
 class AuditLogTest : public ::testing::Test {
  protected:
-  AuditLogTest() : key(make_key()), store(dir.file("h.db"), 1000, keys) { store.set_audit_key(key); }
+  AuditLogTest() : key(make_key()), store(dir.file("h.db"), 1000, keys) {
+    store.set_audit_key(key);
+  }
 
   void append(int n) {
     for (int i = 0; i < n; ++i) store.append_audit(record(next++));
@@ -202,8 +204,8 @@ TEST_F(AuditLogTest, RetentionEmptiesTheOldestEntriesAndTheLogStillVerifies) {
   ASSERT_TRUE(proof);
   EXPECT_TRUE(proof->pruned);
   EXPECT_TRUE(proof->entry.empty());
-  EXPECT_TRUE(verify_inclusion(4, 20, proof->leaf_hash, proof->path,
-                               ledger.checkpoint_of_size(20)->root));
+  EXPECT_TRUE(
+      verify_inclusion(4, 20, proof->leaf_hash, proof->path, ledger.checkpoint_of_size(20)->root));
   EXPECT_TRUE(log.healthy());
   log.tick(2000);
   EXPECT_TRUE(log.healthy());

@@ -21,10 +21,10 @@ TEST(ScheduledArchiveName, CarriesTheUtcTimeAndParsesBack) {
   EXPECT_EQ(scheduled_archive_name(0), "haven-19700101T000000Z.backup");
   EXPECT_EQ(scheduled_archive_name(1795676100), "haven-20261126T065500Z.backup");
   EXPECT_EQ(scheduled_archive_time("haven-20261126T065500Z.backup"), 1795676100);
-  for (const char* other : {"haven-20261126T065500Z.backup.partial", "haven-2026.backup",
-                            "notes.txt", "haven-20261332T000000Z.backup",
-                            "haven-20260231T000000Z.backup", "haven-2026112xT065500Z.backup",
-                            "Haven-20261126T065500Z.backup"}) {
+  for (const char* other :
+       {"haven-20261126T065500Z.backup.partial", "haven-2026.backup", "notes.txt",
+        "haven-20261332T000000Z.backup", "haven-20260231T000000Z.backup",
+        "haven-2026112xT065500Z.backup", "Haven-20261126T065500Z.backup"}) {
     EXPECT_FALSE(scheduled_archive_time(other)) << other;
   }
 }

@@ -70,9 +70,8 @@ TEST(Config, BadTomlIsReported) {
 
 TEST(Config, AuditRetentionMustOutliveClinicalRetention) {
   Config cfg;
-  auto err = load_config(cfg, "",
-                         {{"retention.clinical_record_years", "7"},
-                          {"audit.retention_years", "6"}});
+  auto err = load_config(
+      cfg, "", {{"retention.clinical_record_years", "7"}, {"audit.retention_years", "6"}});
   ASSERT_TRUE(err);
   EXPECT_EQ(err->key, "audit.retention_years");
   EXPECT_NE(err->message.find("at least retention.clinical_record_years (7)"), std::string::npos);

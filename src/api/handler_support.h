@@ -1,0 +1,36 @@
+// What the request handlers under api/ share: error results, the password rules for a new
+// password, re-authentication before sensitive changes, starting a session, and the
+// per-IP limit on one-time links. Handlers stay functions of (request, actor) -> result.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/route_table.h"
+
+namespace haven {
+
+// Per-IP limit on redeeming one-time links (enrollment, invitation, password reset): the
+// tokens are 256-bit, the limit keeps guessing and scanning loud. scope names the bucket.
+bool link_redeem_allowed(const RequestContext& ctx, Services& s, const char* scope);
+
+// A new sign-in session for user, named after the request's device; answers the token.
+std::string start_session(const RequestContext& ctx, Services& s, const User& user);
+
+ApiResult error_result(const ApiError& error);
+// error_result plus an audit event (failures worth recording: sign-in, MFA).
+ApiResult audited_error(const ApiError& error, std::string event, std::string subject);
+// 400 password_weak with cracklib's reason, or nullopt when the password is acceptable.
+std::optional<ApiError> weak_password_error(const std::string& password);
+// For a new password of an existing account (field 'new_password'): too short for the
+// account (NIST SP 800-63B: 8 characters behind a second factor, 15 without), or weak.
+std::optional<ApiError> new_password_error(const User& user, const std::string& password);
+// Sensitive changes (password, email, MFA) need the current password again, from body
+// field `field` (ASVS V6.2.3); attempts are limited like sign-in so a walk-up attacker
+// cannot guess it here instead. nullopt when it matches.
+std::optional<ApiResult> reauthentication_error(const RequestContext& ctx, Services& s,
+                                                const char* field, const char* failure_event);
+// The ApiError for a non-allow decision of authorize().
+ApiError decision_error(Decision decision);
+
+}  // namespace haven
