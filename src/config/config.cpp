@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -83,6 +85,26 @@ std::string check_log_level(const std::string& v) {
 std::string not_empty(const std::string& v) {
   return v.empty() ? "must not be empty" : "";
 }
+bool is_ip_literal(const std::string& v) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, v.c_str(), buf) == 1 || inet_pton(AF_INET6, v.c_str(), buf) == 1;
+}
+// 0.0.0.0, ::, 0:0::0 ...: a bind-anywhere address, never one a peer can send to.
+bool is_unspecified_ip(const std::string& v) {
+  unsigned char buf[sizeof(in6_addr)] = {};
+  if (inet_pton(AF_INET, v.c_str(), buf) == 1)
+    return std::all_of(buf, buf + 4, [](auto b) { return b == 0; });
+  if (inet_pton(AF_INET6, v.c_str(), buf) == 1) {
+    return std::all_of(std::begin(buf), std::end(buf), [](auto b) { return b == 0; });
+  }
+  return false;
+}
+std::string ip_literal(const std::string& v) {
+  return is_ip_literal(v) ? "" : "expects an IP address, for example 0.0.0.0 or 192.0.2.10";
+}
+std::string ip_literal_optional(const std::string& v) {
+  return v.empty() ? "" : ip_literal(v);
+}
 
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
@@ -140,6 +162,12 @@ const std::vector<Setting>& settings() {
       HAVEN_INT("backup.every_seconds", backup_every_seconds, 0, 24 * 3600),
       HAVEN_INT("backup.keep", backup_keep, 1, 10000),
       HAVEN_INT("retention.clinical_record_years", retention_clinical_record_years, 0, 100),
+      HAVEN_STRING("sfu.listen_address", sfu_listen_address, ip_literal),
+      HAVEN_INT("sfu.port", sfu_port, 0, 65535),
+      HAVEN_STRING("sfu.announced_address", sfu_announced_address, ip_literal_optional),
+      HAVEN_INT("sfu.consent_timeout_seconds", sfu_consent_timeout_seconds, 5, 120),
+      HAVEN_INT("sfu.max_packets_per_second_per_peer", sfu_max_packets_per_second_per_peer, 0,
+                1000000),
       HAVEN_STRING("log.level", log_level, check_log_level),
       HAVEN_STRING("log.file", log_file, any_string),
   };
@@ -296,6 +324,15 @@ std::optional<ConfigError> check_together(const Config& cfg) {
         "audit.retention_years",
         "must be 0 (keep every entry) or at least retention.clinical_record_years (" +
             std::to_string(cfg.retention_clinical_record_years) + ")"};
+  }
+  // Browsers cannot send to 0.0.0.0: a wildcard bind needs the address to announce.
+  if (cfg.sfu_announced_address.empty() && is_unspecified_ip(cfg.sfu_listen_address)) {
+    return ConfigError{"sfu.announced_address", "must be set when sfu.listen_address is " +
+                                                    cfg.sfu_listen_address +
+                                                    " (the IP browsers reach the SFU on)"};
+  }
+  if (is_unspecified_ip(cfg.sfu_announced_address)) {
+    return ConfigError{"sfu.announced_address", "must be a reachable address, not a wildcard"};
   }
   return std::nullopt;
 }

@@ -67,6 +67,12 @@ struct Config {
   // Clinical records are kept this many years after the patient's last activity (or the
   // account's creation): erasing a patient inside that period is refused. 0: no period.
   std::int64_t retention_clinical_record_years = 7;
+  // [sfu] media plane: one UDP port for every peer (ICE-lite host candidate)
+  std::string sfu_listen_address = "127.0.0.1";   // IP literal; 0.0.0.0 or :: in production
+  std::int64_t sfu_port = 10000;                  // 0: a free port (tests)
+  std::string sfu_announced_address;              // the a=candidate IP; empty: listen_address
+  std::int64_t sfu_consent_timeout_seconds = 30;  // RFC 7675 consent expiry
+  std::int64_t sfu_max_packets_per_second_per_peer = 2000;  // 0: unlimited
   // [log]
   std::string log_level = "info";
   std::string log_file;  // empty: stderr
