@@ -1,0 +1,184 @@
+#include "sfu/routing/consumer.h"
+
+#include <array>
+#include <cstring>
+
+#include "sfu/routing/peer_transport.h"
+#include "sfu/routing/producer.h"
+#include "sfu/routing/rtp_time.h"
+#include "sfu/rtcp/ntp_time.h"
+#include "sfu/rtp/byte_order.h"
+#include "sfu/rtp/vp8_descriptor.h"
+
+namespace haven::sfu::routing {
+
+Consumer::Consumer(ConsumerId id, PeerTransport& subscriber, Producer& producer,
+                   const RtpParameters& params, const PayloadTypeMap& payload_types, Config config,
+                   std::span<std::uint8_t> send_buffer)
+    : id_(id),
+      peer_(subscriber.peer()),
+      transport_(subscriber),
+      producer_(producer),
+      params_(params),
+      payload_types_(payload_types),
+      extension_ids_(map_extensions(producer.parameters().extensions, params.extensions)),
+      config_(config),
+      send_buffer_(send_buffer),
+      rewriter_(config.first_seq, config.first_ts),
+      rtx_seq_(config.first_rtx_seq) {
+  ssrc_ = params_.encodings.front().ssrc;
+  rtx_ssrc_ = params_.encodings.front().rtx_ssrc;
+  mid_id_ = params_.extensions.mid;
+  abs_send_time_id_ = params_.extensions.abs_send_time;
+  transport_cc_id_ = params_.extensions.transport_cc;
+  mid_ = params_.mid;
+  if (mid_.empty() || mid_.size() > 255) mid_id_ = 0;  // RFC 8285 two-byte limit
+  simulcast_ = producer.stream_count() > 1;
+  target_ = producer.stream_count() - 1;  // best layer until told otherwise
+  if (config_.cache_packets > 0) cache_.emplace(config_.cache_packets, config_.cache_age_ns);
+}
+
+void Consumer::pause() noexcept {
+  paused_ = true;
+  rewriter_.end_segment();
+}
+
+void Consumer::resume() noexcept {
+  if (!paused_) return;
+  paused_ = false;
+  request_keyframe();
+}
+
+void Consumer::request_keyframe() noexcept {
+  if (params_.kind != MediaKind::video) return;
+  const std::size_t layer = current_ && *current_ == target_ ? *current_ : target_;
+  producer_.request_keyframe(layer);
+}
+
+void Consumer::set_preferred_layer(std::size_t layer) noexcept {
+  const std::size_t top = producer_.stream_count() - 1;
+  if (layer > top) layer = top;
+  if (layer == target_) return;
+  target_ = layer;
+  if (!current_ || *current_ != target_) request_keyframe();
+}
+
+bool Consumer::can_switch_to(const IncomingPacket& in) const noexcept {
+  // Only at the start of a key frame (never mid-GOP) that arrived in order.
+  if (in.keyframe_detectable && (!in.keyframe || in.retransmission)) return false;
+  const std::size_t layer = in.stream;
+  if (!current_) return layer <= target_;  // start with whatever comes first, up to target
+  if (*current_ < target_) return layer > *current_ && layer <= target_;
+  if (*current_ > target_) return layer >= target_ && layer < *current_;
+  return false;
+}
+
+std::uint32_t Consumer::aligned_timestamp(const IncomingPacket& in,
+                                          std::int64_t now_ns) const noexcept {
+  // Where the output timestamp would be by wall clock since the last packet sent.
+  const std::uint32_t clock = producer_.clock_rate();
+  const std::uint32_t last = rewriter_.last_ts();
+  std::uint32_t ts = last + rtp_units(now_ns - last_sent_ns_, clock);
+  if (current_) {
+    // Both layers come from one capture clock: the publisher's SRs map each layer's RTP
+    // time to the same NTP time, so the new layer's frame gets the output timestamp the
+    // old layer would have had at that instant (MS SimulcastConsumer, RFC 3550 §6.4.1).
+    const SenderReportInfo& from = producer_.stream(*current_).last_sr;
+    const SenderReportInfo& to = producer_.stream(in.stream).last_sr;
+    if (from.valid && to.valid) {
+      const std::int64_t to_ns =
+          rtcp::unix_ns_from_ntp(to.ntp) +
+          static_cast<std::int32_t>(in.packet.timestamp() - to.rtp_timestamp) *
+              std::int64_t{1'000'000'000} / clock;
+      const std::int64_t from_ntp_ns = rtcp::unix_ns_from_ntp(from.ntp);
+      const std::uint32_t old_layer_ts = from.rtp_timestamp + rtp_units(to_ns - from_ntp_ns, clock);
+      const std::uint32_t aligned = old_layer_ts + rewriter_.ts_offset();
+      // Trust it unless it disagrees with the wall clock by more than a second (stale SR).
+      const auto skew = static_cast<std::int32_t>(aligned - ts);
+      if (skew < static_cast<std::int32_t>(clock) && skew > -static_cast<std::int32_t>(clock)) {
+        ts = aligned;
+      }
+    }
+  }
+  // Never at or before the last frame sent: the receiver would merge the two frames.
+  if (static_cast<std::int32_t>(ts - last) <= 0) ts = last + 1;
+  return ts;
+}
+
+void Consumer::forward(const IncomingPacket& in, std::int64_t now_ns) noexcept {
+  if (paused_) return;
+  const rtp::RtpPacket& pkt = in.packet;
+  const std::uint8_t out_pt = payload_types_.media[pkt.payload_type()];
+  const bool same_layer = current_ && *current_ == in.stream;
+  if (out_pt == kNoPayloadType || pkt.payload().empty()) {
+    // Nothing the subscriber can use (padding-only probes, a codec it lacks): close the
+    // sequence gap so it does not NACK what will never come (MS SeqManager::Drop).
+    if (same_layer) rewriter_.skip(in.seq);
+    ++stats_.dropped;
+    return;
+  }
+
+  std::optional<rtp::Vp8Descriptor> vp8;
+  if (simulcast_ && in.codec == CodecKind::vp8) vp8 = rtp::parse_vp8_descriptor(pkt.payload());
+
+  if (!same_layer) {
+    if (!can_switch_to(in)) return;
+    std::optional<std::uint32_t> out_ts;
+    if (rewriter_.has_output()) out_ts = aligned_timestamp(in, now_ns);
+    if (current_) ++stats_.layer_switches;
+    rewriter_.start_segment(in.seq, pkt.timestamp(), out_ts);
+    if (vp8) vp8_.start_segment(*vp8);
+    current_ = in.stream;
+  } else if (!rewriter_.in_segment()) {
+    // Resumed: same source, so timestamps continue as they are; wait for a key frame.
+    if (in.keyframe_detectable && (!in.keyframe || in.retransmission)) return;
+    rewriter_.start_segment(in.seq, pkt.timestamp(), std::nullopt);
+    if (vp8) vp8_.start_segment(*vp8);
+  }
+
+  const auto out = rewriter_.map(in.seq, pkt.timestamp());
+  if (!out) return;
+
+  // Header extensions: the subscriber's ids, its MID, our abs-send-time and transport-wide
+  // sequence number; everything it did not negotiate is dropped.
+  std::array<rtp::ExtensionValue, 3> values;
+  std::size_t n = 0;
+  if (mid_id_ != 0) {
+    values[n++] = {mid_id_,
+                   std::span(reinterpret_cast<const std::uint8_t*>(mid_.data()), mid_.size())};
+  }
+  std::array<std::uint8_t, 3> abs{};
+  if (abs_send_time_id_ != 0) {
+    store_be24(abs.data(), abs_send_time(now_ns));
+    values[n++] = {abs_send_time_id_, abs};
+  }
+  std::array<std::uint8_t, 2> twcc{};
+  std::uint16_t twcc_seq = 0;
+  if (transport_cc_id_ != 0) {
+    twcc_seq = transport_.next_twcc_seq();
+    store_be16(twcc.data(), twcc_seq);
+    values[n++] = {transport_cc_id_, twcc};
+  }
+  const std::size_t len = rtp::rewrite_extensions(pkt, send_buffer_.first(kMaxDatagram),
+                                                  extension_ids_, std::span(values.data(), n));
+  if (len == 0) {
+    ++stats_.dropped;  // grew beyond kMaxDatagram
+    return;
+  }
+
+  std::uint8_t* d = send_buffer_.data();
+  d[1] = static_cast<std::uint8_t>((d[1] & 0x80) | out_pt);
+  store_be16(d + 2, out->seq);
+  store_be32(d + 4, out->ts);
+  store_be32(d + 8, ssrc_);
+  const std::size_t tail = pkt.size() - pkt.header_size();  // payload + padding, unchanged
+  if (vp8) vp8_.rewrite(send_buffer_.subspan(len - tail, pkt.payload().size()), *vp8, out->newest);
+
+  if (cache_) cache_->store(out->seq, send_buffer_.first(len), now_ns);
+  ++stats_.packets_sent;
+  stats_.octets_sent += pkt.payload().size();
+  if (out->newest) last_sent_ns_ = now_ns;
+  transport_.send_rtp(send_buffer_, len, transport_cc_id_ != 0, twcc_seq);
+}
+
+}  // namespace haven::sfu::routing

@@ -1,0 +1,145 @@
+// Simulcast through the Router: start on the first usable key frame, switch layers only
+// at a key frame of the target layer, keep seq/timestamp/PictureID continuous.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "routing_test_util.h"
+#include "sfu/routing/router.h"
+#include "sfu/rtcp/ntp_time.h"
+#include "sfu/rtp/vp8_descriptor.h"
+
+namespace haven::sfu::routing::test {
+namespace {
+
+constexpr PeerId kPub = 1, kSub = 2;
+constexpr std::uint32_t kLayerSsrc[3] = {0xA0, 0xA1, 0xA2};
+constexpr std::uint32_t kLayerTsBase[3] = {1000, 700'000, 4'000'000};  // independent clocks
+constexpr std::int64_t kFrameNs = 30 * kMs;
+constexpr std::uint32_t kFrameTicks = 2700;  // 30 ms at 90 kHz
+
+struct Simulcast {
+  Simulcast() {
+    router.set_sink(kPub, &pub);
+    router.set_sink(kSub, &sub);
+    RtpParameters params = simulcast_producer("1");
+    for (int i = 0; i < 3; ++i) params.encodings[i].ssrc = kLayerSsrc[i];
+    producer = router.add_producer(kPub, params);
+    consumer = router.add_consumer(kSub, producer->id(), video_consumer(0x200, 0x201, "v"));
+  }
+
+  // Frame `k` of `layer`: one packet; the layers' PictureIDs and TL0PICIDX differ.
+  void frame(int layer, int k, bool key, std::int64_t jitter_ns = 0) {
+    PacketSpec s;
+    s.ssrc = kLayerSsrc[layer];
+    s.seq = static_cast<std::uint16_t>(1000 * layer + k);
+    s.ts = kLayerTsBase[layer] + kFrameTicks * static_cast<std::uint32_t>(k);
+    s.payload = vp8_payload(key, static_cast<std::uint16_t>(100 * (layer + 1) + k),
+                            static_cast<std::uint8_t>(10 * (layer + 1) + k));
+    feed(router, kPub, s, k * kFrameNs + jitter_ns);
+  }
+  // The publisher's SR for each layer: the same NTP instant at frame `k`.
+  void sender_reports(int k) {
+    rtcp::CompoundPacket srs;
+    for (int layer = 0; layer < 3; ++layer) {
+      rtcp::SenderReport sr;
+      sr.ssrc = kLayerSsrc[layer];
+      sr.ntp_timestamp = rtcp::ntp_from_unix_ns(100 * kSec + k * kFrameNs);
+      sr.rtp_timestamp = kLayerTsBase[layer] + kFrameTicks * static_cast<std::uint32_t>(k);
+      srs.push_back(sr);
+    }
+    const auto bytes = serialize(srs);
+    router.receive_rtcp(kPub, bytes, k * kFrameNs);
+  }
+  rtp::Vp8Descriptor descriptor(const rtp::RtpPacket& p) {
+    auto d = rtp::parse_vp8_descriptor(p.payload());
+    EXPECT_TRUE(d);
+    return d ? *d : rtp::Vp8Descriptor{};
+  }
+
+  FakeSink pub, sub;
+  Router router{Router::Config{.random_seed = 3}};
+  Producer* producer = nullptr;
+  Consumer* consumer = nullptr;
+};
+
+TEST(RouterSimulcast, StartsLowThenSwitchesUpAtTargetKeyFrame) {
+  Simulcast s;
+  ASSERT_TRUE(s.producer && s.consumer);
+  EXPECT_EQ(s.consumer->preferred_layer(), 2u);
+  s.sender_reports(0);
+  // Frame 0: only the low layer has a key frame; higher layers are mid-GOP.
+  s.frame(0, 0, true);
+  s.frame(1, 0, false);
+  s.frame(2, 0, false);
+  EXPECT_EQ(s.consumer->current_layer(), 0u);
+  for (int k = 1; k < 4; ++k) {
+    for (int layer = 0; layer < 3; ++layer) s.frame(layer, k, false);
+  }
+  ASSERT_EQ(s.sub.rtp.size(), 4u);  // low layer only
+  // The join asked for a key frame on the target layer.
+  s.router.tick(4 * kFrameNs);
+  const auto plis = s.pub.rtcp_of<rtcp::Pli>();
+  ASSERT_EQ(plis.size(), 1u);
+  EXPECT_EQ(plis[0].media_ssrc, kLayerSsrc[2]);
+
+  // Frame 4: key frames on the top (target) and middle layers; the top one arrives 10 ms
+  // late, so only the SRs (not arrival times) give its exact timestamp.
+  s.frame(2, 4, true, 10 * kMs);
+  s.frame(1, 4, true);
+  s.frame(0, 4, false);
+  s.frame(0, 5, false);
+  s.frame(2, 5, false);
+  EXPECT_EQ(s.consumer->current_layer(), 2u);
+  auto packets = s.sub.packets();
+  ASSERT_EQ(packets.size(), 6u);  // frames 0-3 of layer 0, frames 4-5 of layer 2
+  for (std::size_t i = 1; i < packets.size(); ++i) {
+    EXPECT_EQ(packets[i].sequence_number(),
+              static_cast<std::uint16_t>(packets[i - 1].sequence_number() + 1));
+    EXPECT_EQ(packets[i].ssrc(), 0x200u);
+    EXPECT_EQ(packets[i].timestamp() - packets[i - 1].timestamp(), kFrameTicks);
+  }
+  // PictureID and TL0PICIDX continue across the switch.
+  const auto before = s.descriptor(packets[3]);
+  const auto after = s.descriptor(packets[4]);
+  const auto next = s.descriptor(packets[5]);
+  EXPECT_EQ(before.picture_id, 100 + 3);
+  EXPECT_EQ(after.picture_id, before.picture_id + 1);
+  EXPECT_EQ(after.tl0_pic_idx, before.tl0_pic_idx + 1);
+  EXPECT_EQ(next.picture_id, after.picture_id + 1);
+  EXPECT_EQ(next.tl0_pic_idx, after.tl0_pic_idx + 1);
+  EXPECT_EQ(s.consumer->stats().layer_switches, 1u);
+}
+
+TEST(RouterSimulcast, SwitchesDownOnRequestWithoutSenderReports) {
+  Simulcast s;
+  s.frame(2, 0, true);
+  s.frame(2, 1, false);
+  EXPECT_EQ(s.consumer->current_layer(), 2u);
+  s.router.tick(2 * kFrameNs);
+  s.pub.clear();
+  s.consumer->set_preferred_layer(0);
+  s.router.tick(2 * kFrameNs + kMs);
+  ASSERT_EQ(s.pub.rtcp_of<rtcp::Pli>().size(), 1u);
+  EXPECT_EQ(s.pub.rtcp_of<rtcp::Pli>()[0].media_ssrc, kLayerSsrc[0]);
+  s.frame(0, 2, false);  // mid-GOP: no switch
+  s.frame(2, 2, false);
+  s.frame(0, 3, true);
+  s.frame(2, 3, true);  // the old layer's key frame no longer counts
+  s.frame(0, 4, false);
+  EXPECT_EQ(s.consumer->current_layer(), 0u);
+  auto packets = s.sub.packets();
+  ASSERT_EQ(packets.size(), 5u);  // top 0-2, low 3-4
+  for (std::size_t i = 1; i < packets.size(); ++i) {
+    EXPECT_EQ(packets[i].sequence_number(),
+              static_cast<std::uint16_t>(packets[i - 1].sequence_number() + 1));
+  }
+  // No SRs: the gap is the wall-clock time between the packets (30 ms).
+  EXPECT_EQ(packets[3].timestamp() - packets[2].timestamp(), kFrameTicks);
+  EXPECT_EQ(packets[4].timestamp() - packets[3].timestamp(), kFrameTicks);
+  EXPECT_EQ(s.descriptor(packets[3]).picture_id, s.descriptor(packets[2]).picture_id + 1);
+  EXPECT_EQ(s.consumer->stats().layer_switches, 1u);
+}
+
+}  // namespace
+}  // namespace haven::sfu::routing::test
