@@ -10,22 +10,6 @@
 
 namespace haven::sfu {
 
-namespace {
-
-DropReason srtp_drop_reason(SrtpStatus status) noexcept {
-  switch (status) {
-    case SrtpStatus::auth_fail:
-      return DropReason::srtp_auth;
-    case SrtpStatus::replay_fail:
-    case SrtpStatus::replay_old:
-      return DropReason::srtp_replay;
-    default:
-      return DropReason::srtp_error;
-  }
-}
-
-}  // namespace
-
 const char* to_string(WebRtcClient::State state) noexcept {
   switch (state) {
     case WebRtcClient::State::new_:

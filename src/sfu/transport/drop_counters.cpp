@@ -46,4 +46,16 @@ DropSnapshot DropCounters::snapshot() const noexcept {
   return s;
 }
 
+DropReason srtp_drop_reason(SrtpStatus status) noexcept {
+  switch (status) {
+    case SrtpStatus::auth_fail:
+      return DropReason::srtp_auth;
+    case SrtpStatus::replay_fail:
+    case SrtpStatus::replay_old:
+      return DropReason::srtp_replay;
+    default:
+      return DropReason::srtp_error;
+  }
+}
+
 }  // namespace haven::sfu

@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "sfu/srtp/srtp_session.h"
+
 namespace haven::sfu {
 
 enum class DropReason : std::uint8_t {
@@ -34,6 +36,9 @@ inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropRea
 
 // "unknown_tuple", ... — the Prometheus label value.
 const char* to_string(DropReason reason) noexcept;
+
+// Why libsrtp refused a packet, as a drop reason (the transport and the test client).
+DropReason srtp_drop_reason(SrtpStatus status) noexcept;
 
 // A plain copy of the counters, for tests and rendering.
 struct DropSnapshot {

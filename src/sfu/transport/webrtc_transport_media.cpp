@@ -8,18 +8,6 @@ namespace haven::sfu {
 
 namespace {
 
-DropReason srtp_drop_reason(SrtpStatus status) noexcept {
-  switch (status) {
-    case SrtpStatus::auth_fail:
-      return DropReason::srtp_auth;
-    case SrtpStatus::replay_fail:
-    case SrtpStatus::replay_old:
-      return DropReason::srtp_replay;
-    default:
-      return DropReason::srtp_error;
-  }
-}
-
 // A Binding success response (RFC 8489 §5 class bits 0b10, method 0x001): 0x0101.
 bool is_success_response(std::span<const std::uint8_t> message) noexcept {
   return message.size() >= stun::kHeaderSize && message[0] == 0x01 && message[1] == 0x01;
