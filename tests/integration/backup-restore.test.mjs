@@ -3,33 +3,22 @@
 // altered or foreign-key archive with the data folder unchanged (checksummed), and a
 // forced restore of a stopped server gives back exactly the patients of the backup.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { enableTotp, invitePerson, invitePersonWithTotp } from '../lib/accounts.mjs';
-import { HAVEN_BIN, enrollAdmin, request, startServer } from '../lib/harness.mjs';
+import { runHavenCli, enrollAdmin, request, startServer } from '../lib/harness.mjs';
 
-const run = promisify(execFile);
 let srv;
 let dataDir;
 let outDir;
 const people = {};
 
 /** `haven <args> --data dataDir`: { code, stdout, stderr } (never throws). */
-async function haven(...args) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HAVEN_')));
-  try {
-    const { stdout, stderr } = await run(HAVEN_BIN, [...args, '--data', dataDir], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const haven = (...args) => runHavenCli(dataDir, ...args);
 
 /** SHA-256 over every file name and content of the data folder (tls/ included). */
 function folderChecksum(dir) {

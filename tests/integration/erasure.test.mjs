@@ -3,32 +3,22 @@
 // and email read as "[erased]", they cannot sign in, the erasure is audited; only an
 // admin may do it; and restoring a backup taken before the erasure keeps them erased.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { enableTotp, invitePerson, invitePersonWithTotp } from '../lib/accounts.mjs';
-import { HAVEN_BIN, enrollAdmin, request, startServer } from '../lib/harness.mjs';
+import { runHavenCli, enrollAdmin, request, startServer } from '../lib/harness.mjs';
 
-const run = promisify(execFile);
 const NO_RETENTION = { HAVEN_RETENTION_CLINICAL_RECORD_YEARS: '0' };
 let srv;
 let dataDir;
 let outDir;
 const people = {};
 
-async function haven(...args) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HAVEN_')));
-  try {
-    const { stdout, stderr } = await run(HAVEN_BIN, [...args, '--data', dataDir], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** `haven <args> --data dataDir`: { code, stdout, stderr } (never throws). */
+const haven = (...args) => runHavenCli(dataDir, ...args);
 
 async function restart(env = {}) {
   process.env.HAVEN_TEST_KEEP_DATA = '1';

@@ -18,7 +18,7 @@
 //   HAVEN_TEST_KEEP_DATA=1 keep the temporary data directories
 //   CHROMIUM               browser executable (default /usr/bin/chromium)
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -27,6 +27,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LOG_DIR = path.join(ROOT, 'tests', '.logs');
@@ -550,4 +551,18 @@ export async function enrollAdmin(srv) {
   const cookie = sessionCookie(response);
   recordSensitive(cookie.split('=')[1], 'session token');
   return { who, cookie, response };
+}
+
+/**
+ * Runs `haven <args> --data dataDir` with none of the caller's HAVEN_* variables:
+ * { code, stdout, stderr } (never throws).
+ */
+export async function runHavenCli(dataDir, ...args) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HAVEN_')));
+  try {
+    const { stdout, stderr } = await promisify(execFile)(HAVEN_BIN, [...args, '--data', dataDir], { env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
 }
