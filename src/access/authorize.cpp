@@ -48,6 +48,14 @@ const char* action_name(Action action) {
       return "disclosure_read";
     case Action::cohort_list:
       return "cohort_list";
+    case Action::room_create:
+      return "room_create";
+    case Action::room_list:
+      return "room_list";
+    case Action::room_end:
+      return "room_end";
+    case Action::room_join:
+      return "room_join";
     case Action::audit_read:
       return "audit_read";
     case Action::patient_erase:
@@ -83,6 +91,30 @@ Decision authorize_cohort(const User& user, const ObjectRef& object) {
   // Empty object: the route-level question "could this actor ever?"; the handler asks again.
   if (user.role == Role::admin || object.id.empty()) return Decision::allow;
   return object.in_actors_care_team ? Decision::allow : Decision::deny_forbidden;
+}
+
+// Video rooms: a therapist opens one for named people; only they and the owner may enter.
+// Clinicians need MFA for anything that puts them with a patient; patients do not
+// (role_requires_mfa). An empty object is the route-level question.
+Decision authorize_room(const User& user, Action action, const ObjectRef& object) {
+  if (role_requires_mfa(user.role) && !user.mfa_enabled &&
+      (action != Action::room_list)) {
+    return Decision::deny_mfa_required;
+  }
+  switch (action) {
+    case Action::room_create:
+      return user.role == Role::therapist ? Decision::allow : Decision::deny_forbidden;
+    case Action::room_list:
+      return Decision::allow;  // the handler lists only the actor's own rooms
+    case Action::room_end:
+      return object.id.empty() || object.actor_is_owner ? Decision::allow
+                                                        : Decision::deny_forbidden;
+    case Action::room_join:
+      return object.actor_is_owner || object.actor_is_participant ? Decision::allow
+                                                                  : Decision::deny_forbidden;
+    default:
+      return Decision::deny_forbidden;
+  }
 }
 
 }  // namespace
@@ -142,6 +174,12 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::cohort_list:
       if (!signed_in) return Decision::deny_unauthenticated;
       return authorize_cohort(*actor.user, object);
+    case Action::room_create:
+    case Action::room_list:
+    case Action::room_end:
+    case Action::room_join:
+      if (!signed_in) return Decision::deny_unauthenticated;
+      return authorize_room(*actor.user, action, object);
     case Action::patient_list:
     case Action::break_glass_request:
     case Action::patient_record_read:

@@ -41,6 +41,10 @@ enum class Action {
   disclosure_read,      // a patient's own accounting of disclosures (who read my record)
   audit_read,           // the audit log's checkpoints and proofs (admins with MFA)
   patient_erase,        // crypto-shred a patient (admins with MFA); object: the patient
+  room_create,          // therapists with MFA open a video room for named people
+  room_list,            // the open rooms the actor owns or may join
+  room_end,             // the owner ends a room; object: the room
+  room_join,            // enter a room's call over /ws; object: the room
 };
 const char* action_name(Action action);
 
@@ -55,6 +59,9 @@ struct ObjectRef {
   // For cohorts: in_actors_care_team = the actor is a clinician of the cohort's care team.
   bool in_actors_care_team = false;
   bool break_glass_active = false;
+  // For rooms: the actor created it / is listed in it.
+  bool actor_is_owner = false;
+  bool actor_is_participant = false;
 };
 
 enum class Decision { allow, deny_unauthenticated, deny_forbidden, deny_mfa_required };

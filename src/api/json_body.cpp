@@ -40,11 +40,35 @@ std::optional<ApiError> check_field(const FieldSpec& spec, const nlohmann::json&
       if (!value.is_boolean())
         return field_error("invalid_field", spec.name, "must be true or false");
       return std::nullopt;
+    case FieldType::id_list: {
+      const auto count = static_cast<std::int64_t>(value.is_array() ? value.size() : 0);
+      if (!value.is_array() || count < spec.min_value || count > spec.max_value) {
+        return field_error("invalid_field", spec.name,
+                           "must be a list of " + std::to_string(spec.min_value) + " to " +
+                               std::to_string(spec.max_value) + " ids");
+      }
+      for (const auto& item : value) {
+        if (!item.is_string() || !is_opaque_id(item.get_ref<const std::string&>())) {
+          return field_error("invalid_field", spec.name, "must hold ids only");
+        }
+      }
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }
 
 }  // namespace
+
+bool is_opaque_id(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  for (char c : text) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 bool json_depth_ok(std::string_view text, std::size_t max_depth) {
   std::size_t depth = 0;

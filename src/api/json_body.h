@@ -13,7 +13,9 @@
 
 namespace haven {
 
-enum class FieldType { string, integer, boolean };
+// id_list: an array of opaque ids (1-64 characters of [A-Za-z0-9_-] each), between
+// min_value and max_value items.
+enum class FieldType { string, integer, boolean, id_list };
 
 struct FieldSpec {
   std::string name;
@@ -30,6 +32,9 @@ struct Schema {
 };
 
 inline constexpr std::size_t kMaxJsonDepth = 32;
+
+// 1-64 characters of [A-Za-z0-9_-]: the shape of every id Haven hands out.
+bool is_opaque_id(std::string_view text);
 
 // True when brackets nest no deeper than max_depth outside strings (checked before the
 // parser runs, so hostile nesting costs nothing).

@@ -1,5 +1,7 @@
 #include "api/route_table.h"
 
+#include "api/json_body.h"
+
 #include <cctype>
 
 namespace haven {
@@ -9,7 +11,7 @@ const std::vector<Route>& api_routes() {
     std::vector<Route> all;
     for (auto group : {health_routes, enrollment_routes, session_routes, mfa_routes,
                        invitation_routes, user_admin_routes, passkey_routes, care_team_routes,
-                       cohort_routes, patient_routes, account_routes, password_reset_routes,
+                       cohort_routes, room_routes, patient_routes, account_routes, password_reset_routes,
                        audit_routes, audit_search_routes, erasure_routes}) {
       for (auto& r : group()) all.push_back(std::move(r));
     }
@@ -30,10 +32,7 @@ bool match_route_path(std::string_view pattern, std::string_view path, std::stri
   auto end = remainder.find('/');
   auto segment = remainder.substr(0, end);
   auto tail = end == std::string_view::npos ? std::string_view{} : remainder.substr(end);
-  if (segment.empty() || segment.size() > 64 || tail != rest_of_pattern) return false;
-  for (char ch : segment) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return false;
-  }
+  if (!is_opaque_id(segment) || tail != rest_of_pattern) return false;
   if (param) *param = std::string(segment);
   return true;
 }

@@ -29,6 +29,18 @@ namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
+namespace sfu::rooms {
+class MediaWorker;
+}
+
+// What the HTTP side asks of running calls (implemented by the media worker, sfu/rooms/).
+class CallControl {
+ public:
+  virtual ~CallControl() = default;
+  // The room ended: everyone in its call leaves (room.left "ended").
+  virtual void end_call(const std::string& room_id) = 0;
+};
+
 struct Services {
   const Config& config;
   Store& store;
@@ -37,6 +49,8 @@ struct Services {
   RateLimiter& limiter;
   const FieldCipher& totp_cipher;        // PHI is sealed by the store itself, not here
   audit::AuditLog* audit_log = nullptr;  // the tamper-evident log's tree and checkpoints
+  CallControl* calls = nullptr;          // null when the SFU is off (tests, CLI)
+  sfu::rooms::MediaWorker* media = nullptr;  // the same worker, for call signaling on /ws
 };
 
 struct RequestContext {
@@ -100,6 +114,7 @@ std::vector<Route> user_admin_routes();
 std::vector<Route> passkey_routes();
 std::vector<Route> care_team_routes();
 std::vector<Route> cohort_routes();
+std::vector<Route> room_routes();
 std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();

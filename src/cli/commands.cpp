@@ -18,6 +18,7 @@
 #include "crypto/tls_identity.h"
 #include "http/request_handler.h"
 #include "http/server.h"
+#include "sfu/rooms/media_worker.h"
 #include "http/static_files.h"
 #include "http/tls_context.h"
 #include "log/logger.h"
@@ -129,7 +130,12 @@ int run_serve(const std::vector<std::string>& args) {
     log::info("audit.ready",
               {{"entries", audit_log.size()},
                {"verifier_key", audit::verifier_key(audit_log.origin(), audit_log.public_key())}});
-    Services services{*cfg, *store, sessions, metrics, limiter, *totp_cipher, &audit_log};
+    // The media plane: its own thread and UDP port (docs/SFU.md, docs/SIGNALING.md).
+    sfu::rooms::MediaWorker media(sfu::WebRtcServerOptions::from_config(*cfg));
+    metrics.set_extra_source([&media] { return media.render_metrics(); });
+    log::info("sfu.listening", {{"port", media.port()}});
+    Services services{*cfg, *store, sessions, metrics, limiter, *totp_cipher, &audit_log,
+                      &media, &media};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);
@@ -141,6 +147,7 @@ int run_serve(const std::vector<std::string>& args) {
                                      record_scheduled_backup(done, at, *store, metrics);
                                    });
     backups.start();
+    media.start();
 
     std::cout << "Haven is running at " << cfg->effective_public_url() << "\n";
     if (store->count_users() == 0) {
@@ -149,6 +156,7 @@ int run_serve(const std::vector<std::string>& args) {
     }
     std::cout.flush();
     server.run();
+    media.stop();
     backups.stop();
     return 0;
   } catch (const KeyFileError& e) {

@@ -139,7 +139,7 @@ void HttpSession::upgrade_to_websocket(const std::string& request_id) {
   }
   metrics_.observe_request("/ws", 101, 0);
   auto ws = std::make_shared<WebSocketSession>(
-      std::move(stream_), ws_limits_, metrics_, actor.user->id, request_id,
+      std::move(stream_), ws_limits_, handler_.services(), actor.user->id, request_id,
       [&handler = handler_, session_hash] { return handler.session_live(session_hash); });
   registry_.add(ws);
   ws->start(std::move(request));

@@ -32,6 +32,7 @@ class RequestHandler {
                   std::int64_t* session_expires_out = nullptr) const;
   // Whether the session behind an open WebSocket still stands (see SessionManager::is_live).
   bool session_live(const std::string& token_hash) const;
+  Services& services() const { return services_; }
 
  private:
   HandledRequest handle_api(const HttpRequest& request, const Route* route, bool method_ok,

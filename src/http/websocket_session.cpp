@@ -9,12 +9,28 @@ namespace haven {
 
 namespace websocket = beast::websocket;
 
-WebSocketSession::WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Metrics& metrics,
+class WebSocketSession::Sink final : public sfu::rooms::SignalingSink {
+ public:
+  explicit Sink(const std::shared_ptr<WebSocketSession>& session)
+      : session_(session), executor_(session->ws_.get_executor()) {}
+  void deliver(std::string json_text) override {
+    net::post(executor_, [session = session_, text = std::move(json_text)]() mutable {
+      if (auto s = session.lock(); s && !s->closing_) s->send(std::move(text));
+    });
+  }
+
+ private:
+  std::weak_ptr<WebSocketSession> session_;
+  net::any_io_executor executor_;
+};
+
+WebSocketSession::WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Services& services,
                                    std::string user_id, std::string request_id,
                                    SessionLiveness session_live)
     : ws_(std::move(stream)),
       limits_(limits),
-      metrics_(metrics),
+      services_(services),
+      metrics_(services.metrics),
       user_id_(std::move(user_id)),
       request_id_(std::move(request_id)),
       session_live_(std::move(session_live)),
@@ -46,6 +62,12 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) return;
   log::info("ws.opened", {{"request_id", request_id_}, {"user", user_id_}});
   window_start_ = std::chrono::steady_clock::now();
+  std::weak_ptr<WebSocketSession> weak = shared_from_this();
+  call_ = std::make_unique<CallSignaling>(services_, user_id_, services_.media,
+                                          std::make_shared<Sink>(shared_from_this()),
+                                          [weak](std::string text) {
+                                            if (auto s = weak.lock()) s->send(std::move(text));
+                                          });
   send(nlohmann::json{{"type", "hello"}, {"user_id", user_id_}}.dump());
   read();
   schedule_session_check();
@@ -116,10 +138,16 @@ void WebSocketSession::handle_message(const std::string& text) {
     send(pong.dump());
     return;
   }
+  if (call_ && CallSignaling::handles(type)) return call_->handle(msg);
   send(R"({"type":"error","code":"unknown_type"})");
 }
 
 void WebSocketSession::send(std::string text) {
+  if (closing_) return;
+  if (outbox_.size() >= kMaxQueuedMessages) {
+    metrics_.ws_dropped("slow_reader");
+    return close(websocket::close_code::policy_error, "too many unread messages");
+  }
   outbox_.push_back(std::move(text));
   if (!writing_) write_next();
 }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/route_table.h"
+#include "http/call_signaling.h"
 #include "http/connection_registry.h"
 
 namespace haven {
@@ -38,13 +39,19 @@ inline constexpr std::uint16_t kCloseSignedOut = 4001;
 
 class WebSocketSession : public Drainable, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Metrics& metrics,
+  WebSocketSession(TlsStream&& stream, WebSocketLimits limits, Services& services,
                    std::string user_id, std::string request_id, SessionLiveness session_live);
   ~WebSocketSession() override;
   void start(HttpRequest upgrade_request);
   void drain() override;
 
  private:
+  // Delivers the media thread's messages on this session's strand (dropped once closed).
+  class Sink;
+  // A client that reads nothing while the server keeps sending is cut off instead of
+  // queuing without bound.
+  static constexpr std::size_t kMaxQueuedMessages = 512;
+
   void on_accept(beast::error_code ec);
   void read();
   void on_read(beast::error_code ec, std::size_t bytes);
@@ -59,6 +66,7 @@ class WebSocketSession : public Drainable, public std::enable_shared_from_this<W
   beast::flat_buffer buffer_;
   std::deque<std::string> outbox_;
   WebSocketLimits limits_;
+  Services& services_;
   Metrics& metrics_;
   std::string user_id_;
   std::string request_id_;
@@ -69,6 +77,7 @@ class WebSocketSession : public Drainable, public std::enable_shared_from_this<W
   beast::websocket::close_reason close_reason_;
   SessionLiveness session_live_;
   net::steady_timer session_timer_;
+  std::unique_ptr<CallSignaling> call_;  // created once the handshake is done
 };
 
 }  // namespace haven

@@ -69,6 +69,7 @@ std::string Metrics::render() const {
          "was written (0: none since start).\n"
          "# TYPE haven_backup_last_success_timestamp_seconds gauge\n"
       << "haven_backup_last_success_timestamp_seconds " << last_backup_ok_at_.load() << "\n";
+  if (extra_) out << extra_();
   return out.str();
 }
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -21,6 +22,10 @@ class Metrics {
   // A scheduled backup finished (backup/backup_schedule.h); at: unix seconds.
   void backup_finished(bool ok, std::int64_t at);
   std::string render() const;
+  // Another component's metrics, appended to render() (the media worker's SFU figures).
+  // Set once at start, before the metrics listener serves; the function must be
+  // thread-safe.
+  void set_extra_source(std::function<std::string()> source) { extra_ = std::move(source); }
 
  private:
   static constexpr double kBuckets[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
@@ -37,6 +42,7 @@ class Metrics {
   std::atomic<std::uint64_t> ws_messages_{0};
   std::atomic<std::uint64_t> backups_ok_{0}, backups_failed_{0};
   std::atomic<std::int64_t> last_backup_ok_at_{0};
+  std::function<std::string()> extra_;
 };
 
 }  // namespace haven

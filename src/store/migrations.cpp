@@ -229,6 +229,23 @@ WHEN NEW.seq IS NOT OLD.seq
       AND NEW.at IS OLD.at AND NEW.entry_mac IS OLD.entry_mac))
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
 )sql"},
+      {12, "video rooms: an owner and the people allowed to join", R"sql(
+-- Rooms carry no text: who may join is a list of user ids (docs/SIGNALING.md).
+CREATE TABLE rooms (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  owner_id TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX rooms_owner ON rooms(owner_id);
+CREATE TABLE room_participants (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (room_id, user_id)
+);
+CREATE INDEX room_participants_user ON room_participants(user_id);
+)sql"},
   };
   return list;
 }

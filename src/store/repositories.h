@@ -235,6 +235,31 @@ class CohortRepository {
                                  bool present, std::int64_t now) = 0;
 };
 
+// A video room (docs/SIGNALING.md): its owner and the people allowed to join. No text.
+struct Room {
+  std::string id;
+  std::string org_id;
+  std::string owner_id;
+  std::vector<std::string> participant_ids;  // without the owner, in the order given
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> ended_at;
+  bool admits(const std::string& user_id) const;  // the owner or a participant
+};
+
+class RoomRepository {
+ public:
+  virtual ~RoomRepository() = default;
+  // The caller has checked the participants (same practice, active, distinct).
+  virtual std::string create_room(const std::string& org_id, const std::string& owner_id,
+                                  const std::vector<std::string>& participant_ids,
+                                  std::int64_t now) = 0;
+  virtual std::optional<Room> find_room(const std::string& id) = 0;
+  // Open rooms the user owns or may join, newest first.
+  virtual std::vector<Room> open_rooms_of(const std::string& user_id) = 0;
+  // False when the room does not exist or has already ended.
+  virtual bool end_room(const std::string& id, std::int64_t now) = 0;
+};
+
 class InvitationRepository {
  public:
   virtual ~InvitationRepository() = default;
@@ -320,6 +345,7 @@ class Store : public UserRepository,
               public CareTeamRepository,
               public PasswordResetRepository,
               public CohortRepository,
+              public RoomRepository,
               public AuditRepository {
  public:
   // A unit of work on the calling thread: every write until end_unit() commits together

@@ -107,6 +107,13 @@ class SqliteStore final : public Store {
   bool set_cohort_member(const std::string& cohort_id, const std::string& patient_id, bool present,
                          std::int64_t now) override;
 
+  std::string create_room(const std::string& org_id, const std::string& owner_id,
+                          const std::vector<std::string>& participant_ids,
+                          std::int64_t now) override;
+  std::optional<Room> find_room(const std::string& id) override;
+  std::vector<Room> open_rooms_of(const std::string& user_id) override;
+  bool end_room(const std::string& id, std::int64_t now) override;
+
   void create_session(const SessionRecord& session) override;
   std::optional<SessionRecord> find_session(const std::string& token_hash) override;
   void touch_session(const std::string& token_hash, std::int64_t now) override;
@@ -153,6 +160,7 @@ class SqliteStore final : public Store {
   void insert_user(const User& user, std::int64_t now);
   CareTeam read_members(CareTeam team);
   Cohort read_cohort_members(Cohort cohort);
+  Room read_room(sql::Statement& row);
   void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
   // Seals user's name, email and passkey labels again under the subject of user.role.
   void reseal_user(const User& user);

@@ -275,7 +275,8 @@ export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || (await fsp.mkdtemp(path.join(os.tmpdir(), 'haven-test-')));
   const logFile = logPath();
   const listen = `127.0.0.1:${port}`;
-  const env = { ...serverEnv(), HAVEN_SERVER_WEB_ROOT: WEB_ROOT, ...(opts.env || {}) };
+  // sfu.port 0: every test server gets its own free media port (browsers learn it from SDP).
+  const env = { ...serverEnv(), HAVEN_SERVER_WEB_ROOT: WEB_ROOT, HAVEN_SFU_PORT: '0', ...(opts.env || {}) };
 
   const logFd = fs.openSync(logFile, 'a', 0o600);
   const args = ['serve', '--data', dataDir, '--listen', listen, '--metrics-listen', `127.0.0.1:${metricsPort}`, ...(opts.args || [])];

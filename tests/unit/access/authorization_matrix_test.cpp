@@ -82,6 +82,9 @@ const std::vector<Row> kMatrix = {
     {http::verb::get, "/api/audit/entries/:id/proof", Action::audit_read, U, M, F, F, F, U, U},
     {http::verb::post, "/api/audit/consistency", Action::audit_read, U, M, F, F, F, U, U},
     {http::verb::post, "/api/patients/:id/erase", Action::patient_erase, U, M, F, F, F, U, U},
+    {http::verb::post, "/api/rooms", Action::room_create, U, M, M, M, F, U, U},
+    {http::verb::get, "/api/rooms", Action::room_list, U, A, A, A, A, U, U},
+    {http::verb::post, "/api/rooms/:id/end", Action::room_end, U, M, M, M, A, U, U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
@@ -192,6 +195,40 @@ TEST(AuthorizationMatrix, CohortByRelationship) {
   patient.user->mfa_enabled = true;
   EXPECT_EQ(authorize(patient, Action::cohort_list), F);
   EXPECT_EQ(authorize(patient, Action::cohort_list, own), F);
+}
+
+// A room by relationship: only its owner and listed people join; only the owner ends it;
+// clinicians need MFA, patients do not; another practice's room never.
+TEST(AuthorizationMatrix, RoomByRelationship) {
+  ObjectRef owned{"room", "r1", "org1"};
+  owned.actor_is_owner = true;
+  ObjectRef listed{"room", "r2", "org1"};
+  listed.actor_is_participant = true;
+  ObjectRef stranger{"room", "r3", "org1"};
+  ObjectRef other_tenant = owned;
+  other_tenant.org_id = "org2";
+  Actor therapist = actor_with(Role::therapist);
+  EXPECT_EQ(authorize(therapist, Action::room_join, owned), M);
+  therapist.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(therapist, Action::room_create), A);
+  EXPECT_EQ(authorize(therapist, Action::room_join, owned), A);
+  EXPECT_EQ(authorize(therapist, Action::room_join, listed), A);
+  EXPECT_EQ(authorize(therapist, Action::room_join, stranger), F);
+  EXPECT_EQ(authorize(therapist, Action::room_join, other_tenant), F);
+  EXPECT_EQ(authorize(therapist, Action::room_end, owned), A);
+  EXPECT_EQ(authorize(therapist, Action::room_end, listed), F);
+  Actor patient = actor_with(Role::patient);
+  EXPECT_EQ(authorize(patient, Action::room_create), F);
+  EXPECT_EQ(authorize(patient, Action::room_join, listed), A);
+  EXPECT_EQ(authorize(patient, Action::room_join, stranger), F);
+  EXPECT_EQ(authorize(patient, Action::room_end, listed), F);
+  for (auto role : {Role::admin, Role::staff}) {
+    Actor with_mfa = actor_with(role);
+    with_mfa.user->mfa_enabled = true;
+    EXPECT_EQ(authorize(with_mfa, Action::room_create), F);
+    EXPECT_EQ(authorize(with_mfa, Action::room_join, listed), A);
+  }
+  EXPECT_EQ(authorize(actor_with(std::nullopt), Action::room_join, listed), U);
 }
 
 // The audit log says who touched whose record: admins with MFA only.

@@ -1,0 +1,43 @@
+// Call messages on one /ws connection (docs/SIGNALING.md): checks each message's shape
+// and, for room.join, that the room exists, is open and admits this person
+// (authorize(actor, room_join, room)), then hands it to the media worker, which answers
+// through the connection's SignalingSink. Runs on the connection's strand.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/route_table.h"
+#include "sfu/rooms/media_worker.h"
+
+namespace haven {
+
+class CallSignaling {
+ public:
+  // `reply` sends a message on the socket (strand only). `worker` may be null (SFU off).
+  CallSignaling(Services& services, std::string user_id, sfu::rooms::MediaWorker* worker,
+                std::shared_ptr<sfu::rooms::SignalingSink> sink,
+                std::function<void(std::string)> reply);
+  ~CallSignaling();  // the participant leaves its call
+  CallSignaling(const CallSignaling&) = delete;
+  CallSignaling& operator=(const CallSignaling&) = delete;
+
+  // Whether `type` is a call message ("room.*", "media.*").
+  static bool handles(const std::string& type);
+  void handle(const nlohmann::json& message);
+
+ private:
+  void error(const nlohmann::json& message, const char* code, const std::string& text);
+  bool admit(const nlohmann::json& message, const std::string& room_id,
+             sfu::rooms::JoinRequest& who);
+
+  Services& services_;
+  std::string user_id_;
+  sfu::rooms::MediaWorker* worker_;
+  std::function<void(std::string)> reply_;
+  sfu::rooms::MediaWorker::ChannelId channel_ = 0;
+};
+
+}  // namespace haven

@@ -1,0 +1,233 @@
+#include "sfu/rooms/media_worker.h"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "log/logger.h"
+
+namespace haven::sfu::rooms {
+
+namespace {
+// Router timers (RTCP, NACK, transport-cc every 100 ms, active speaker) want 20-50 ms.
+constexpr auto kTickInterval = std::chrono::milliseconds(20);
+
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+MediaWorker::MediaWorker(WebRtcServerOptions options)
+    : certificate_(DtlsCertificate::generate()),
+      dtls_context_(certificate_),
+      server_(std::make_unique<WebRtcServer>(ioc_, dtls_context_, std::move(options))),
+      port_(server_->port()),
+      tick_timer_(ioc_) {}
+
+MediaWorker::~MediaWorker() { stop(); }
+
+void MediaWorker::start() {
+  schedule_tick();
+  thread_ = std::thread([this] {
+    // The data plane never throws; a throw here is a setup bug in a handler. Log it and
+    // keep the thread serving the other rooms.
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        log::error("sfu.worker_error", {{"what", e.what()}});
+      }
+    }
+  });
+}
+
+void MediaWorker::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (thread_.joinable()) {
+    boost::asio::post(ioc_, [this] {
+      for (auto& [id, room] : rooms_) room->close_all(nullptr);
+      rooms_.clear();
+      channels_.clear();
+      tick_timer_.cancel();
+      server_.reset();  // closes the socket
+    });
+    thread_.join();
+  }
+}
+
+MediaWorker::ChannelId MediaWorker::open_channel(std::shared_ptr<SignalingSink> sink) {
+  const ChannelId id = next_channel_++;
+  boost::asio::post(ioc_, [this, id, sink = std::move(sink)]() mutable {
+    channels_[id] = Channel{std::move(sink), {}, {}};
+  });
+  return id;
+}
+
+void MediaWorker::submit(ChannelId channel, CallCommand command) {
+  boost::asio::post(ioc_, [this, channel, command = std::move(command)]() mutable {
+    handle(channel, command);
+  });
+}
+
+void MediaWorker::close_channel(ChannelId channel) {
+  boost::asio::post(ioc_, [this, channel] {
+    auto it = channels_.find(channel);
+    if (it == channels_.end()) return;
+    leave_room(it->second, nullptr);
+    channels_.erase(it);
+  });
+}
+
+void MediaWorker::end_call(const std::string& room_id) {
+  boost::asio::post(ioc_, [this, room_id] {
+    auto room = rooms_.find(room_id);
+    if (room == rooms_.end()) return;
+    room->second->close_all("ended");
+    rooms_.erase(room);
+    for (auto& [id, channel] : channels_) {
+      if (channel.room_id == room_id) channel.room_id.clear(), channel.peer_id.clear();
+    }
+  });
+}
+
+void MediaWorker::send_error(SignalingSink& sink, const CallCommand& command, const char* code,
+                             const std::string& message) {
+  nlohmann::json error{{"type", "error"}, {"code", code}, {"message", message},
+                       {"request_type", command.type}};
+  if (command.request) error["id"] = *command.request;
+  sink.deliver(error.dump());
+}
+
+Participant* MediaWorker::participant_of(Channel& channel) {
+  if (channel.room_id.empty()) return nullptr;
+  auto room = rooms_.find(channel.room_id);
+  return room == rooms_.end() ? nullptr : room->second->find(channel.peer_id);
+}
+
+void MediaWorker::leave_room(Channel& channel, const char* reason) {
+  if (channel.room_id.empty()) return;
+  auto room = rooms_.find(channel.room_id);
+  if (room != rooms_.end()) {
+    room->second->leave(channel.peer_id, reason);
+    if (room->second->size() == 0) rooms_.erase(room);
+  }
+  channel.room_id.clear();
+  channel.peer_id.clear();
+}
+
+void MediaWorker::handle(ChannelId id, CallCommand& command) {
+  auto it = channels_.find(id);
+  if (it == channels_.end() || !server_) return;  // the socket closed meanwhile
+  Channel& channel = it->second;
+  SignalingSink& sink = *channel.sink;
+  using Kind = CallCommand::Kind;
+
+  if (command.kind == Kind::join) {
+    if (!channel.room_id.empty()) {
+      return send_error(sink, command, "already_in_room", "Leave the current call first.");
+    }
+    auto& room = rooms_[command.room_id];
+    if (!room) {
+      const std::string room_id = command.room_id;
+      room = std::make_unique<Room>(
+          room_id, *server_, routing::RouterConfig{routing::steady_to_unix_offset_ns()},
+          [this, room_id](const std::string& peer_id) {
+            // A transport failed inside its own callback: remove the participant later.
+            boost::asio::post(ioc_, [this, room_id, peer_id] {
+              for (auto& [cid, ch] : channels_) {
+                if (ch.room_id == room_id && ch.peer_id == peer_id) leave_room(ch, "failed");
+              }
+            });
+          });
+    }
+    if (room->full()) {
+      return send_error(sink, command, "room_full", "This call already has 16 people in it.");
+    }
+    Participant& p = room->join(command.join, channel.sink);
+    channel.room_id = command.room_id;
+    channel.peer_id = p.peer_id();
+    return;
+  }
+  if (command.kind == Kind::leave) {
+    if (channel.room_id.empty()) {
+      return send_error(sink, command, "not_in_room", "You are not in a call.");
+    }
+    return leave_room(channel, "left");
+  }
+
+  Participant* p = participant_of(channel);
+  if (!p) return send_error(sink, command, "not_in_room", "You are not in a call.");
+  Room& room = *rooms_.at(channel.room_id);
+  std::string error;
+  switch (command.kind) {
+    case Kind::publish:
+      if (!room.publish(*p, command.sdp, command.sources, &error)) {
+        send_error(sink, command, "invalid_sdp", "The offer could not be used: " + error);
+      }
+      return;
+    case Kind::answer:
+      if (!p->apply_answer(command.sdp, &error)) {
+        send_error(sink, command, "invalid_sdp", "The answer could not be used: " + error);
+      }
+      return;
+    case Kind::restart_ice:
+      p->restart_recv_ice();
+      p->negotiate();
+      return;
+    case Kind::mute:
+      room.set_muted(*p, command.source, command.muted);
+      return;
+    case Kind::join:
+    case Kind::leave:
+      return;
+  }
+}
+
+void MediaWorker::schedule_tick() {
+  tick_timer_.expires_after(kTickInterval);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || !server_) return;
+    const std::int64_t now = steady_now_ns();
+    std::uint64_t people = 0;
+    for (auto& [id, room] : rooms_) {
+      room->tick(now);
+      people += room->size();
+    }
+    rooms_open_.store(rooms_.size(), std::memory_order_relaxed);
+    participants_.store(people, std::memory_order_relaxed);
+    datagrams_received_.store(server_->socket_stats().datagrams_received,
+                              std::memory_order_relaxed);
+    const DropSnapshot drops = server_->dropped().snapshot();
+    for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+      drops_[i].store(drops.by_reason[i], std::memory_order_relaxed);
+    }
+    schedule_tick();
+  });
+}
+
+std::string MediaWorker::render_metrics() const {
+  std::ostringstream out;
+  out << "# HELP haven_sfu_rooms Calls with at least one participant.\n"
+         "# TYPE haven_sfu_rooms gauge\n"
+      << "haven_sfu_rooms " << rooms_open_.load() << "\n"
+      << "# HELP haven_sfu_participants People in calls.\n"
+         "# TYPE haven_sfu_participants gauge\n"
+      << "haven_sfu_participants " << participants_.load() << "\n"
+      << "# HELP haven_sfu_datagrams_received_total UDP datagrams at the media port.\n"
+         "# TYPE haven_sfu_datagrams_received_total counter\n"
+      << "haven_sfu_datagrams_received_total " << datagrams_received_.load() << "\n"
+      << "# HELP haven_sfu_dropped_packets_total Datagrams the SFU dropped, by reason.\n"
+         "# TYPE haven_sfu_dropped_packets_total counter\n";
+  for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+    out << "haven_sfu_dropped_packets_total{reason=\"" << to_string(static_cast<DropReason>(i))
+        << "\"} " << drops_[i].load(std::memory_order_relaxed) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace haven::sfu::rooms

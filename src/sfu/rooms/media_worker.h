@@ -1,0 +1,102 @@
+// The SFU inside `haven serve`: one media thread running its own io_context with the
+// WebRtcServer (the UDP port), every Room and a 20 ms tick. The HTTP side talks to it
+// only through this class, whose public calls are thread-safe: each posts a closure to
+// the media thread, so rooms, participants and the packet path need no locks.
+//
+// A signaling channel is one WebSocket connection: open_channel() when it opens,
+// submit() for each call message it received (already validated and authorized by
+// http/call_signaling), close_channel() when it closes (the participant leaves).
+// Replies go back through the channel's SignalingSink.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "api/route_table.h"
+#include "sfu/dtls/dtls_certificate.h"
+#include "sfu/dtls/dtls_context.h"
+#include "sfu/rooms/room.h"
+#include "sfu/transport/webrtc_server.h"
+
+namespace haven::sfu::rooms {
+
+// One call message from a client (docs/SIGNALING.md), checked on the HTTP side.
+struct CallCommand {
+  enum class Kind { join, leave, publish, answer, restart_ice, mute };
+  Kind kind = Kind::join;
+  std::string type;                     // the message's type, echoed in errors
+  std::optional<std::int64_t> request;  // the message's id, echoed in errors
+  std::string room_id;                  // join
+  JoinRequest join;                     // join: who (authorized by the caller)
+  std::string sdp;                      // publish, answer
+  std::map<std::string, TrackSource> sources;  // publish: by mid
+  TrackSource source = TrackSource::camera;    // mute
+  bool muted = false;                          // mute
+};
+
+class MediaWorker final : public CallControl {
+ public:
+  using ChannelId = std::uint64_t;
+
+  // Creates the DTLS certificate and binds the UDP port (throws std::runtime_error naming
+  // the address when it cannot). Nothing runs until start().
+  explicit MediaWorker(WebRtcServerOptions options);
+  ~MediaWorker() override;  // stop()
+  MediaWorker(const MediaWorker&) = delete;
+  MediaWorker& operator=(const MediaWorker&) = delete;
+
+  void start();
+  // Everyone leaves (transports send close_notify), then the thread ends. Idempotent.
+  void stop();
+
+  ChannelId open_channel(std::shared_ptr<SignalingSink> sink);
+  void submit(ChannelId channel, CallCommand command);
+  void close_channel(ChannelId channel);
+  // CallControl: the room ended (POST /api/rooms/:id/end).
+  void end_call(const std::string& room_id) override;
+
+  std::uint16_t port() const noexcept { return port_; }
+  // Prometheus text: haven_sfu_* (any thread).
+  std::string render_metrics() const;
+
+ private:
+  struct Channel {
+    std::shared_ptr<SignalingSink> sink;
+    std::string room_id;  // empty: in no room
+    std::string peer_id;
+  };
+
+  void handle(ChannelId id, CallCommand& command);
+  void leave_room(Channel& channel, const char* reason);
+  Participant* participant_of(Channel& channel);
+  void schedule_tick();
+  static void send_error(SignalingSink& sink, const CallCommand& command, const char* code,
+                         const std::string& message);
+
+  boost::asio::io_context ioc_;
+  DtlsCertificate certificate_;
+  DtlsContext dtls_context_;
+  std::unique_ptr<WebRtcServer> server_;
+  std::uint16_t port_ = 0;
+  boost::asio::steady_timer tick_timer_;
+  std::thread thread_;
+  bool stopped_ = false;
+  std::atomic<ChannelId> next_channel_{1};
+  // Media thread only.
+  std::unordered_map<ChannelId, Channel> channels_;
+  std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
+  // Figures the media thread publishes on every tick for render_metrics().
+  std::atomic<std::uint64_t> rooms_open_{0}, participants_{0}, datagrams_received_{0};
+  std::array<std::atomic<std::uint64_t>, kDropReasonCount> drops_{};
+};
+
+}  // namespace haven::sfu::rooms

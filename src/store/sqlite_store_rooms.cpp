@@ -1,0 +1,78 @@
+// SqliteStore: video rooms (docs/SIGNALING.md). A room row and its participant rows hold
+// ids and times only, so nothing here is sealed.
+#include <algorithm>
+
+#include "store/sqlite_store.h"
+#include "util/secret_bytes.h"
+
+namespace haven {
+
+bool Room::admits(const std::string& user_id) const {
+  return owner_id == user_id ||
+         std::find(participant_ids.begin(), participant_ids.end(), user_id) !=
+             participant_ids.end();
+}
+
+std::string SqliteStore::create_room(const std::string& org_id, const std::string& owner_id,
+                                     const std::vector<std::string>& participant_ids,
+                                     std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  auto id = random_id();
+  sql::Statement(conn_, "INSERT INTO rooms (id, org_id, owner_id, created_at) VALUES (?, ?, ?, ?)")
+      .bind(1, id)
+      .bind(2, org_id)
+      .bind(3, owner_id)
+      .bind(4, now)
+      .run();
+  for (const auto& user_id : participant_ids) {
+    sql::Statement(conn_, "INSERT INTO room_participants (room_id, user_id) VALUES (?, ?)")
+        .bind(1, id)
+        .bind(2, user_id)
+        .run();
+  }
+  tx.commit();
+  return id;
+}
+
+// Columns: id, org_id, owner_id, created_at, ended_at. Participants in insertion order.
+Room SqliteStore::read_room(sql::Statement& row) {
+  Room room{row.text(0), row.text(1), row.text(2), {}, row.integer(3), std::nullopt};
+  if (!row.is_null(4)) room.ended_at = row.integer(4);
+  sql::Statement q(conn_, "SELECT user_id FROM room_participants WHERE room_id = ? ORDER BY rowid");
+  q.bind(1, room.id);
+  while (q.step()) room.participant_ids.push_back(q.text(0));
+  return room;
+}
+
+std::optional<Room> SqliteStore::find_room(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT id, org_id, owner_id, created_at, ended_at FROM rooms WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_room(q);
+}
+
+std::vector<Room> SqliteStore::open_rooms_of(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT id, org_id, owner_id, created_at, ended_at FROM rooms "
+                   "WHERE ended_at IS NULL AND (owner_id = ?1 OR id IN "
+                   "(SELECT room_id FROM room_participants WHERE user_id = ?1)) "
+                   "ORDER BY created_at DESC, rowid DESC");
+  q.bind(1, user_id);
+  std::vector<Room> out;
+  while (q.step()) out.push_back(read_room(q));
+  return out;
+}
+
+bool SqliteStore::end_room(const std::string& id, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  return sql::Statement(conn_, "UPDATE rooms SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
+             .bind(1, now)
+             .bind(2, id)
+             .run() > 0;
+}
+
+}  // namespace haven

@@ -1,0 +1,190 @@
+// Video rooms over the API and call signaling over /ws (docs/SIGNALING.md): who may create,
+// see, join and end a room; every malformed or unauthorized call message gets a stable
+// error and changes nothing. Media itself is tested in Chromium (tests/browser/call.test.mjs).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import WebSocket from 'ws';
+
+import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp } from '../lib/accounts.mjs';
+import { request, startServer } from '../lib/harness.mjs';
+
+let srv;
+let therapist;
+let alice;
+let bob;
+let stranger;
+let room;
+before(async () => {
+  srv = await startServer();
+  const admin = await enrollAdminWithTotp(srv);
+  therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist');
+  alice = await invitePerson(srv, therapist.cookie, 'patient', 'alice');
+  bob = await invitePerson(srv, therapist.cookie, 'patient', 'bob');
+  stranger = await invitePerson(srv, therapist.cookie, 'patient', 'stranger');
+});
+after(async () => {
+  await srv?.stop();
+});
+
+/** A signed-in socket that queues what it receives; next(type) waits for one of that type. */
+async function connect(cookie) {
+  const ws = new WebSocket(`wss://localhost:${srv.port}/ws`, { origin: srv.url, headers: { cookie }, rejectUnauthorized: false });
+  const queue = [];
+  const waiters = [];
+  ws.on('message', (data) => {
+    queue.push(JSON.parse(data.toString()));
+    for (const w of waiters.splice(0)) w();
+  });
+  const client = {
+    ws,
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    async next(type, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const i = queue.findIndex((m) => m.type === type);
+        if (i >= 0) return queue.splice(i, 1)[0];
+        const left = deadline - Date.now();
+        assert.ok(left > 0, `no ${type} message; got ${JSON.stringify(queue)}`);
+        await new Promise((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, left);
+        });
+      }
+    },
+    close: () => new Promise((resolve) => {
+      ws.on('close', resolve);
+      ws.close();
+    }),
+  };
+  await client.next('hello');
+  return client;
+}
+
+test('a therapist with MFA creates a room for people of the practice; bad lists are refused', async () => {
+  const create = (who, body) => request(srv, 'POST', '/api/rooms', { cookie: who.cookie, body });
+  const res = await create(therapist, { participant_ids: [alice.id, bob.id] });
+  assert.equal(res.status, 201, res.text);
+  room = res.json.room;
+  assert.match(room.id, /^[0-9a-f]{32}$/);
+  assert.equal(room.owner_id, therapist.id);
+  assert.deepEqual(room.participant_ids, [alice.id, bob.id]);
+  assert.equal(room.ended_at, null);
+
+  assert.equal((await create(alice, { participant_ids: [bob.id] })).status, 403);
+  for (const [ids, code] of [
+    [[therapist.id], 'invalid_participants'],
+    [[alice.id, alice.id], 'invalid_participants'],
+    [['0123456789abcdef0123456789abcdef'], 'invalid_participants'],
+    [[], 'invalid_field'],
+    [Array.from({ length: 16 }, (_, i) => `id${i}`), 'invalid_field'],
+    [['../etc'], 'invalid_field'],
+  ]) {
+    const bad = await create(therapist, { participant_ids: ids });
+    assert.equal(bad.status, 400, JSON.stringify(ids));
+    assert.equal(bad.json.error.code, code, JSON.stringify(ids));
+  }
+  const wrongType = await create(therapist, { participant_ids: 'all' });
+  assert.equal(wrongType.status, 400);
+});
+
+test('each person lists only the rooms they may join', async () => {
+  for (const who of [therapist, alice, bob]) {
+    const res = await request(srv, 'GET', '/api/rooms', { cookie: who.cookie });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json.rooms.map((r) => r.id), [room.id]);
+  }
+  const res = await request(srv, 'GET', '/api/rooms', { cookie: stranger.cookie });
+  assert.deepEqual(res.json.rooms, []);
+});
+
+test('joining: the invited get in and see each other; strangers and bad messages get errors', async () => {
+  const a = await connect(alice.cookie);
+  a.send({ type: 'media.publish', sdp: 'v=0', sources: {}, id: 1 });
+  assert.deepEqual(await a.next('error'), {
+    type: 'error', code: 'not_in_room', message: 'You are not in a call.', request_type: 'media.publish', id: 1,
+  });
+  a.send({ type: 'room.join', room_id: room.id });
+  const joined = await a.next('room.joined');
+  assert.equal(joined.room_id, room.id);
+  assert.deepEqual(joined.participants, []);
+
+  const t = await connect(therapist.cookie);
+  t.send({ type: 'room.join', room_id: room.id });
+  const tJoined = await t.next('room.joined');
+  assert.equal(tJoined.participants.length, 1);
+  assert.equal(tJoined.participants[0].peer_id, joined.peer_id);
+  assert.equal(tJoined.participants[0].user_id, alice.id);
+  assert.equal(tJoined.participants[0].display_name, alice.who.displayName);
+  const arrived = await a.next('room.participant_joined');
+  assert.equal(arrived.participant.peer_id, tJoined.peer_id);
+
+  // Mute state reaches the others.
+  t.send({ type: 'media.mute', source: 'microphone', muted: true });
+  assert.deepEqual(await a.next('room.mute'), { type: 'room.mute', peer_id: tJoined.peer_id, source: 'microphone', muted: true });
+
+  const s = await connect(stranger.cookie);
+  for (const roomId of [room.id, '0123456789abcdef0123456789abcdef']) {
+    s.send({ type: 'room.join', room_id: roomId, id: 5 });
+    const refused = await s.next('error');
+    assert.equal(refused.code, 'room_not_found');
+    assert.equal(refused.id, 5);
+  }
+  const cases = [
+    [{ type: 'room.join', room_id: '../x' }, 'invalid_message'],
+    [{ type: 'room.join' }, 'invalid_message'],
+    [{ type: 'room.join', room_id: room.id, id: 'x' }, 'invalid_message'],
+    [{ type: 'media.mute', source: 'speaker', muted: true }, 'invalid_message'],
+    [{ type: 'media.publish', sdp: 'v=0', sources: { 0: 'hologram' } }, 'invalid_message'],
+    [{ type: 'media.answer' }, 'invalid_message'],
+    [{ type: 'room.teleport' }, 'unknown_type'],
+    [{ type: 'room.leave' }, 'not_in_room'],
+  ];
+  for (const [msg, code] of cases) {
+    s.send(msg);
+    assert.equal((await s.next('error')).code, code, JSON.stringify(msg));
+  }
+
+  // In the room: a second join and unusable SDP are refused; the call goes on.
+  a.send({ type: 'room.join', room_id: room.id });
+  assert.equal((await a.next('error')).code, 'already_in_room');
+  a.send({ type: 'media.publish', sdp: 'not sdp at all', sources: {} });
+  assert.equal((await a.next('error')).code, 'invalid_sdp');
+  a.send({ type: 'media.answer', sdp: 'v=0' });
+  assert.equal((await a.next('error')).code, 'invalid_sdp');
+
+  const metrics = await fetch(`${srv.metricsUrl}/metrics`).then((r) => r.text());
+  assert.match(metrics, /^haven_sfu_participants 2$/m);
+  assert.match(metrics, /^haven_sfu_dropped_packets_total\{reason="srtp_auth"\} \d+$/m);
+
+  // Leaving tells the others; closing the socket is a leave too.
+  a.send({ type: 'room.leave' });
+  assert.deepEqual(await a.next('room.left'), { type: 'room.left', reason: 'left' });
+  assert.equal((await t.next('room.participant_left')).peer_id, joined.peer_id);
+  a.send({ type: 'room.join', room_id: room.id });
+  const again = await a.next('room.joined');
+  await t.next('room.participant_joined');
+  await a.close();
+  assert.equal((await t.next('room.participant_left')).peer_id, again.peer_id);
+  await t.close();
+  await s.close();
+});
+
+test('only the owner ends a room; everyone in it is told and nobody can join again', async () => {
+  const b = await connect(bob.cookie);
+  b.send({ type: 'room.join', room_id: room.id });
+  await b.next('room.joined');
+  const byPatient = await request(srv, 'POST', `/api/rooms/${room.id}/end`, { cookie: bob.cookie });
+  assert.equal(byPatient.status, 403);
+  const byStranger = await request(srv, 'POST', `/api/rooms/${room.id}/end`, { cookie: stranger.cookie });
+  assert.equal(byStranger.status, 404);
+  const ended = await request(srv, 'POST', `/api/rooms/${room.id}/end`, { cookie: therapist.cookie });
+  assert.equal(ended.status, 200, ended.text);
+  assert.equal(typeof ended.json.room.ended_at, 'number');
+  assert.deepEqual(await b.next('room.left'), { type: 'room.left', reason: 'ended' });
+  b.send({ type: 'room.join', room_id: room.id });
+  assert.equal((await b.next('error')).code, 'room_not_found');
+  const list = await request(srv, 'GET', '/api/rooms', { cookie: bob.cookie });
+  assert.deepEqual(list.json.rooms, []);
+  await b.close();
+});
