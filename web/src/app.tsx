@@ -9,6 +9,7 @@ import { Invite } from './pages/Invite';
 import { Reset } from './pages/Reset';
 import { Patient } from './pages/Patient';
 import { Audit } from './pages/Audit';
+import { Call } from './pages/Call';
 import type { Role } from './api';
 
 const ROLE_PAGES: Record<string, Role> = {
@@ -63,6 +64,8 @@ export function App() {
   if (path === '/admin/audit') return <Audit />;
   const patient = /^\/patients\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (patient) return <Patient key={patient[1]} id={patient[1]} />;
+  const call = /^\/call\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (call) return <Call key={call[1]} roomId={call[1]} />;
   const role = ROLE_PAGES[path];
   if (role) return <Landing key={role} role={role} />;
   return <NotFound />;

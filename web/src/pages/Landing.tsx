@@ -11,6 +11,7 @@ import { MfaNudge } from '../components/MfaNudge';
 import { AdminPanels } from '../components/AdminPanels';
 import { ClinicianPanels } from '../components/ClinicianPanels';
 import { Disclosures } from '../components/Disclosures';
+import { VideoRooms } from '../components/VideoRooms';
 import { useServerConnection } from '../ws';
 import type { WsStatus } from '../ws';
 
@@ -98,6 +99,12 @@ export function Landing({ role }: { role: Role }) {
         <>
           <ConnectionStatus status={status} />
           {needsMfa ? <MfaNudge /> : null}
+          {/* Opening a room names patients: therapists need two-step verification first. */}
+          <VideoRooms
+            selfId={user.id}
+            canCreate={role === 'therapist' && security !== null && !needsMfa}
+            onMfaRequired={onMfaRequired}
+          />
           {role === 'admin' ? (
             <>
               <InviteForm

@@ -1,0 +1,301 @@
+// One person's side of a group video call (docs/SIGNALING.md): the room's participants,
+// the SEND and RECV peer connections, mute, ICE restarts, and rejoining after the
+// signaling socket was lost. UI-free: the page listens through the on* callbacks.
+import { collectStats } from './call-stats';
+import type { CallStats } from './call-stats';
+import { SerialQueue, watchIce } from './ice';
+import { leftReasonOf, participantOf, participantsOf, stringField } from './protocol';
+import type { Message, MutedState, Participant } from './protocol';
+import { Publisher } from './publisher';
+import { CLOSE_SIGNED_OUT, CallSignaling, SignalingError } from './signaling';
+import { Subscriber } from './subscriber';
+
+export type CallStatus = 'connecting' | 'connected' | 'reconnecting' | 'ended';
+
+/** Someone else in the call, with what they send (null until the SFU forwards it). */
+export interface RemotePeer extends Participant {
+  stream: MediaStream | null;
+  speaking: boolean;
+}
+
+/** Why the call stopped without us leaving: the room ended, another tab took over, sign-out, a refusal. */
+export type CallEnd = { kind: 'ended' } | { kind: 'replaced' } | { kind: 'signed-out' } | { kind: 'error'; code: string };
+
+const MAX_BACKOFF_MS = 30_000;
+/** How long a restart of the RECV side waits for the SFU's fresh offer before it may ask again. */
+const RECV_RESTART_WAIT_MS = 10_000;
+
+/** Pieces of one connection to the server: replaced whole when the socket is lost. */
+interface Link {
+  sig: CallSignaling;
+  pub: Publisher;
+  sub: Subscriber;
+  stop: () => void;
+}
+
+export class CallClient {
+  /** Our peer_id in the room ('' until joined; a new one after a rejoin). */
+  peerId = '';
+  onParticipantsChanged: (peers: RemotePeer[]) => void = () => undefined;
+  onStatusChanged: (status: CallStatus) => void = () => undefined;
+  onEnded: (end: CallEnd) => void = () => undefined;
+  /** Something went wrong that does not end the call (a refused offer): a SignalingError code. */
+  onProblem: (code: string) => void = () => undefined;
+
+  private link: Link | null = null;
+  private roomId = '';
+  private readonly participants = new Map<string, Participant>();
+  private speaker = '';
+  private local: MediaStream | null = null;
+  private readonly muted: MutedState = { camera: false, microphone: false };
+  private status: CallStatus = 'connecting';
+  private stopped = false;
+  private rejoining = false;
+  private attempt = 0;
+  private rejoinTimer: number | undefined;
+  private rejoinScheduled = false;
+  private everConnected = new WeakSet<RTCPeerConnection>();
+  private readonly onOnline = () => {
+    if (this.rejoinScheduled && !this.stopped) {
+      window.clearTimeout(this.rejoinTimer);
+      this.rejoinScheduled = false;
+      void this.rejoin();
+    }
+  };
+
+  /** Enters the room; rejects with a SignalingError (`room_not_found`, `mfa_required`, …). */
+  async join(roomId: string): Promise<void> {
+    this.roomId = roomId;
+    window.addEventListener('online', this.onOnline);
+    try {
+      await this.connect();
+    } catch (e) {
+      // Not in the room: nothing to rejoin later.
+      this.stopped = true;
+      this.shutdown();
+      throw e;
+    }
+  }
+
+  /** Sends the tracks of `stream` (kept, and sent again after a rejoin). */
+  async publish(stream: MediaStream): Promise<void> {
+    this.local = stream;
+    await this.link?.pub.publish(stream);
+  }
+
+  /** Mutes or unmutes our own microphone or camera, and tells the others. */
+  setMuted(source: 'camera' | 'microphone', muted: boolean): void {
+    this.muted[source] = muted;
+    this.link?.pub.setEnabled(source, !muted);
+    this.link?.sig.notify('media.mute', { source, muted });
+  }
+
+  /** ICE restart of both connections (also what the watchdog does on failure). */
+  restartIce(): void {
+    this.restartSend();
+    this.restartRecv();
+  }
+
+  /** The others in the call, in the order they came. */
+  peers(): RemotePeer[] {
+    const link = this.link;
+    const out: RemotePeer[] = [];
+    for (const p of this.participants.values()) {
+      out.push({ ...p, stream: link?.sub.streamOf(p.peer_id) ?? null, speaking: p.peer_id === this.speaker });
+    }
+    return out;
+  }
+
+  stats(): Promise<CallStats | null> {
+    return this.link ? collectStats(this.link.pub, this.link.sub) : Promise.resolve(null);
+  }
+
+  /** Leaves the room (best effort) and closes everything. Safe to call more than once. */
+  async leave(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const link = this.link;
+    if (link?.sig.connected) await link.sig.request('room.leave', {}, 3000).catch(() => undefined);
+    this.shutdown();
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    this.closeLink();
+    const sig = new CallSignaling();
+    const queue = new SerialQueue();
+    const pub = new Publisher(sig, queue);
+    const sub = new Subscriber(sig, queue);
+    const stops = [
+      watchIce(pub.pc, () => this.restartSend(), () => this.updateStatus()),
+      watchIce(sub.pc, () => this.restartRecv(), () => this.updateStatus()),
+      ...this.subscribe(sig, sub),
+    ];
+    const link: Link = { sig, pub, sub, stop: () => stops.forEach((s) => s()) };
+    this.link = link;
+    sub.onStreamsChanged = () => this.changed();
+    sig.onClose = (code) => {
+      if (this.link === link) this.lost(code);
+    };
+
+    await sig.connect();
+    const joined = await sig.request('room.join', { room_id: this.roomId });
+    if (this.link !== link) return;
+    this.peerId = stringField(joined, 'peer_id');
+    this.participants.clear();
+    for (const p of participantsOf(joined.participants)) if (p.peer_id !== this.peerId) this.participants.set(p.peer_id, p);
+    this.changed();
+    if (this.local) {
+      pub.publish(this.local).catch((e: unknown) => this.problem(e));
+      for (const source of ['camera', 'microphone'] as const) if (this.muted[source]) this.setMuted(source, true);
+    }
+    this.updateStatus();
+  }
+
+  private subscribe(sig: CallSignaling, sub: Subscriber): (() => void)[] {
+    const mine = () => this.link?.sig === sig;
+    const on = (type: string, fn: (m: Message) => void) => sig.on(type, (m) => mine() && fn(m));
+    return [
+      on('room.participant_joined', (m) => {
+        const p = participantOf(m.participant);
+        if (p && p.peer_id !== this.peerId) this.participants.set(p.peer_id, p);
+        this.changed();
+      }),
+      on('room.participant_left', (m) => {
+        const peer = stringField(m, 'peer_id');
+        this.participants.delete(peer);
+        sub.removePeer(peer);
+        this.changed();
+      }),
+      on('room.mute', (m) => {
+        const p = this.participants.get(stringField(m, 'peer_id'));
+        const source = m.source;
+        if (p && (source === 'camera' || source === 'microphone')) p.muted = { ...p.muted, [source]: m.muted === true };
+        this.changed();
+      }),
+      on('room.active_speaker', (m) => {
+        this.speaker = stringField(m, 'peer_id');
+        this.changed();
+      }),
+      on('room.left', (m) => {
+        const reason = leftReasonOf(m.reason);
+        this.finish(reason === 'replaced' ? { kind: 'replaced' } : { kind: 'ended' });
+      }),
+      on('media.offer', (m) => {
+        sub.handleOffer(m).catch((e: unknown) => this.problem(e));
+      }),
+      on('error', (m) => this.onProblem(typeof m.code === 'string' ? m.code : 'error')),
+    ];
+  }
+
+  private restartSend(): void {
+    const pub = this.link?.pub;
+    if (pub?.active) pub.negotiate(true).catch((e: unknown) => this.problem(e));
+  }
+
+  private restartRecv(): void {
+    const link = this.link;
+    if (!link || !link.sub.pc.remoteDescription || link.sub.restartPending) return;
+    link.sub.restartPending = true;
+    link.sig.notify('media.restart_ice');
+    window.setTimeout(() => {
+      link.sub.restartPending = false;
+    }, RECV_RESTART_WAIT_MS);
+  }
+
+  /** The socket is gone: the server has taken us out of the room. Join again with a new peer. */
+  private lost(code: number): void {
+    if (this.stopped) return;
+    if (code === CLOSE_SIGNED_OUT) {
+      this.finish({ kind: 'signed-out' });
+      return;
+    }
+    this.rejoining = true;
+    if (this.rejoinScheduled) return; // a join under way failed the same way
+    this.closeLink();
+    this.participants.clear();
+    this.changed();
+    this.updateStatus();
+    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.attempt++);
+    this.rejoinScheduled = true;
+    this.rejoinTimer = window.setTimeout(() => {
+      this.rejoinScheduled = false;
+      void this.rejoin();
+    }, delay);
+  }
+
+  private async rejoin(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.connect();
+      this.rejoining = false;
+      this.attempt = 0;
+      this.updateStatus();
+    } catch (e) {
+      const code = e instanceof SignalingError ? e.code : 'error';
+      if (code === 'disconnected' || code === 'timeout') this.lost(0);
+      else this.finish(code === 'signed_out' ? { kind: 'signed-out' } : { kind: 'error', code });
+    }
+  }
+
+  private updateStatus(): void {
+    let next: CallStatus = 'connected';
+    const link = this.link;
+    if (this.stopped) next = 'ended';
+    else if (this.rejoining) next = 'reconnecting';
+    else if (!link || !this.peerId) next = 'connecting';
+    else {
+      for (const [pc, matters] of [
+        [link.pub.pc, link.pub.active],
+        [link.sub.pc, link.sub.active],
+      ] as const) {
+        const ice = pc.iceConnectionState;
+        if (ice === 'connected' || ice === 'completed') this.everConnected.add(pc);
+        if (!matters) continue;
+        if (ice === 'disconnected' || ice === 'failed') next = 'reconnecting';
+        else if ((ice === 'new' || ice === 'checking') && next !== 'reconnecting') {
+          next = this.everConnected.has(pc) ? 'reconnecting' : 'connecting';
+        }
+      }
+    }
+    if (next === this.status) return;
+    this.status = next;
+    this.onStatusChanged(next);
+  }
+
+  private changed(): void {
+    this.updateStatus();
+    this.onParticipantsChanged(this.peers());
+  }
+
+  private problem(e: unknown): void {
+    if (this.stopped) return;
+    this.onProblem(e instanceof SignalingError ? e.code : 'media_failed');
+  }
+
+  private finish(end: CallEnd): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.shutdown();
+    this.onEnded(end);
+  }
+
+  private shutdown(): void {
+    window.removeEventListener('online', this.onOnline);
+    window.clearTimeout(this.rejoinTimer);
+    this.closeLink();
+    this.participants.clear();
+    this.updateStatus();
+  }
+
+  private closeLink(): void {
+    const link = this.link;
+    this.link = null;
+    if (!link) return;
+    link.stop();
+    link.pub.close();
+    link.sub.close();
+    link.sig.close();
+  }
+}

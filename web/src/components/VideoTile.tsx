@@ -1,0 +1,71 @@
+import { useEffect, useRef } from 'preact/hooks';
+
+interface VideoTileProps {
+  stream: MediaStream | null;
+  /** The person's name, or "You". */
+  label: string;
+  /** Our own preview: always muted (no echo of ourselves) and mirrored like a mirror. */
+  self?: boolean;
+  /** The publisher's peer id (remote tiles), as data-peer-id on the <video>. */
+  peerId?: string;
+  cameraOff: boolean;
+  micMuted: boolean;
+  speaking?: boolean;
+  /** Changes when the person allowed sound with a click: play with sound again. */
+  soundUnlock?: number;
+  /** The browser refused to play sound before a click (autoplay policy). */
+  onSoundBlocked?: () => void;
+}
+
+/**
+ * One person in the call: a <video> that also plays their sound, with their name. Without
+ * a stream yet (the SFU has not forwarded anything) only the name shows.
+ */
+export function VideoTile({ stream, label, self = false, peerId, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked }: VideoTileProps) {
+  const ref = useRef<HTMLVideoElement>(null);
+
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    if (video.srcObject !== stream) video.srcObject = stream;
+    if (!stream) return;
+    video.muted = self;
+    video.play().catch((err: unknown) => {
+      if (self || !(err instanceof DOMException) || err.name !== 'NotAllowedError') return;
+      // Sound before any click on the page is refused: show the picture now, ask for a click.
+      video.muted = true;
+      video.play().catch(() => undefined);
+      onSoundBlocked?.();
+    });
+  }, [stream, soundUnlock, self]);
+
+  const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
+  const states = [cameraOff || (stream && !hasVideo) ? 'camera off' : '', micMuted ? 'microphone off' : ''].filter(Boolean);
+  const cls = ['call-tile', self ? 'call-self' : '', speaking ? 'call-tile-speaking' : ''].filter(Boolean).join(' ');
+
+  return (
+    <li class={cls} data-testid={self ? 'call-self' : 'call-peer'} data-peer-id={peerId}>
+      {stream ? (
+        <video
+          ref={ref}
+          autoplay
+          playsinline
+          muted={self}
+          data-peer-id={peerId}
+          data-testid={self ? 'call-self-video' : 'call-remote-video'}
+          aria-hidden="true"
+        />
+      ) : (
+        <p class="call-tile-waiting" data-testid="call-peer-waiting">
+          Connecting…
+        </p>
+      )}
+      {cameraOff || (stream && !hasVideo) ? <p class="call-tile-off" aria-hidden="true">Camera off</p> : null}
+      <p class="call-tile-label">
+        <span data-testid="call-tile-name">{label}</span>
+        {states.length ? <span class="call-tile-state">{` · ${states.join(', ')}`}</span> : null}
+        {speaking ? <span class="visually-hidden"> · speaking</span> : null}
+      </p>
+    </li>
+  );
+}

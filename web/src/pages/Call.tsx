@@ -1,0 +1,123 @@
+import { useState } from 'preact/hooks';
+import { roleHome } from '../api';
+import { useCall } from '../call/useCall';
+import type { CallStatus } from '../call/call-client';
+import { navigate } from '../router';
+import { CallControls } from '../components/CallControls';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Layout } from '../components/Layout';
+import { VideoTile } from '../components/VideoTile';
+import { AccountActions, useSignedIn } from '../components/session';
+import { useTitle } from '../components/useTitle';
+
+const STATUS_TEXT: Record<CallStatus, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  ended: 'Not connected',
+};
+
+/** /call/:roomId — a group video call (docs/SIGNALING.md). Any role; the server decides who may join. */
+export function Call({ roomId }: { roomId: string }) {
+  // The title names no one: titles end up in history and window lists.
+  useTitle('Video call');
+  const { user, loadError } = useSignedIn();
+  const [pageError, setPageError] = useState('');
+  const { view, toggleMic, toggleCamera, leave } = useCall(roomId, user !== null);
+  const [leaving, setLeaving] = useState(false);
+  const [soundBlocked, setSoundBlocked] = useState(false);
+  const [soundUnlock, setSoundUnlock] = useState(0);
+  const home = user ? roleHome(user.role) : '/signin';
+
+  const onLeave = async () => {
+    if (leaving) return;
+    setLeaving(true);
+    await leave();
+    navigate(home);
+  };
+
+  // One click anywhere lets the page play sound; the button says so and is that click.
+  const onSound = () => {
+    setSoundBlocked(false);
+    setSoundUnlock((n) => n + 1);
+  };
+
+  const shown = view.error || pageError || loadError;
+  const inCall = user !== null && !view.error;
+  const hasMic = (view.local?.getAudioTracks().length ?? 0) > 0;
+  const hasCamera = (view.local?.getVideoTracks().length ?? 0) > 0;
+
+  return (
+    <Layout actions={user ? <AccountActions user={user} current="home" onError={setPageError} /> : null}>
+      <h1>Video call</h1>
+      {user ? (
+        <p class={`ws-status call-status call-${view.status}`} role="status" data-testid="call-status">
+          {STATUS_TEXT[view.status]}
+        </p>
+      ) : null}
+      <ErrorMessage message={shown} testId="call-error" />
+      {view.error && user ? (
+        <p>
+          {view.errorCode === 'mfa_required' ? (
+            <a class="button" href="/account" data-testid="call-security">
+              Open the Security page
+            </a>
+          ) : (
+            <a class="button" href={home} data-testid="call-home">
+              Back to your home page
+            </a>
+          )}
+        </p>
+      ) : null}
+      {inCall && view.notice ? (
+        <p class="notice" data-testid="call-notice">
+          {view.notice}
+        </p>
+      ) : null}
+      {inCall && soundBlocked ? (
+        <p>
+          <button type="button" class="button primary" onClick={onSound} data-testid="call-sound">
+            Turn on sound
+          </button>
+        </p>
+      ) : null}
+      {inCall ? (
+        <>
+          <ul class="call-grid" aria-label="People in the call" data-testid="call-grid">
+            {view.local ? (
+              <VideoTile stream={view.local} label="You" self cameraOff={view.cameraOff} micMuted={view.micMuted} />
+            ) : null}
+            {view.peers.map((p) => (
+              <VideoTile
+                key={p.peer_id}
+                stream={p.stream}
+                label={p.display_name || 'Someone'}
+                peerId={p.peer_id}
+                cameraOff={p.muted.camera}
+                micMuted={p.muted.microphone}
+                speaking={p.speaking}
+                soundUnlock={soundUnlock}
+                onSoundBlocked={() => setSoundBlocked(true)}
+              />
+            ))}
+          </ul>
+          {view.peers.length === 0 && view.status !== 'connecting' ? (
+            <p class="muted" data-testid="call-alone">
+              Nobody else is here yet. They will appear when they join.
+            </p>
+          ) : null}
+          <CallControls
+            micMuted={view.micMuted}
+            cameraOff={view.cameraOff}
+            hasMic={hasMic}
+            hasCamera={hasCamera}
+            leaving={leaving}
+            onMic={toggleMic}
+            onCamera={toggleCamera}
+            onLeave={() => void onLeave()}
+          />
+        </>
+      ) : null}
+    </Layout>
+  );
+}
