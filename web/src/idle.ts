@@ -138,6 +138,18 @@ function maybeTouch(now: number): void {
   });
 }
 
+/**
+ * A video call is activity even when nobody touches the keyboard (docs/SIGNALING.md): the
+ * call page calls this every 30 s, which restarts the server's idle clock like a click
+ * would (throttled the same way) and takes down a warning that was showing.
+ */
+export function noteCallActivity(): void {
+  if (!active) return;
+  if (view.kind === 'warning') setView(NONE);
+  activitySinceTouch = true;
+  maybeTouch(Date.now());
+}
+
 /** GET /api/me: restarts the server's idle clock and answers the new deadline. */
 async function touch(): Promise<void> {
   const mine = epoch;

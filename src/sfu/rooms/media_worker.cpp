@@ -109,11 +109,11 @@ Participant* MediaWorker::participant_of(Channel& channel) {
   return room == rooms_.end() ? nullptr : room->second->find(channel.peer_id);
 }
 
-void MediaWorker::leave_room(Channel& channel, const char* reason) {
+void MediaWorker::leave_room(Channel& channel, const char* reason, RequestId reply_to) {
   if (channel.room_id.empty()) return;
   auto room = rooms_.find(channel.room_id);
   if (room != rooms_.end()) {
-    room->second->leave(channel.peer_id, reason);
+    room->second->leave(channel.peer_id, reason, reply_to);
     if (room->second->size() == 0) rooms_.erase(room);
   }
   channel.room_id.clear();
@@ -148,7 +148,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     if (room->full()) {
       return send_error(sink, command, "room_full", "This call already has 16 people in it.");
     }
-    Participant& p = room->join(command.join, channel.sink);
+    Participant& p = room->join(command.join, channel.sink, command.request);
     channel.room_id = command.room_id;
     channel.peer_id = p.peer_id();
     return;
@@ -157,7 +157,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     if (channel.room_id.empty()) {
       return send_error(sink, command, "not_in_room", "You are not in a call.");
     }
-    return leave_room(channel, "left");
+    return leave_room(channel, "left", command.request);
   }
 
   Participant* p = participant_of(channel);
@@ -166,7 +166,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
   std::string error;
   switch (command.kind) {
     case Kind::publish:
-      if (!room.publish(*p, command.sdp, command.sources, &error)) {
+      if (!room.publish(*p, command.sdp, command.sources, &error, command.request)) {
         send_error(sink, command, "invalid_sdp", "The offer could not be used: " + error);
       }
       return;
@@ -176,7 +176,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
       }
       return;
     case Kind::restart_ice:
-      p->restart_recv_ice();
+      p->restart_recv_ice();  // also drops an offer the browser could not apply
       p->negotiate();
       return;
     case Kind::mute:

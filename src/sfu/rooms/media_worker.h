@@ -76,7 +76,7 @@ class MediaWorker final : public CallControl {
   };
 
   void handle(ChannelId id, CallCommand& command);
-  void leave_room(Channel& channel, const char* reason);
+  void leave_room(Channel& channel, const char* reason, RequestId reply_to = std::nullopt);
   Participant* participant_of(Channel& channel);
   void schedule_tick();
   static void send_error(SignalingSink& sink, const CallCommand& command, const char* code,

@@ -158,6 +158,9 @@ void Participant::on_consumer_closed(routing::ConsumerId consumer) {
 void Participant::restart_recv_ice() {
   recv_->restart_ice();
   recv_negotiator_.set_local_transport(transport_info(server_, *recv_));
+  // The browser asks for this also when it could not apply our last offer: a fresh one
+  // goes out now instead of waiting for an answer that will never come.
+  offer_in_flight_ = false;
   renegotiate_ = true;
 }
 

@@ -88,7 +88,8 @@ class Participant {
   // Applies the browser's answer to the last offer: consumers start. False with `error`
   // when the answer cannot be used (nothing changes; the next offer repeats).
   bool apply_answer(const std::string& sdp_text, std::string* error);
-  // New ICE credentials for the recv transport; the next offer carries them.
+  // New ICE credentials for the recv transport; the next offer carries them. An offer
+  // still waiting for an answer is given up (the browser may have failed to apply it).
   void restart_recv_ice();
   // Sends media.offer when something changed and no offer is waiting for an answer.
   void negotiate();

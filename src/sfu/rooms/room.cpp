@@ -10,6 +10,13 @@
 
 namespace haven::sfu::rooms {
 
+namespace {
+std::string reply(nlohmann::json message, RequestId reply_to) {
+  if (reply_to) message["id"] = *reply_to;
+  return message.dump();
+}
+}  // namespace
+
 Room::Room(std::string id, WebRtcServer& server, routing::RouterConfig config,
            std::function<void(const std::string&)> on_lost)
     : id_(std::move(id)),
@@ -44,7 +51,8 @@ void Room::broadcast(const std::string& json_text, const Participant* except) {
   }
 }
 
-Participant& Room::join(const JoinRequest& request, std::shared_ptr<SignalingSink> sink) {
+Participant& Room::join(const JoinRequest& request, std::shared_ptr<SignalingSink> sink,
+                        RequestId reply_to) {
   const routing::PeerId send_peer = next_peer_;
   next_peer_ += 2;
   Participant::Listener& events = *this;
@@ -56,11 +64,11 @@ Participant& Room::join(const JoinRequest& request, std::shared_ptr<SignalingSin
   for (auto& p : participants_) others.push_back(participant_json(*p));
   participants_.push_back(std::move(owned));
 
-  joined.sink().deliver(nlohmann::json{{"type", "room.joined"},
-                                       {"room_id", id_},
-                                       {"peer_id", joined.peer_id()},
-                                       {"participants", others}}
-                            .dump());
+  joined.sink().deliver(reply({{"type", "room.joined"},
+                               {"room_id", id_},
+                               {"peer_id", joined.peer_id()},
+                               {"participants", others}},
+                              reply_to));
   broadcast(nlohmann::json{{"type", "room.participant_joined"},
                            {"participant", participant_json(joined)}}
                 .dump(),
@@ -80,7 +88,7 @@ void Room::unpublish(const PublishedTrack& track) {
   router_.close_producer(track.producer);
 }
 
-void Room::leave(const std::string& peer_id, const char* reason) {
+void Room::leave(const std::string& peer_id, const char* reason, RequestId reply_to) {
   auto it = std::find_if(participants_.begin(), participants_.end(),
                          [&](auto& p) { return p->peer_id() == peer_id; });
   if (it == participants_.end()) return;
@@ -92,7 +100,7 @@ void Room::leave(const std::string& peer_id, const char* reason) {
   }
   for (auto& p : participants_) p->negotiate();
   broadcast(nlohmann::json{{"type", "room.participant_left"}, {"peer_id", peer_id}}.dump());
-  if (reason) leaving->sink().deliver(nlohmann::json{{"type", "room.left"}, {"reason", reason}}.dump());
+  if (reason) leaving->sink().deliver(reply({{"type", "room.left"}, {"reason", reason}}, reply_to));
   log::info("room.left", {{"room", id_}, {"peer", peer_id}, {"user", leaving->user_id()}});
 }
 
@@ -101,12 +109,12 @@ void Room::close_all(const char* reason) {
 }
 
 bool Room::publish(Participant& p, const std::string& sdp,
-                   const std::map<std::string, TrackSource>& sources, std::string* error) {
+                   const std::map<std::string, TrackSource>& sources, std::string* error,
+                   RequestId reply_to) {
   auto answer = p.answer_publish(sdp, error);
   if (!answer) return false;
   p.sink().deliver(
-      nlohmann::json{{"type", "media.publish_answer"}, {"sdp", sdp::write_sdp(answer->answer)}}
-          .dump());
+      reply({{"type", "media.publish_answer"}, {"sdp", sdp::write_sdp(answer->answer)}}, reply_to));
 
   auto& current = tracks_of(p.peer_id());
   // Tracks the browser no longer sends, or sends with other SSRCs, are taken back first.

@@ -29,6 +29,9 @@ struct JoinRequest {
   std::string display_name;
 };
 
+// The id a client put on a request; its direct reply carries it back (docs/SIGNALING.md).
+using RequestId = std::optional<std::int64_t>;
+
 class Room final : private routing::Router::Listener, private Participant::Listener {
  public:
   // `on_lost(peer_id)` is called when a participant's transport failed; the owner removes
@@ -46,17 +49,19 @@ class Room final : private routing::Router::Listener, private Participant::Liste
 
   // Adds a participant, tells the others (room.participant_joined) and them (room.joined),
   // and offers them every track already published. The caller checked full().
-  Participant& join(const JoinRequest& request, std::shared_ptr<SignalingSink> sink);
+  Participant& join(const JoinRequest& request, std::shared_ptr<SignalingSink> sink,
+                    RequestId reply_to = std::nullopt);
   // Takes the participant's tracks back from everyone, tells the others
   // (room.participant_left) and, when `reason` is set, the participant (room.left).
-  void leave(const std::string& peer_id, const char* reason);
+  void leave(const std::string& peer_id, const char* reason, RequestId reply_to = std::nullopt);
   // Everyone leaves with `reason` (room.left).
   void close_all(const char* reason);
 
   // media.publish: answers the send connection's offer and publishes what it now sends.
   // `sources` labels tracks by mid. False with `error` when the offer cannot be used.
   bool publish(Participant& p, const std::string& sdp,
-               const std::map<std::string, TrackSource>& sources, std::string* error);
+               const std::map<std::string, TrackSource>& sources, std::string* error,
+               RequestId reply_to = std::nullopt);
   // media.mute: remember and tell the others.
   void set_muted(Participant& p, TrackSource source, bool muted);
 

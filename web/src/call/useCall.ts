@@ -3,12 +3,15 @@
 // camera. Also installs window.__havenCall, the test hook (call page only; peer ids and
 // counters, nothing secret).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { sessionEndedByServer } from '../idle';
+import { noteCallActivity, sessionEndedByServer } from '../idle';
 import { CallClient } from './call-client';
 import type { CallStatus, RemotePeer } from './call-client';
 import type { CallStats } from './call-stats';
 import { endText, joinErrorText, mediaErrorText, problemText } from './messages';
 import { SignalingError } from './signaling';
+
+/** How often being in a call counts as activity for the idle sign-out (idle.ts). */
+const CALL_ACTIVITY_EVERY_MS = 30_000;
 
 /** A moderate single layer: enough for a face, light on a phone's uplink and CPU. */
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
@@ -114,6 +117,7 @@ export function useCall(roomId: string, enabled: boolean) {
       setErrorCode(end.kind === 'error' ? end.code : end.kind);
     };
     const hook = installHook(client);
+    const activity = window.setInterval(noteCallActivity, CALL_ACTIVITY_EVERY_MS);
 
     void (async () => {
       try {
@@ -142,6 +146,7 @@ export function useCall(roomId: string, enabled: boolean) {
 
     return () => {
       live = false;
+      window.clearInterval(activity);
       void client.leave();
       stopTracks(stream);
       if (window.__havenCall === hook) delete window.__havenCall;
