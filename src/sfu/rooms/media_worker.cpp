@@ -1,5 +1,8 @@
 #include "sfu/rooms/media_worker.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -208,6 +211,17 @@ void MediaWorker::schedule_tick() {
     }
     schedule_tick();
   });
+}
+
+double MediaWorker::cpu_seconds() const noexcept {
+  if (stopped_ || !thread_.joinable()) return 0;
+  clockid_t clock{};
+  timespec ts{};
+  if (pthread_getcpuclockid(const_cast<std::thread&>(thread_).native_handle(), &clock) != 0 ||
+      clock_gettime(clock, &ts) != 0) {
+    return 0;
+  }
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
 std::string MediaWorker::render_metrics() const {

@@ -65,6 +65,9 @@ class MediaWorker final : public CallControl {
   void end_call(const std::string& room_id) override;
 
   std::uint16_t port() const noexcept { return port_; }
+  // CPU time the media thread has used so far (its CLOCK_THREAD_CPUTIME_ID), for
+  // benchmarks; 0 before start() and after stop().
+  double cpu_seconds() const noexcept;
   // Prometheus text: haven_sfu_* (any thread).
   std::string render_metrics() const;
 
