@@ -1,25 +1,13 @@
 #include "http/call_signaling.h"
 
 #include "access/authorize.h"
-#include "api/json_body.h"
+#include "http/call_message.h"
 #include "log/logger.h"
-#include "sfu/sdp/session_description.h"
 
 namespace haven {
 
 namespace rooms = sfu::rooms;
 
-namespace {
-
-const nlohmann::json* string_field(const nlohmann::json& message, const char* name,
-                                   std::size_t max_bytes) {
-  auto it = message.find(name);
-  if (it == message.end() || !it->is_string()) return nullptr;
-  const auto& text = it->get_ref<const std::string&>();
-  return text.empty() || text.size() > max_bytes ? nullptr : &*it;
-}
-
-}  // namespace
 
 CallSignaling::CallSignaling(Services& services, std::string user_id,
                              rooms::MediaWorker* worker,
@@ -77,65 +65,16 @@ bool CallSignaling::admit(const nlohmann::json& message, const std::string& room
 }
 
 void CallSignaling::handle(const nlohmann::json& message) {
-  const auto& type = message["type"].get_ref<const std::string&>();
-  if (message.contains("id") && !message["id"].is_number_integer()) {
-    return error(message, "invalid_message", "The id must be an integer.");
+  rooms::CallCommand command;
+  if (auto refused = parse_call_message(message, command)) {
+    return error(message, refused->code, refused->message);
   }
   if (!worker_) {
     return error(message, "media_unavailable", "Calls are not available on this server.");
   }
-  rooms::CallCommand command;
-  command.type = type;
-  if (message.contains("id")) command.request = message["id"].get<std::int64_t>();
-  using Kind = rooms::CallCommand::Kind;
-
-  if (type == "room.join") {
-    const auto* room_id = string_field(message, "room_id", 64);
-    if (!room_id || !is_opaque_id(room_id->get_ref<const std::string&>())) {
-      return error(message, "invalid_message", "room.join needs a room_id.");
-    }
-    command.kind = Kind::join;
-    command.room_id = room_id->get<std::string>();
-    if (!admit(message, command.room_id, command.join)) return;
-  } else if (type == "room.leave") {
-    command.kind = Kind::leave;
-  } else if (type == "media.publish" || type == "media.answer") {
-    const auto* sdp = string_field(message, "sdp", sfu::sdp::kMaxSdpSize);
-    if (!sdp) return error(message, "invalid_message", type + " needs an sdp of at most 64 KiB.");
-    command.kind = type == "media.publish" ? Kind::publish : Kind::answer;
-    command.sdp = sdp->get<std::string>();
-    if (command.kind == Kind::publish) {
-      auto sources = message.find("sources");
-      if (sources == message.end() || !sources->is_object() ||
-          sources->size() > rooms::kMaxPublishedTracks) {
-        return error(message, "invalid_message", "media.publish needs sources (at most 8).");
-      }
-      for (auto& [mid, source] : sources->items()) {
-        auto parsed = source.is_string() ? rooms::parse_track_source(source.get<std::string>())
-                                         : std::nullopt;
-        if (!is_opaque_id(mid) || !parsed) {
-          return error(message, "invalid_message",
-                       "Each source is camera, microphone or screen, keyed by mid.");
-        }
-        command.sources[mid] = *parsed;
-      }
-    }
-  } else if (type == "media.restart_ice") {
-    command.kind = Kind::restart_ice;
-  } else if (type == "media.mute") {
-    auto source = message.find("source");
-    auto muted = message.find("muted");
-    auto parsed = source != message.end() && source->is_string()
-                      ? rooms::parse_track_source(source->get<std::string>())
-                      : std::nullopt;
-    if (!parsed || muted == message.end() || !muted->is_boolean()) {
-      return error(message, "invalid_message", "media.mute needs a source and muted.");
-    }
-    command.kind = Kind::mute;
-    command.source = *parsed;
-    command.muted = muted->get<bool>();
-  } else {
-    return error(message, "unknown_type", "This message type is not known.");
+  if (command.kind == rooms::CallCommand::Kind::join &&
+      !admit(message, command.room_id, command.join)) {
+    return;
   }
   worker_->submit(channel_, std::move(command));
 }

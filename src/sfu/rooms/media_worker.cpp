@@ -185,6 +185,9 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     case Kind::mute:
       room.set_muted(*p, command.source, command.muted);
       return;
+    case Kind::layers:
+      p->set_layer_wishes(command.layers);
+      return;
     case Kind::join:
     case Kind::leave:
       return;

@@ -24,24 +24,11 @@
 #include "api/route_table.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
+#include "sfu/rooms/call_command.h"
 #include "sfu/rooms/room.h"
 #include "sfu/transport/webrtc_server.h"
 
 namespace haven::sfu::rooms {
-
-// One call message from a client (docs/SIGNALING.md), checked on the HTTP side.
-struct CallCommand {
-  enum class Kind { join, leave, publish, answer, restart_ice, mute };
-  Kind kind = Kind::join;
-  std::string type;                     // the message's type, echoed in errors
-  std::optional<std::int64_t> request;  // the message's id, echoed in errors
-  std::string room_id;                  // join
-  JoinRequest join;                     // join: who (authorized by the caller)
-  std::string sdp;                      // publish, answer
-  std::map<std::string, TrackSource> sources;  // publish: by mid
-  TrackSource source = TrackSource::camera;    // mute
-  bool muted = false;                          // mute
-};
 
 class MediaWorker final : public CallControl {
  public:

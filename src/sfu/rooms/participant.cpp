@@ -139,6 +139,7 @@ void Participant::remove_consumer(routing::ProducerId producer) {
     if (it->second.track.producer != producer) continue;
     if (it->second.consumer != 0) router_.close_consumer(it->second.consumer);
     recv_negotiator_.remove_consumer(it->first);
+    layer_wishes_.erase(it->first);
     forwarded_.erase(it);
     renegotiate_ = true;
     return;
@@ -149,6 +150,7 @@ void Participant::on_consumer_closed(routing::ConsumerId consumer) {
   for (auto it = forwarded_.begin(); it != forwarded_.end(); ++it) {
     if (it->second.consumer != consumer) continue;
     recv_negotiator_.remove_consumer(it->first);
+    layer_wishes_.erase(it->first);
     forwarded_.erase(it);
     renegotiate_ = true;
     return;
@@ -212,8 +214,40 @@ bool Participant::apply_answer(const std::string& sdp_text, std::string* error) 
     router_.close_consumer(it->second.consumer);
     it->second.consumer = 0;
   }
-  negotiate();  // changes that waited for this answer
+  apply_layers();  // new consumers start at the layer their tile wants
+  negotiate();     // changes that waited for this answer
   return true;
+}
+
+void Participant::set_layer_wishes(const std::map<std::string, LayerWish>& wishes) {
+  for (const auto& [mid, wish] : wishes) {
+    if (forwarded_.count(mid)) layer_wishes_[mid] = wish;
+  }
+  apply_layers();
+}
+
+void Participant::update_layers(std::int64_t now_ns) {
+  if (const auto* estimate = router_.bandwidth_estimate(recv_peer())) {
+    layer_cap_.update(estimate->loss_fraction, estimate->feedback_at_ns, now_ns);
+  }
+  apply_layers();
+}
+
+void Participant::apply_layers() {
+  for (const auto& [mid, f] : forwarded_) {
+    if (f.track.kind != MediaKind::video || f.consumer == 0) continue;
+    auto* consumer = router_.consumer(f.consumer);
+    if (!consumer) continue;
+    auto wish = layer_wishes_.find(mid);
+    const auto layer =
+        layer_cap_.layer_for(wish == layer_wishes_.end() ? LayerWish::high : wish->second);
+    if (!layer) {
+      if (!consumer->paused()) consumer->pause();
+      continue;
+    }
+    if (consumer->paused()) consumer->resume();
+    if (consumer->preferred_layer() != *layer) consumer->set_preferred_layer(*layer);
+  }
 }
 
 void Participant::RecvLeg::on_rtcp(std::span<const std::uint8_t> compound) {

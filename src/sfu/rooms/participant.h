@@ -24,6 +24,7 @@
 
 #include "sfu/negotiation/recv_negotiator.h"
 #include "sfu/negotiation/send_negotiator.h"
+#include "sfu/rooms/layer_cap.h"
 #include "sfu/rooms/signaling_sink.h"
 #include "sfu/routing/peer_sink.h"
 #include "sfu/routing/router.h"
@@ -94,6 +95,13 @@ class Participant {
   // Sends media.offer when something changed and no offer is waiting for an answer.
   void negotiate();
 
+  // ---- simulcast layer choice (layer_cap.h) ----
+  // media.layers: what the tiles want, by recv mid (unknown mids are ignored).
+  void set_layer_wishes(const std::map<std::string, LayerWish>& wishes);
+  // About once a second: follow the browser's loss feedback, then re-apply the layers.
+  void update_layers(std::int64_t now_ns);
+  std::size_t layer_ceiling() const noexcept { return layer_cap_.ceiling(); }
+
   WebRtcTransport& send_transport() noexcept { return *send_; }
   WebRtcTransport& recv_transport() noexcept { return *recv_; }
 
@@ -131,6 +139,7 @@ class Participant {
   static negotiation::TransportInfo transport_info(const WebRtcServer& server,
                                                    const WebRtcTransport& transport);
   std::uint32_t fresh_ssrc();
+  void apply_layers();
   void send_protected_rtcp(WebRtcTransport& transport, std::span<const std::uint8_t> compound);
   static std::int64_t now_ns();
 
@@ -151,6 +160,8 @@ class Participant {
   negotiation::SendNegotiator send_negotiator_;
   negotiation::RecvNegotiator recv_negotiator_;
   std::map<std::string, Forwarded> forwarded_;  // by mid on the recv connection
+  std::map<std::string, LayerWish> layer_wishes_;  // by mid; absent = high
+  LayerCap layer_cap_;
   std::set<std::uint32_t> used_ssrcs_;
   std::mt19937 rng_{std::random_device{}()};
   bool offer_in_flight_ = false;

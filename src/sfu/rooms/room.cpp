@@ -174,6 +174,13 @@ void Room::set_muted(Participant& p, TrackSource source, bool muted) {
             &p);
 }
 
+void Room::tick(std::int64_t now_ns) {
+  router_.tick(now_ns);
+  if (now_ns < next_layer_update_ns_) return;
+  next_layer_update_ns_ = now_ns + 1'000'000'000;
+  for (auto& p : participants_) p->update_layers(now_ns);
+}
+
 void Room::on_consumer_closed(routing::PeerId subscriber, routing::ConsumerId consumer,
                               routing::ProducerId) {
   for (auto& p : participants_) {

@@ -65,8 +65,9 @@ class Room final : private routing::Router::Listener, private Participant::Liste
   // media.mute: remember and tell the others.
   void set_muted(Participant& p, TrackSource source, bool muted);
 
-  // Timers of the Router (RTCP, active speaker); call every 20-50 ms.
-  void tick(std::int64_t now_ns) { router_.tick(now_ns); }
+  // Timers of the Router (RTCP, active speaker) and, once a second, each subscriber's
+  // simulcast layers; call every 20-50 ms.
+  void tick(std::int64_t now_ns);
   const routing::Router& router() const noexcept { return router_; }
 
   // Room-wide message to everyone but `except` (nullptr: everyone).
@@ -89,6 +90,7 @@ class Room final : private routing::Router::Listener, private Participant::Liste
   routing::Router router_;
   std::function<void(const std::string&)> on_lost_;
   routing::PeerId next_peer_ = 2;  // send peer 2k, recv peer 2k+1
+  std::int64_t next_layer_update_ns_ = 0;
   std::vector<std::unique_ptr<Participant>> participants_;  // join order
   std::map<std::string, std::vector<PublishedTrack>> tracks_;  // by publisher peer id
 };

@@ -1,0 +1,99 @@
+#include "http/call_message.h"
+
+#include "api/json_body.h"
+#include "sfu/sdp/session_description.h"
+
+namespace haven {
+
+namespace rooms = sfu::rooms;
+
+namespace {
+
+// A non-empty string field of at most max_bytes, or nullptr.
+const std::string* string_field(const nlohmann::json& message, const char* name,
+                                std::size_t max_bytes) {
+  auto it = message.find(name);
+  if (it == message.end() || !it->is_string()) return nullptr;
+  const auto& text = it->get_ref<const std::string&>();
+  return text.empty() || text.size() > max_bytes ? nullptr : &text;
+}
+
+CallMessageError invalid(std::string why) { return {"invalid_message", std::move(why)}; }
+
+// The most sections one recv connection has (sdp::kMaxMediaSections).
+constexpr std::size_t kMaxLayerEntries = sfu::sdp::kMaxMediaSections;
+
+}  // namespace
+
+std::optional<CallMessageError> parse_call_message(const nlohmann::json& message,
+                                                   rooms::CallCommand& command) {
+  using Kind = rooms::CallCommand::Kind;
+  const auto& type = message.at("type").get_ref<const std::string&>();
+  command.type = type;
+  if (auto id = message.find("id"); id != message.end()) {
+    if (!id->is_number_integer()) return invalid("The id must be an integer.");
+    command.request = id->get<std::int64_t>();
+  }
+
+  if (type == "room.join") {
+    const auto* room_id = string_field(message, "room_id", 64);
+    if (!room_id || !is_opaque_id(*room_id)) return invalid("room.join needs a room_id.");
+    command.kind = Kind::join;
+    command.room_id = *room_id;
+  } else if (type == "room.leave") {
+    command.kind = Kind::leave;
+  } else if (type == "media.publish" || type == "media.answer") {
+    const auto* sdp = string_field(message, "sdp", sfu::sdp::kMaxSdpSize);
+    if (!sdp) return invalid(type + " needs an sdp of at most 64 KiB.");
+    command.kind = type == "media.publish" ? Kind::publish : Kind::answer;
+    command.sdp = *sdp;
+    if (command.kind == Kind::publish) {
+      auto sources = message.find("sources");
+      if (sources == message.end() || !sources->is_object() ||
+          sources->size() > rooms::kMaxPublishedTracks) {
+        return invalid("media.publish needs sources (at most 8).");
+      }
+      for (const auto& [mid, source] : sources->items()) {
+        auto parsed = source.is_string() ? rooms::parse_track_source(source.get<std::string>())
+                                         : std::nullopt;
+        if (!is_opaque_id(mid) || !parsed) {
+          return invalid("Each source is camera, microphone or screen, keyed by mid.");
+        }
+        command.sources[mid] = *parsed;
+      }
+    }
+  } else if (type == "media.restart_ice") {
+    command.kind = Kind::restart_ice;
+  } else if (type == "media.mute") {
+    auto source = message.find("source");
+    auto muted = message.find("muted");
+    auto parsed = source != message.end() && source->is_string()
+                      ? rooms::parse_track_source(source->get<std::string>())
+                      : std::nullopt;
+    if (!parsed || muted == message.end() || !muted->is_boolean()) {
+      return invalid("media.mute needs a source and muted.");
+    }
+    command.kind = Kind::mute;
+    command.source = *parsed;
+    command.muted = muted->get<bool>();
+  } else if (type == "media.layers") {
+    auto layers = message.find("layers");
+    if (layers == message.end() || !layers->is_object() || layers->size() > kMaxLayerEntries) {
+      return invalid("media.layers needs layers (at most 64).");
+    }
+    for (const auto& [mid, wish] : layers->items()) {
+      auto parsed =
+          wish.is_string() ? rooms::parse_layer_wish(wish.get<std::string>()) : std::nullopt;
+      if (!is_opaque_id(mid) || !parsed) {
+        return invalid("Each layer is off, low, medium or high, keyed by mid.");
+      }
+      command.layers[mid] = *parsed;
+    }
+    command.kind = Kind::layers;
+  } else {
+    return CallMessageError{"unknown_type", "This message type is not known."};
+  }
+  return std::nullopt;
+}
+
+}  // namespace haven

@@ -1,0 +1,31 @@
+// One call message from a client (docs/SIGNALING.md) as the media worker takes it: the
+// wire format is checked and turned into this by http/call_message.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "sfu/rooms/layer_cap.h"
+#include "sfu/rooms/participant.h"
+#include "sfu/rooms/room.h"
+
+namespace haven::sfu::rooms {
+
+// One call message from a client (docs/SIGNALING.md), checked on the HTTP side.
+struct CallCommand {
+  enum class Kind { join, leave, publish, answer, restart_ice, mute, layers };
+  Kind kind = Kind::join;
+  std::string type;                     // the message's type, echoed in errors
+  std::optional<std::int64_t> request;  // the message's id, echoed in errors
+  std::string room_id;                  // join
+  JoinRequest join;                     // join: who (authorized by the caller)
+  std::string sdp;                      // publish, answer
+  std::map<std::string, TrackSource> sources;  // publish: by mid
+  TrackSource source = TrackSource::camera;    // mute
+  bool muted = false;                          // mute
+  std::map<std::string, LayerWish> layers;     // layers: by recv mid
+};
+
+}  // namespace haven::sfu::rooms
