@@ -101,6 +101,11 @@ class Participant {
   // About once a second: follow the browser's loss feedback, then re-apply the layers.
   void update_layers(std::int64_t now_ns);
   std::size_t layer_ceiling() const noexcept { return layer_cap_.ceiling(); }
+  // The Router consumer forwarding the track of recv section `mid`; 0 when none (yet).
+  routing::ConsumerId consumer_at(const std::string& mid) const {
+    auto it = forwarded_.find(mid);
+    return it == forwarded_.end() ? 0 : it->second.consumer;
+  }
 
   WebRtcTransport& send_transport() noexcept { return *send_; }
   WebRtcTransport& recv_transport() noexcept { return *recv_; }

@@ -40,37 +40,6 @@ sdp::SessionDescription captured(const std::string& name) {
 }
 
 // Chromium's DTLS fingerprint in the captured answers.
-constexpr const char* kBrowserFingerprint =
-    "3C:07:BC:A6:A3:35:C3:9D:95:E7:CD:0B:5F:27:0B:CF:82:A9:0F:C8:2B:BB:04:71:E9:56:42:E8:BD:2A:"
-    "5B:E0";
-
-// What Chrome answers to an SFU offer (as in the fixtures): recvonly to sendonly, the same
-// codecs and extmap ids, setup active, the captured run's ICE credentials and fingerprint.
-sdp::SessionDescription browser_answer(const sdp::SessionDescription& offer) {
-  sdp::SessionDescription a;
-  a.origin.session_id = "99";
-  a.groups = offer.groups;
-  for (const auto& o : offer.media) {
-    sdp::MediaSection m;
-    m.kind = o.kind;
-    m.mid = o.mid;
-    m.port = o.port == 0 ? 0 : 9;
-    m.payload_types = o.payload_types;
-    m.codecs = o.codecs;
-    m.rtcp_mux = true;
-    m.rtcp_rsize = o.rtcp_rsize;
-    m.ice_ufrag = "wfcR";
-    m.ice_pwd = "n8uHeyziJ4T+jKt9KejFBNeu";
-    m.fingerprints = {{"sha-256", kBrowserFingerprint}};
-    m.setup = sdp::Setup::active;
-    if (o.port != 0) m.extmaps = o.extmaps;
-    m.direction = o.direction == sdp::Direction::sendonly ? sdp::Direction::recvonly
-                                                          : sdp::Direction::inactive;
-    a.media.push_back(std::move(m));
-  }
-  return a;
-}
-
 TEST(RecvNegotiator, OfferWithoutConsumersHasNoSections) {
   RecvNegotiator r(local_transport());
   sdp::SessionDescription offer = reparse(r.offer());
