@@ -1,6 +1,8 @@
 #include "http/call_signaling.h"
 
 #include "access/authorize.h"
+
+#include <ctime>
 #include "http/call_message.h"
 #include "log/logger.h"
 
@@ -9,12 +11,13 @@ namespace haven {
 namespace rooms = sfu::rooms;
 
 
-CallSignaling::CallSignaling(Services& services, std::string user_id,
+CallSignaling::CallSignaling(Services& services, std::string user_id, std::string request_id,
                              rooms::MediaWorker* worker,
                              std::shared_ptr<rooms::SignalingSink> sink,
                              std::function<void(std::string)> reply)
     : services_(services),
       user_id_(std::move(user_id)),
+      request_id_(std::move(request_id)),
       worker_(worker),
       reply_(std::move(reply)) {
   if (worker_) channel_ = worker_->open_channel(std::move(sink));
@@ -50,6 +53,10 @@ bool CallSignaling::admit(const nlohmann::json& message, const std::string& room
     ref.actor_is_participant = room->admits(user->id);
   }
   const Decision decision = authorize(actor, Action::room_join, ref);
+  const std::string role = user ? role_name(user->role) : "";
+  if (decision != Decision::allow || !room || room->ended_at) {
+    audit("call.join_refused", room_id, "denied", role);
+  }
   if (decision == Decision::deny_mfa_required) {
     error(message, "mfa_required", "Turn on two-step verification to join calls.");
     return false;
@@ -61,7 +68,20 @@ bool CallSignaling::admit(const nlohmann::json& message, const std::string& room
   }
   who.user_id = user->id;
   who.display_name = user->display_name;
+  audit("call.joined", room_id, "success", role);
   return true;
+}
+
+// Entering a call is access to a clinical session: recorded like any other access, with
+// ids only (the room's participants are in the rooms table, never in the log).
+void CallSignaling::audit(const char* action, const std::string& room_id, const char* outcome,
+                          const std::string& role) {
+  try {
+    services_.store.append_audit({static_cast<std::int64_t>(std::time(nullptr)), user_id_, action,
+                                  "room", room_id, outcome, request_id_, role, ""});
+  } catch (const std::exception& e) {
+    log::error("audit.append_failed", {{"what", e.what()}});
+  }
 }
 
 void CallSignaling::handle(const nlohmann::json& message) {

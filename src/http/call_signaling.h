@@ -17,7 +17,8 @@ namespace haven {
 class CallSignaling {
  public:
   // `reply` sends a message on the socket (strand only). `worker` may be null (SFU off).
-  CallSignaling(Services& services, std::string user_id, sfu::rooms::MediaWorker* worker,
+  CallSignaling(Services& services, std::string user_id, std::string request_id,
+                sfu::rooms::MediaWorker* worker,
                 std::shared_ptr<sfu::rooms::SignalingSink> sink,
                 std::function<void(std::string)> reply);
   ~CallSignaling();  // the participant leaves its call
@@ -32,9 +33,12 @@ class CallSignaling {
   void error(const nlohmann::json& message, const char* code, const std::string& text);
   bool admit(const nlohmann::json& message, const std::string& room_id,
              sfu::rooms::JoinRequest& who);
+  void audit(const char* action, const std::string& room_id, const char* outcome,
+             const std::string& role);
 
   Services& services_;
   std::string user_id_;
+  std::string request_id_;  // the WebSocket upgrade's: ties audit entries to the connection
   sfu::rooms::MediaWorker* worker_;
   std::function<void(std::string)> reply_;
   sfu::rooms::MediaWorker::ChannelId channel_ = 0;

@@ -63,7 +63,7 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   log::info("ws.opened", {{"request_id", request_id_}, {"user", user_id_}});
   window_start_ = std::chrono::steady_clock::now();
   std::weak_ptr<WebSocketSession> weak = shared_from_this();
-  call_ = std::make_unique<CallSignaling>(services_, user_id_, services_.media,
+  call_ = std::make_unique<CallSignaling>(services_, user_id_, request_id_, services_.media,
                                           std::make_shared<Sink>(shared_from_this()),
                                           [weak](std::string text) {
                                             if (auto s = weak.lock()) s->send(std::move(text));

@@ -10,6 +10,7 @@ import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp } from '../lib/
 import { request, startServer } from '../lib/harness.mjs';
 
 let srv;
+let admin;
 let therapist;
 let alice;
 let bob;
@@ -17,7 +18,7 @@ let stranger;
 let room;
 before(async () => {
   srv = await startServer();
-  const admin = await enrollAdminWithTotp(srv);
+  admin = await enrollAdminWithTotp(srv);
   therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist');
   alice = await invitePerson(srv, therapist.cookie, 'patient', 'alice');
   bob = await invitePerson(srv, therapist.cookie, 'patient', 'bob');
@@ -187,4 +188,20 @@ test('only the owner ends a room; everyone in it is told and nobody can join aga
   const list = await request(srv, 'GET', '/api/rooms', { cookie: bob.cookie });
   assert.deepEqual(list.json.rooms, []);
   await b.close();
+});
+
+test('entering a call, and being refused, is in the audit trail with ids only', async () => {
+  const search = async (action) => {
+    const res = await request(srv, 'POST', '/api/audit/search', { cookie: admin.cookie, body: { action } });
+    assert.equal(res.status, 200, res.text);
+    return res.json.events;
+  };
+  const joins = await search('call.joined');
+  assert.ok(joins.some((e) => e.actor_id === alice.id && e.subject_type === 'room' && e.subject_id === room.id && e.outcome === 'success'));
+  assert.ok(joins.some((e) => e.actor_id === therapist.id));
+  const refused = await search('call.join_refused');
+  assert.ok(refused.some((e) => e.actor_id === stranger.id && e.subject_id === room.id && e.outcome === 'denied'));
+  for (const action of ['room.created', 'room.ended']) {
+    assert.ok((await search(action)).some((e) => e.actor_id === therapist.id && e.subject_id === room.id), action);
+  }
 });
