@@ -1,5 +1,6 @@
 #include "sfu/routing/consumer.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -14,7 +15,7 @@ namespace haven::sfu::routing {
 
 Consumer::Consumer(ConsumerId id, PeerTransport& subscriber, Producer& producer,
                    const RtpParameters& params, const PayloadTypeMap& payload_types, Config config,
-                   std::span<std::uint8_t> send_buffer)
+                   std::span<std::uint8_t> send_buffer, std::span<std::uint8_t> rebuild_buffer)
     : id_(id),
       peer_(subscriber.peer()),
       transport_(subscriber),
@@ -24,6 +25,7 @@ Consumer::Consumer(ConsumerId id, PeerTransport& subscriber, Producer& producer,
       extension_ids_(map_extensions(producer.parameters().extensions, params.extensions)),
       config_(config),
       send_buffer_(send_buffer),
+      rebuild_buffer_(rebuild_buffer),
       rewriter_(config.first_seq, config.first_ts),
       rtx_seq_(config.first_rtx_seq) {
   ssrc_ = params_.encodings.front().ssrc;
@@ -35,7 +37,7 @@ Consumer::Consumer(ConsumerId id, PeerTransport& subscriber, Producer& producer,
   if (mid_.empty() || mid_.size() > 255) mid_id_ = 0;  // RFC 8285 two-byte limit
   simulcast_ = producer.stream_count() > 1;
   target_ = producer.stream_count() - 1;  // best layer until told otherwise
-  if (config_.cache_packets > 0) cache_.emplace(config_.cache_packets, config_.cache_age_ns);
+  if (config_.cache_packets > 0) sent_.emplace(config_.cache_packets, config_.cache_age_ns);
 }
 
 void Consumer::pause() noexcept {
@@ -139,6 +141,38 @@ void Consumer::forward(const IncomingPacket& in, std::int64_t now_ns) noexcept {
   const auto out = rewriter_.map(in.seq, pkt.timestamp());
   if (!out) return;
 
+  std::uint16_t twcc_seq = 0;
+  if (transport_cc_id_ != 0) twcc_seq = transport_.next_twcc_seq();
+  const std::size_t len =
+      build_packet(pkt, out_pt, out->seq, out->ts, twcc_seq, now_ns, send_buffer_.first(kMaxDatagram));
+  if (len == 0) {
+    ++stats_.dropped;  // grew beyond kMaxDatagram
+    return;
+  }
+  const std::size_t tail = pkt.size() - pkt.header_size();  // payload + padding, unchanged
+  const auto payload_out = send_buffer_.subspan(len - tail, pkt.payload().size());
+  if (vp8) vp8_.rewrite(payload_out, *vp8, out->newest);
+
+  if (sent_) {
+    SentLog::Record& r = sent_->next(out->seq);
+    r.source_seq = pkt.sequence_number();
+    r.stream = static_cast<std::uint8_t>(in.stream);
+    r.ts = out->ts;
+    r.sent_ns = now_ns;
+    if (vp8) {
+      r.vp8_head_size = static_cast<std::uint8_t>(std::min(vp8->size, SentLog::kMaxVp8Head));
+      std::memcpy(r.vp8_head.data(), payload_out.data(), r.vp8_head_size);
+    }
+  }
+  ++stats_.packets_sent;
+  stats_.octets_sent += pkt.payload().size();
+  if (out->newest) last_sent_ns_ = now_ns;
+  transport_.send_rtp(send_buffer_, len, transport_cc_id_ != 0, twcc_seq);
+}
+
+std::size_t Consumer::build_packet(const rtp::RtpPacket& pkt, std::uint8_t out_pt,
+                                   std::uint16_t seq, std::uint32_t ts, std::uint16_t twcc_seq,
+                                   std::int64_t now_ns, std::span<std::uint8_t> out) noexcept {
   // Header extensions: the subscriber's ids, its MID, our abs-send-time and transport-wide
   // sequence number; everything it did not negotiate is dropped.
   std::array<rtp::ExtensionValue, 3> values;
@@ -153,32 +187,41 @@ void Consumer::forward(const IncomingPacket& in, std::int64_t now_ns) noexcept {
     values[n++] = {abs_send_time_id_, abs};
   }
   std::array<std::uint8_t, 2> twcc{};
-  std::uint16_t twcc_seq = 0;
   if (transport_cc_id_ != 0) {
-    twcc_seq = transport_.next_twcc_seq();
     store_be16(twcc.data(), twcc_seq);
     values[n++] = {transport_cc_id_, twcc};
   }
-  const std::size_t len = rtp::rewrite_extensions(pkt, send_buffer_.first(kMaxDatagram),
-                                                  extension_ids_, std::span(values.data(), n));
-  if (len == 0) {
-    ++stats_.dropped;  // grew beyond kMaxDatagram
-    return;
-  }
-
-  std::uint8_t* d = send_buffer_.data();
+  const std::size_t len =
+      rtp::rewrite_extensions(pkt, out, extension_ids_, std::span(values.data(), n));
+  if (len == 0) return 0;
+  std::uint8_t* d = out.data();
   d[1] = static_cast<std::uint8_t>((d[1] & 0x80) | out_pt);
-  store_be16(d + 2, out->seq);
-  store_be32(d + 4, out->ts);
+  store_be16(d + 2, seq);
+  store_be32(d + 4, ts);
   store_be32(d + 8, ssrc_);
-  const std::size_t tail = pkt.size() - pkt.header_size();  // payload + padding, unchanged
-  if (vp8) vp8_.rewrite(send_buffer_.subspan(len - tail, pkt.payload().size()), *vp8, out->newest);
+  return len;
+}
 
-  if (cache_) cache_->store(out->seq, send_buffer_.first(len), now_ns);
-  ++stats_.packets_sent;
-  stats_.octets_sent += pkt.payload().size();
-  if (out->newest) last_sent_ns_ = now_ns;
-  transport_.send_rtp(send_buffer_, len, transport_cc_id_ != 0, twcc_seq);
+std::size_t Consumer::rebuild(const SentLog::Record& record, std::int64_t now_ns) noexcept {
+  const PacketStore* store = producer_.packet_store(record.stream);
+  if (!store) return 0;
+  const auto stored = store->find(record.source_seq, now_ns);
+  if (stored.empty()) return 0;
+  // The store's bytes are read-only; RtpPacket views mutable memory, so parse a copy.
+  std::uint8_t* scratch = rebuild_buffer_.data();
+  std::memcpy(scratch, stored.data(), stored.size());
+  const auto original = rtp::RtpPacket::parse(std::span(scratch, stored.size()));
+  if (!original) return 0;
+  const std::uint8_t out_pt = payload_types_.media[original->payload_type()];
+  // Built in the send buffer (free between packets), then moved to the rebuild buffer,
+  // which retransmit() reads while it writes the send buffer.
+  const std::size_t len = build_packet(*original, out_pt, record.seq, record.ts, 0, now_ns,
+                                       send_buffer_.first(kMaxDatagram));
+  if (len == 0) return 0;
+  const std::size_t payload_at = len - (original->size() - original->header_size());
+  std::memcpy(send_buffer_.data() + payload_at, record.vp8_head.data(), record.vp8_head_size);
+  std::memcpy(rebuild_buffer_.data(), send_buffer_.data(), len);
+  return len;
 }
 
 }  // namespace haven::sfu::routing

@@ -3,8 +3,9 @@
 // number space starting at a random 1000..32767 and continuous across pauses and layer
 // switches, continuous timestamps, the subscriber's payload types and header extension ids,
 // its MID on every packet, fresh abs-send-time and a transport-wide sequence number from
-// the subscriber's transport. It answers the subscriber's NACKs from its own
-// retransmission buffer (RTX, RFC 4588, or plain without RTX) and produces its SRs.
+// the subscriber's transport. It answers the subscriber's NACKs by rebuilding what it sent
+// from the producer's shared PacketStore and its own SentLog (packet_store.h; RTX, RFC
+// 4588, or plain without RTX) and produces its SRs.
 //
 // Simulcast (MS SimulcastConsumer): the producer feeds every layer; the consumer forwards
 // the current one and switches only on a key frame of a better-suited layer (never mid-GOP,
@@ -21,7 +22,7 @@
 
 #include "sfu/routing/codec_info.h"
 #include "sfu/routing/peer_sink.h"
-#include "sfu/routing/retransmission_buffer.h"
+#include "sfu/routing/packet_store.h"
 #include "sfu/routing/rtp_mapping.h"
 #include "sfu/routing/stream_rewriter.h"
 #include "sfu/rtcp/rtcp_packets.h"
@@ -94,7 +95,7 @@ class Consumer {
   friend class Producer;
 
   struct Config {
-    std::size_t cache_packets = 0;  // 0: no retransmission buffer
+    std::size_t cache_packets = 0;  // SentLog entries; 0: NACKs are not answered
     std::int64_t cache_age_ns = 0;
     std::int64_t report_interval_ns = 1'000'000'000;
     std::uint16_t first_seq = 1000;
@@ -104,7 +105,7 @@ class Consumer {
 
   Consumer(ConsumerId id, PeerTransport& subscriber, Producer& producer,
            const RtpParameters& params, const PayloadTypeMap& payload_types, Config config,
-           std::span<std::uint8_t> send_buffer);
+           std::span<std::uint8_t> send_buffer, std::span<std::uint8_t> rebuild_buffer);
 
   // Data plane (consumer.cpp).
   void forward(const IncomingPacket& in, std::int64_t now_ns) noexcept;
@@ -119,6 +120,14 @@ class Consumer {
   // something was sent); `ntp` is now on the wall clock.
   std::optional<rtcp::SenderReport> make_sender_report(std::int64_t now_ns, std::uint64_t ntp);
   void retransmit(std::span<std::uint8_t> cached, std::int64_t now_ns) noexcept;
+  // The subscriber's version of publisher packet `pkt` into `out` (≥ kMaxDatagram bytes):
+  // its PT, extension ids, MID, abs-send-time and `twcc_seq`, our seq/ts/SSRC. The payload
+  // is copied as is. 0 when it would not fit.
+  std::size_t build_packet(const rtp::RtpPacket& pkt, std::uint8_t out_pt, std::uint16_t seq,
+                           std::uint32_t ts, std::uint16_t twcc_seq, std::int64_t now_ns,
+                           std::span<std::uint8_t> out) noexcept;
+  // Rebuilds what was sent under `record` from the producer's store; 0 if it is gone.
+  std::size_t rebuild(const SentLog::Record& record, std::int64_t now_ns) noexcept;
   void stamp_transport_values(std::span<std::uint8_t> packet, std::size_t len, std::int64_t now_ns,
                               bool& has_twcc, std::uint16_t& twcc_seq) noexcept;
 
@@ -130,7 +139,8 @@ class Consumer {
   PayloadTypeMap payload_types_;
   rtp::ExtensionIdMap extension_ids_;
   Config config_;
-  std::span<std::uint8_t> send_buffer_;  // the Router's, kSendBufferSize bytes
+  std::span<std::uint8_t> send_buffer_;     // the Router's, kSendBufferSize bytes
+  std::span<std::uint8_t> rebuild_buffer_;  // the Router's, kMaxDatagram bytes
 
   std::uint32_t ssrc_ = 0;
   std::uint32_t rtx_ssrc_ = 0;
@@ -147,7 +157,7 @@ class Consumer {
   Vp8PictureRewriter vp8_;
   std::int64_t last_sent_ns_ = 0;
   std::uint16_t rtx_seq_ = 0;
-  std::optional<RetransmissionBuffer> cache_;
+  std::optional<SentLog> sent_;
   std::int64_t next_report_ns_ = 0;
   Stats stats_;
 };

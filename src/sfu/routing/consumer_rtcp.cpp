@@ -30,15 +30,20 @@ void Consumer::on_report_block(const rtcp::ReportBlock& block, std::uint32_t now
 void Consumer::on_nack(const rtcp::Nack& nack, std::int64_t now_ns) noexcept {
   for (const std::uint16_t seq : nack.seqs) {
     ++stats_.nack_seqs;
-    RetransmissionBuffer::Hit hit;
-    if (!cache_ || !cache_->find(seq, now_ns, hit)) {
-      ++stats_.nack_unavailable;  // evicted, too old, or never sent
+    SentLog::Record* record = sent_ ? sent_->find(seq, now_ns) : nullptr;
+    if (!record) {
+      ++stats_.nack_unavailable;  // too old, or never sent
       continue;
     }
     // Already resent within one RTT: that copy may still be in flight (MS RtpStreamSend).
-    if (hit.last_resent_ns >= 0 && now_ns - hit.last_resent_ns < transport_.rtt_ns()) continue;
-    retransmit(hit.packet, now_ns);
-    cache_->mark_resent(seq, now_ns);
+    if (record->resent_ns >= 0 && now_ns - record->resent_ns < transport_.rtt_ns()) continue;
+    const std::size_t len = rebuild(*record, now_ns);
+    if (len == 0) {
+      ++stats_.nack_unavailable;  // the producer's store has moved on
+      continue;
+    }
+    retransmit(rebuild_buffer_.first(len), now_ns);
+    record->resent_ns = now_ns;
   }
 }
 

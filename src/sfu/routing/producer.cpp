@@ -27,6 +27,10 @@ Producer::Producer(ProducerId id, PeerTransport& publisher, const RtpParameters&
     streams_[i].rtx_ssrc = params_.encodings[i].rtx_ssrc;
     streams_[i].rid = params_.encodings[i].rid;
     streams_[i].keyframe = KeyframeRequester(detectable);
+    if (config_.store_entries > 0) {
+      stores_.push_back(std::make_unique<PacketStore>(config_.store_entries, config_.store_bytes,
+                                                      config_.store_age_ns));
+    }
   }
   consumers_.reserve(16);
   nack_scratch_.reserve(NackGenerator::kMaxPending);
@@ -109,6 +113,7 @@ void Producer::receive_rtp(rtp::RtpPacket& packet, std::size_t index, bool rtx,
   ++stats_.packets;
   stats_.bytes += pkt->size();
 
+  if (!stores_.empty()) stores_[index]->store(pkt->sequence_number(), pkt->data(), arrival_ns);
   const IncomingPacket in{*pkt, seq, index, codec, keyframe, detectable, rtx};
   for (Consumer* consumer : consumers_) consumer->forward(in, arrival_ns);
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +17,7 @@
 #include "sfu/routing/codec_info.h"
 #include "sfu/routing/keyframe_requester.h"
 #include "sfu/routing/nack_generator.h"
+#include "sfu/routing/packet_store.h"
 #include "sfu/routing/peer_sink.h"
 #include "sfu/routing/rtp_mapping.h"
 #include "sfu/rtcp/receiver_stats.h"
@@ -73,6 +75,11 @@ class Producer {
   std::uint32_t clock_rate() const noexcept { return clock_rate_; }
   std::size_t stream_count() const noexcept { return streams_.size(); }
   const Stream& stream(std::size_t index) const noexcept { return streams_[index]; }
+  // What the publisher sent on stream `index`, for consumers answering NACKs; nullptr
+  // when the producer keeps no storage.
+  const PacketStore* packet_store(std::size_t index) const noexcept {
+    return index < stores_.size() ? stores_[index].get() : nullptr;
+  }
   std::span<Consumer* const> consumers() const noexcept { return consumers_; }
   const Stats& stats() const noexcept { return stats_; }
 
@@ -88,6 +95,10 @@ class Producer {
 
   struct Config {
     std::int64_t report_interval_ns = 1'000'000'000;
+    // Retransmission storage per stream (packet_store.h); 0 entries: none.
+    std::size_t store_entries = 0;
+    std::size_t store_bytes = 0;
+    std::int64_t store_age_ns = 0;
   };
 
   Producer(ProducerId id, PeerTransport& publisher, const RtpParameters& params, Config config);
@@ -116,6 +127,7 @@ class Producer {
   bool nack_enabled_ = false;
   bool use_fir_ = false;
   std::vector<Stream> streams_;
+  std::vector<std::unique_ptr<PacketStore>> stores_;  // one per stream, or none
   std::vector<Consumer*> consumers_;
   AudioLevelMeter meter_;
   Stats stats_;

@@ -107,8 +107,12 @@ Producer* Router::add_producer(PeerId peer_id, const RtpParameters& params) {
     }
   }
   Producer::Config pc;
-  pc.report_interval_ns = params.kind == MediaKind::video ? config_.video_report_interval_ns
-                                                          : config_.audio_report_interval_ns;
+  const bool video = params.kind == MediaKind::video;
+  pc.report_interval_ns =
+      video ? config_.video_report_interval_ns : config_.audio_report_interval_ns;
+  pc.store_entries = video ? config_.video_cache_packets : config_.audio_cache_packets;
+  pc.store_bytes = video ? config_.video_store_bytes : config_.audio_store_bytes;
+  pc.store_age_ns = video ? config_.video_cache_age_ns : config_.audio_cache_age_ns;
   const ProducerId id = next_producer_id_++;
   auto owned = std::unique_ptr<Producer>(new Producer(id, *peer.transport, params, pc));
   Producer* p = owned.get();
@@ -159,7 +163,8 @@ Consumer* Router::add_consumer(PeerId subscriber, ProducerId producer_id,
 
   const ConsumerId id = next_consumer_id_++;
   auto owned = std::unique_ptr<Consumer>(new Consumer(id, *peer.transport, *producer, params,
-                                                      *payload_types, cc, std::span(send_buffer_)));
+                                                      *payload_types, cc, std::span(send_buffer_),
+                                                      std::span(rebuild_buffer_)));
   Consumer* c = owned.get();
   consumers_.emplace(id, std::move(owned));
   producer->add_consumer(c);

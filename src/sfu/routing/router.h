@@ -45,8 +45,12 @@ struct RouterConfig {
   // REMB sent to publishers that did not negotiate transport-cc, so Chrome ramps up to
   // it instead of creeping up on RR loss alone (janus#1182, ms#133).
   std::uint64_t remb_bitrate_bps = 3'000'000;
+  // Retransmission storage (packet_store.h): entries per producer stream and per consumer
+  // log, bytes per producer stream (video: 2 s at 1 Mbps), and how old a packet may be.
   std::size_t video_cache_packets = 1024;
   std::size_t audio_cache_packets = 64;
+  std::size_t video_store_bytes = 256 * 1024;
+  std::size_t audio_store_bytes = 16 * 1024;
   std::int64_t video_cache_age_ns = 2'000'000'000;
   std::int64_t audio_cache_age_ns = 1'000'000'000;
   std::int64_t video_report_interval_ns = 1'000'000'000;  // RR per video SSRC
@@ -174,6 +178,7 @@ class Router {
   std::vector<ActiveSpeakerSelector::Candidate> speaker_scratch_;
   std::vector<rtcp::ReportBlock> block_scratch_;
   std::array<std::uint8_t, kSendBufferSize> send_buffer_{};
+  std::array<std::uint8_t, kMaxDatagram> rebuild_buffer_{};  // NACK answers (Consumer::rebuild)
   Stats stats_;
 };
 

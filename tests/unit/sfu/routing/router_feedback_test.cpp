@@ -2,6 +2,8 @@
 // their NACKs answered from the consumer's buffer (never forwarded), upstream NACKs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "routing_test_util.h"
 #include "sfu/routing/router.h"
 #include "sfu/rtcp/ntp_time.h"
@@ -172,6 +174,11 @@ TEST(RouterFeedback, NackWithoutRtxResendsThePacketAsIs) {
   EXPECT_EQ(packets[2].ssrc(), 0x200u);
   EXPECT_EQ(packets[2].payload_type(), kSubVp8);
   EXPECT_EQ(sink.rtp[2].size(), original.size());
+  // Rebuilt from the producer's store: the same header values and payload as sent.
+  EXPECT_EQ(packets[2].timestamp(), packets[1].timestamp());
+  EXPECT_EQ(packets[2].marker(), packets[1].marker());
+  EXPECT_TRUE(std::equal(packets[2].payload().begin(), packets[2].payload().end(),
+                         packets[1].payload().begin(), packets[1].payload().end()));
 }
 
 TEST(RouterFeedback, UpstreamNackForGaps) {

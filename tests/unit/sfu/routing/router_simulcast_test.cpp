@@ -2,6 +2,7 @@
 // at a key frame of the target layer, keep seq/timestamp/PictureID continuous.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "routing_test_util.h"
@@ -109,6 +110,41 @@ TEST(RouterSimulcast, StartsLowThenSwitchesUpAtTargetKeyFrame) {
   EXPECT_EQ(next.picture_id, after.picture_id + 1);
   EXPECT_EQ(next.tl0_pic_idx, after.tl0_pic_idx + 1);
   EXPECT_EQ(s.consumer->stats().layer_switches, 1u);
+}
+
+// NACKs across a layer switch are answered with exactly what was sent: the packet is
+// rebuilt from the producer's shared store (the right layer) and the consumer's log (our
+// seq, timestamp and rewritten VP8 PictureID/TL0PICIDX), not from a per-subscriber copy.
+TEST(RouterSimulcast, NackAfterASwitchResendsWhatWasSentOnEitherLayer) {
+  Simulcast s;
+  s.sender_reports(0);
+  s.frame(0, 0, true);
+  for (int k = 1; k < 4; ++k) s.frame(0, k, false);
+  s.frame(2, 4, true);
+  s.frame(2, 5, false);
+  ASSERT_EQ(s.consumer->current_layer(), 2u);
+  const auto sent = s.sub.packets();
+  ASSERT_EQ(sent.size(), 6u);
+  const std::vector<std::size_t> lost = {2, 4, 5};  // one from the low layer, two from the top
+  std::vector<std::uint16_t> seqs;
+  for (auto i : lost) seqs.push_back(sent[i].sequence_number());
+  const std::size_t before = s.sub.rtp.size();
+  s.router.receive_rtcp(kSub, serialize({rtcp::Nack{0x5EED, 0x200, seqs}}), 6 * kFrameNs);
+  auto all = s.sub.packets();
+  ASSERT_EQ(all.size(), before + 3);
+  for (std::size_t n = 0; n < lost.size(); ++n) {
+    const auto& rtx = all[before + n];
+    const auto& orig = sent[lost[n]];
+    EXPECT_EQ(rtx.ssrc(), 0x201u);
+    ASSERT_GE(rtx.payload().size(), 2u);
+    EXPECT_EQ(load_be16(rtx.payload().data()), orig.sequence_number());  // OSN
+    EXPECT_EQ(rtx.timestamp(), orig.timestamp());
+    EXPECT_EQ(rtx.marker(), orig.marker());
+    const auto payload = rtx.payload().subspan(2);
+    ASSERT_EQ(payload.size(), orig.payload().size());
+    EXPECT_TRUE(std::equal(payload.begin(), payload.end(), orig.payload().begin()))
+        << "resent payload differs for packet " << lost[n];
+  }
 }
 
 TEST(RouterSimulcast, SwitchesDownOnRequestWithoutSenderReports) {
