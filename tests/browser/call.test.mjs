@@ -1,15 +1,21 @@
 // Group video call through Haven's SFU (docs/SIGNALING.md): a therapist opens a room over
 // the API for two patients; all three join /call/<id> in separate browser contexts with
-// Chromium's fake camera and microphone, and each must see and hear the other two. Then
-// a patient leaves, one page restarts ICE, and a patient who was not invited is turned
-// away. Media is checked through window.__havenCall.stats() (getStats inbound-rtp), always
-// by polling until a generous deadline: nothing here asserts how fast anything happens.
+// Chromium's fake camera and microphone, and each must see and hear the other two. Each
+// camera goes out as three simulcast layers and each page says which layer its tiles need
+// (media.layers); screens are shared and unshared. Then a patient leaves, one page
+// restarts ICE, and a patient who was not invited is turned away. Media is checked through
+// window.__havenCall.stats() (getStats inbound-rtp / outbound-rtp), always by polling
+// until a generous deadline: nothing here asserts how fast anything happens.
+//
+// Screen sharing uses Chromium's real getDisplayMedia: headless Chromium with
+// --use-fake-ui-for-media-stream (CHROMIUM_ARGS) picks a fake 1280×720 "screen" without a
+// picker, so no stub is needed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession } from '../lib/browser-session.mjs';
 
 const MEDIA_DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
@@ -56,6 +62,144 @@ async function mediaFlows(page, count, label) {
     await sleep(POLL_MS);
   }
   assert.fail(`${label}: media from ${count} publisher(s) did not keep flowing; last sample: ${summary(cur)}`);
+}
+
+/** Polls `probe` (answers [done, detail]) until done or the deadline; fails with `label` and the last detail. */
+async function until(label, probe) {
+  const deadline = Date.now() + MEDIA_DEADLINE_MS;
+  let detail = null;
+  while (Date.now() < deadline) {
+    const [done, d] = await probe();
+    detail = d;
+    if (done) return d;
+    await sleep(POLL_MS);
+  }
+  assert.fail(`${label}; last: ${JSON.stringify(detail)}`);
+}
+
+/**
+ * Installed before the page's scripts (addInitScript): keeps the `layers` of every
+ * media.layers the page sends, and nothing else of what goes over its sockets.
+ */
+function spyOnLayerMessages() {
+  window.__layersSent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === 'string' && data.includes('"media.layers"')) {
+      try {
+        const m = JSON.parse(data);
+        if (m.type === 'media.layers') window.__layersSent.push(m.layers);
+      } catch {
+        // not JSON: not ours to judge here
+      }
+    }
+    return send.call(this, data);
+  };
+}
+
+/** The remote tiles (camera and screen) with their recv mid, rendered height and visibility, and the layers sent. */
+function layerSample(page) {
+  return page.evaluate(async () => {
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    const tiles = [...document.querySelectorAll('[data-testid="call-remote-video"], [data-testid="call-screen-video"]')].map((v) => {
+      const r = v.getBoundingClientRect();
+      return { mid: v.dataset.mid ?? '', height: r.height, visible: r.height > 0 && r.bottom > 0 && r.top < vh && r.right > 0 && r.left < vw };
+    });
+    const stats = await window.__havenCall.stats();
+    const videoMids = stats.inbound.filter((s) => s.kind === 'video').map((s) => s.mid);
+    const sent = window.__layersSent ?? [];
+    return { tiles, videoMids, last: sent.at(-1) ?? null, count: sent.length };
+  });
+}
+
+/** docs/SIGNALING.md "Simulcast and layer choice": the layer a tile of this height wants. */
+function expectedLayer(tile) {
+  if (!tile.visible) return 'off';
+  if (tile.height < 240) return 'low';
+  if (tile.height < 480) return 'medium';
+  return 'high';
+}
+
+/** Whether the last media.layers names only live video mids, with valid layers, matching every tile's size. */
+function layersMatch(s) {
+  if (!s.last || s.tiles.length === 0) return false;
+  const valid = new Set(['off', 'low', 'medium', 'high']);
+  const mids = Object.keys(s.last);
+  if (mids.length > 64 || !mids.every((m) => s.videoMids.includes(m) && valid.has(s.last[m]))) return false;
+  // Tiles right at a threshold or the viewport's edge are left out: a pixel of rounding decides them.
+  const clearCut = (t) => [240, 480].every((h) => Math.abs(t.height - h) > 2);
+  return s.tiles.every((t) => t.mid !== '' && (!clearCut(t) || s.last[t.mid] === expectedLayer(t)));
+}
+
+/** Polls until `page`'s last media.layers fits its tiles; answers the sample. */
+function layersSent(page, label) {
+  return until(`${label}: no media.layers matching the tiles was sent`, async () => {
+    const s = await layerSample(page);
+    return [layersMatch(s), s];
+  });
+}
+
+/** The page's camera as sent (outbound-rtp by rid) and received (inbound-rtp camera video per publisher). */
+function simulcastSample(page) {
+  return page.evaluate(async () => {
+    const s = await window.__havenCall.stats();
+    const sent = {};
+    for (const o of s.outbound) if (o.source === 'camera' && o.kind === 'video') sent[o.rid] = o.framesEncoded;
+    const received = {};
+    for (const i of s.inbound) {
+      if (i.source !== 'camera' || i.kind !== 'video') continue;
+      (received[i.peerId] ??= []).push(i.framesDecoded);
+    }
+    return { sent, received };
+  });
+}
+
+/** Camera video received per recv mid: frame height and frames decoded. */
+function cameraFrames(page) {
+  return page.evaluate(async () => {
+    const out = {};
+    for (const i of (await window.__havenCall.stats()).inbound) {
+      if (i.source === 'camera' && i.kind === 'video') out[i.mid] = { height: i.frameHeight, frames: i.framesDecoded };
+    }
+    return out;
+  });
+}
+
+/** Polls until `page`'s camera video `check`s between two samples (prev, cur per mid). */
+function camerasUntil(page, label, check) {
+  let prev = null;
+  return until(label, async () => {
+    const cur = await cameraFrames(page);
+    const ok = prev !== null && Object.keys(cur).length > 0 && check(prev, cur);
+    prev = cur;
+    return [ok, cur];
+  });
+}
+
+/** Polls until `page` shows `peer`'s screen with frames rising; answers the tile's label. */
+async function screenFlows(page, peer, label) {
+  const tile = page.locator(`[data-testid="call-screen"][data-peer-id="${peer}"]`);
+  let prev = null;
+  await until(`${label}: no moving screen share from ${peer}`, async () => {
+    const cur = await page.evaluate(async (p) => {
+      const v = document.querySelector(`[data-testid="call-screen-video"][data-peer-id="${p}"]`);
+      const s = await window.__havenCall.stats();
+      return { width: v?.videoWidth ?? 0, frames: s.screens[p]?.framesDecoded ?? 0, cameras: s.inbound.filter((i) => i.source === 'camera' && i.kind === 'video').length };
+    }, peer);
+    const ok = prev !== null && cur.width > 0 && cur.frames > prev.frames;
+    prev = cur;
+    return [ok, cur];
+  });
+  return (await tile.getByTestId('call-screen-name').textContent()).trim();
+}
+
+/** Polls until `page` shows no screen tile. */
+function noScreens(page, label) {
+  return until(`${label}: a screen tile is still shown`, async () => {
+    const n = await page.locator('[data-testid="call-screen"]').count();
+    return [n === 0, n];
+  });
 }
 
 /** Polls until `page` shows exactly `count` remote videos. */
@@ -119,8 +263,16 @@ describe('group video call', () => {
   });
 
   test('all three join: the therapist and one patient through Join on their home page', async () => {
+    /** Like openSignedIn, with the media.layers spy in place before the app starts. */
+    const open = async (who, urlPath, viewport) => {
+      const { ctx, page } = await pages.open({ viewport });
+      await useSession(ctx, srv, who.cookie);
+      await page.addInitScript(spyOnLayerMessages);
+      await page.goto(`${srv.url}${urlPath}`);
+      return page;
+    };
     const join = async (who, home, viewport) => {
-      const { page } = await openSignedIn(pages, srv, who.cookie, home, { viewport });
+      const page = await open(who, home, viewport);
       const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
       await item.waitFor();
       assert.match(await item.textContent(), /With 2 other people/);
@@ -130,9 +282,9 @@ describe('group video call', () => {
     };
     callPages.therapist = await join(therapist, '/therapist', { width: 1024, height: 800 });
     callPages.patientA = await join(patientA, '/patient', { width: 1024, height: 800 });
-    // The second patient follows the link directly, on a phone-sized screen.
-    const { page } = await openSignedIn(pages, srv, patientB.cookie, `/call/${roomId}`, { viewport: { width: 375, height: 740 } });
-    callPages.patientB = page;
+    // The second patient follows the link directly, on a phone-sized screen (tall enough
+    // that all three tiles are at least partly in view: a tile out of view wants no video).
+    callPages.patientB = await open(patientB, `/call/${roomId}`, { width: 375, height: 812 });
     for (const p of Object.values(callPages)) await p.getByTestId('call-self-video').waitFor();
   });
 
@@ -166,6 +318,119 @@ describe('group video call', () => {
     assert.match(await tile.textContent(), /microphone off/);
     await page.getByTestId('call-mic').click();
     assert.equal((await page.getByTestId('call-mic').textContent()).trim(), 'Mute microphone');
+  });
+
+  test('each camera goes out as three simulcast layers; each subscriber decodes one stream per camera', async () => {
+    for (const [label, page] of Object.entries(callPages)) {
+      let prev = null;
+      await until(`${label}: camera not sent as q/h/f with at least two layers encoding, or not received once per publisher`, async () => {
+        const cur = await simulcastSample(page);
+        const rids = Object.keys(cur.sent).sort().join(',');
+        // A slow machine may stop encoding the top layer (Chromium's CPU adaptation): two suffice.
+        const encoding = prev ? Object.keys(cur.sent).filter((r) => cur.sent[r] > (prev.sent[r] ?? Infinity)).length : 0;
+        const publishers = Object.entries(cur.received);
+        const receivedOnce =
+          prev !== null &&
+          publishers.length === 2 &&
+          publishers.every(([peer, frames]) => frames.length === 1 && frames[0] > (prev.received[peer]?.[0] ?? Infinity));
+        const ok = rids === 'f,h,q' && encoding >= 2 && receivedOnce;
+        prev = cur;
+        return [ok, cur];
+      });
+    }
+  });
+
+  test('each page tells the SFU the layer each tile needs (media.layers), and off for a tile out of view', async () => {
+    for (const [label, page] of Object.entries(callPages)) {
+      const s = await layersSent(page, label);
+      // A server that does not know media.layers answers unknown_type: that is no problem to show.
+      assert.equal(await page.getByTestId('call-notice').count(), 0, `${label}: a notice is shown`);
+      // A `low` tile (all of them at these sizes) gets the quarter-size layer (the fake
+      // camera is 1280×720, so at most 180 rows), and every tile keeps moving.
+      assert.ok(Object.values(s.last).includes('low'), `${label}: no low tile: ${JSON.stringify(s)}`);
+      await camerasUntil(page, `${label}: the low layer is not what arrives`, (prev, cur) =>
+        Object.entries(cur).every(
+          ([mid, c]) => c.height > 0 && (s.last[mid] !== 'low' || c.height <= 180) && c.frames > (prev[mid]?.frames ?? Infinity),
+        ),
+      );
+    }
+    // On the phone, a short window leaves the lowest tile out of view: it must be `off`,
+    // and the SFU then stops sending it while the tile in view keeps moving.
+    const page = callPages.patientB;
+    await page.setViewportSize({ width: 375, height: 420 });
+    const s = await layersSent(page, 'patientB with a short window');
+    const off = Object.keys(s.last).filter((mid) => s.last[mid] === 'off');
+    assert.ok(off.length > 0, `no tile is off: ${JSON.stringify(s)}`);
+    await camerasUntil(page, 'patientB: a tile out of view still gets video, or the one in view stopped', (prev, cur) =>
+      Object.entries(cur).every(([mid, c]) => (off.includes(mid) ? c.frames === prev[mid]?.frames : c.frames > (prev[mid]?.frames ?? Infinity))),
+    );
+    await page.setViewportSize({ width: 375, height: 812 });
+    await layersSent(page, 'patientB with the window restored');
+    // Video comes back for the tile that was paused.
+    await mediaFlows(page, 2, 'patientB after its tiles were shown again');
+  });
+
+  test('a shared screen shows as its own tile to the others, and goes away when sharing stops', async () => {
+    const sharerPage = callPages.therapist;
+    const sharer = await sharerPage.evaluate(() => window.__havenCall.peerId);
+    const share = sharerPage.getByTestId('call-share');
+    assert.equal((await share.textContent()).trim(), 'Share screen');
+    await share.click();
+    await sharerPage.getByTestId('call-sharing').waitFor();
+    assert.equal((await share.textContent()).trim(), 'Stop sharing');
+    for (const label of ['patientA', 'patientB']) {
+      const page = callPages[label];
+      const name = await screenFlows(page, sharer, label);
+      assert.equal(name, `${nameOf[therapist.id]}'s screen`, `${label}: screen tile label`);
+      // The cameras are still there next to it.
+      assert.equal(await page.locator('[data-testid="call-remote-video"]').count(), 2, `${label}: camera tiles`);
+    }
+    // The wide screen tile asks for a larger layer than the camera thumbnails.
+    await layersSent(callPages.patientA, 'patientA with a screen tile');
+    assert.ok((await pageWidth(callPages.patientB)) <= 375, 'the phone page scrolls sideways with a screen tile');
+    await callPages.patientA.screenshot({ path: path.join(LOG_DIR, 'call-screen-share.png'), fullPage: true });
+
+    await share.click();
+    assert.equal((await share.textContent()).trim(), 'Share screen');
+    for (const label of ['patientA', 'patientB']) await noScreens(callPages[label], `${label} after Stop sharing`);
+
+    // Sharing again, from a patient, ended with the browser's own "Stop sharing": Chromium
+    // then ends the track and fires `ended`. A script's track.stop() fires nothing, so the
+    // test stops the track and fires the event the way the browser would.
+    const patientPage = callPages.patientA;
+    const patientPeer = await patientPage.evaluate(() => window.__havenCall.peerId);
+    await patientPage.evaluate(() => {
+      const media = navigator.mediaDevices;
+      const real = media.getDisplayMedia.bind(media);
+      media.getDisplayMedia = async (c) => (window.__screenStream = await real(c));
+    });
+    await patientPage.getByTestId('call-share').click();
+    for (const label of ['therapist', 'patientB']) await screenFlows(callPages[label], patientPeer, label);
+    await patientPage.evaluate(() => {
+      const track = window.__screenStream.getVideoTracks()[0];
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    });
+    await until('the patient’s Share button did not come back', async () => {
+      const text = (await patientPage.getByTestId('call-share').textContent()).trim();
+      return [text === 'Share screen', text];
+    });
+    assert.equal(await patientPage.getByTestId('call-sharing').count(), 0);
+    for (const label of ['therapist', 'patientB']) await noScreens(callPages[label], `${label} after the browser stopped the share`);
+
+    // The therapist shares once more: the new section reuses the closed one's place in the
+    // offer (Chromium recycles a stopped m-line under a new mid), which the SFU must accept.
+    // This time from the keyboard: the button is a plain <button>.
+    await share.focus();
+    await sharerPage.keyboard.press('Enter');
+    for (const label of ['patientA', 'patientB']) await screenFlows(callPages[label], sharer, `${label}, second share`);
+    await share.click();
+    for (const label of ['patientA', 'patientB']) await noScreens(callPages[label], `${label} after the second share`);
+    // Cameras kept flowing through all of it, and no re-offer was refused (that shows a notice).
+    for (const [label, page] of Object.entries(callPages)) {
+      await mediaFlows(page, 2, `${label} after screen sharing`);
+      assert.equal(await page.getByTestId('call-notice').count(), 0, `${label}: a notice is shown`);
+    }
   });
 
   test('a patient leaves: back on their home page, and the others keep one tile', async () => {

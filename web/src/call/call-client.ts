@@ -1,9 +1,12 @@
 // One person's side of a group video call (docs/SIGNALING.md): the room's participants,
-// the SEND and RECV peer connections, mute, ICE restarts, and rejoining after the
-// signaling socket was lost. UI-free: the page listens through the on* callbacks.
+// the SEND and RECV peer connections, mute, screen sharing, the simulcast layers wanted,
+// ICE restarts, and rejoining after the signaling socket was lost. UI-free: the page
+// listens through the on* callbacks.
 import { collectStats } from './call-stats';
 import type { CallStats } from './call-stats';
 import { SerialQueue, watchIce } from './ice';
+import { LayerPreferences } from './layers';
+import { stopTracks } from './media';
 import { leftReasonOf, participantOf, participantsOf, stringField } from './protocol';
 import type { Message, MutedState, Participant } from './protocol';
 import { Publisher } from './publisher';
@@ -14,7 +17,12 @@ export type CallStatus = 'connecting' | 'connected' | 'reconnecting' | 'ended';
 
 /** Someone else in the call, with what they send (null until the SFU forwards it). */
 export interface RemotePeer extends Participant {
+  /** Camera and microphone together. */
   stream: MediaStream | null;
+  /** The recv section of the camera video, for the layer its tile wants. */
+  videoMid: string | null;
+  screen: MediaStream | null;
+  screenMid: string | null;
   speaking: boolean;
 }
 
@@ -41,12 +49,17 @@ export class CallClient {
   onEnded: (end: CallEnd) => void = () => undefined;
   /** Something went wrong that does not end the call (a refused offer): a SignalingError code. */
   onProblem: (code: string) => void = () => undefined;
+  /** Our screen share started or stopped (also when the browser's own "Stop sharing" ended it). */
+  onScreenChanged: (sharing: boolean) => void = () => undefined;
 
   private link: Link | null = null;
   private roomId = '';
   private readonly participants = new Map<string, Participant>();
   private speaker = '';
   private local: MediaStream | null = null;
+  private screen: MediaStream | null = null;
+  private readonly onScreenEnded = () => void this.stopScreen();
+  private readonly layers = new LayerPreferences((layers) => this.link?.sig.notify('media.layers', { layers }) ?? false);
   private readonly muted: MutedState = { camera: false, microphone: false };
   private status: CallStatus = 'connecting';
   private stopped = false;
@@ -83,6 +96,49 @@ export class CallClient {
     await this.link?.pub.publish(stream);
   }
 
+  /**
+   * Shares a screen (a getDisplayMedia stream; kept, and sent again after a rejoin). Its
+   * track ending (the browser's own "Stop sharing") stops the share like stopScreen().
+   * Never rejects: a refused offer is reported through onProblem and the share stopped.
+   */
+  async shareScreen(stream: MediaStream): Promise<void> {
+    if (this.stopped) {
+      stopTracks(stream);
+      return;
+    }
+    await this.stopScreen();
+    this.screen = stream;
+    for (const t of stream.getVideoTracks()) t.addEventListener('ended', this.onScreenEnded);
+    this.onScreenChanged(true);
+    try {
+      await this.link?.pub.publishScreen(stream);
+    } catch (e) {
+      this.problem(e);
+      if (this.screen === stream) await this.stopScreen();
+    }
+  }
+
+  /** Stops sharing the screen (nothing if not sharing). Never rejects, like shareScreen. */
+  async stopScreen(): Promise<void> {
+    const stream = this.dropScreen();
+    if (!stream) return;
+    await this.link?.pub.unpublishScreen().catch((e: unknown) => this.problem(e));
+  }
+
+  get sharingScreen(): boolean {
+    return this.screen !== null;
+  }
+
+  /** Follows a remote video tile showing the recv section `mid`; answers the function that stops. */
+  watchTile(mid: string, el: Element): () => void {
+    return this.layers.watch(mid, el);
+  }
+
+  /** The layers the tiles want now, by mid (for the test hook). */
+  wantedLayers(): Record<string, string> {
+    return this.layers.wanted();
+  }
+
   /** Mutes or unmutes our own microphone or camera, and tells the others. */
   setMuted(source: 'camera' | 'microphone', muted: boolean): void {
     this.muted[source] = muted;
@@ -101,7 +157,16 @@ export class CallClient {
     const link = this.link;
     const out: RemotePeer[] = [];
     for (const p of this.participants.values()) {
-      out.push({ ...p, stream: link?.sub.streamOf(p.peer_id) ?? null, speaking: p.peer_id === this.speaker });
+      const media = link?.sub.mediaOf(p.peer_id) ?? null;
+      const screen = link?.sub.screenOf(p.peer_id) ?? null;
+      out.push({
+        ...p,
+        stream: media?.stream ?? null,
+        videoMid: media?.videoMid ?? null,
+        screen: screen?.stream ?? null,
+        screenMid: screen?.videoMid ?? null,
+        speaking: p.peer_id === this.speaker,
+      });
     }
     return out;
   }
@@ -150,6 +215,9 @@ export class CallClient {
       pub.publish(this.local).catch((e: unknown) => this.problem(e));
       for (const source of ['camera', 'microphone'] as const) if (this.muted[source]) this.setMuted(source, true);
     }
+    if (this.screen) pub.publishScreen(this.screen).catch((e: unknown) => this.problem(e));
+    // A new socket: the SFU has no layer choices for us yet.
+    this.layers.reset();
     this.updateStatus();
   }
 
@@ -185,7 +253,12 @@ export class CallClient {
       on('media.offer', (m) => {
         sub.handleOffer(m).catch((e: unknown) => this.problem(e));
       }),
-      on('error', (m) => this.onProblem(typeof m.code === 'string' ? m.code : 'error')),
+      on('error', (m) => {
+        // Layer choices only save bandwidth: a server that refuses them (or does not know
+        // media.layers yet: unknown_type) sends every track at `high`, and the call goes on.
+        if (m.request_type === 'media.layers') return;
+        this.onProblem(typeof m.code === 'string' ? m.code : 'error');
+      }),
     ];
   }
 
@@ -284,9 +357,22 @@ export class CallClient {
   private shutdown(): void {
     window.removeEventListener('online', this.onOnline);
     window.clearTimeout(this.rejoinTimer);
+    this.layers.close();
+    this.dropScreen();
     this.closeLink();
     this.participants.clear();
     this.updateStatus();
+  }
+
+  /** Forgets and stops our screen share locally; answers it (null if there was none). */
+  private dropScreen(): MediaStream | null {
+    const stream = this.screen;
+    if (!stream) return null;
+    this.screen = null;
+    for (const t of stream.getVideoTracks()) t.removeEventListener('ended', this.onScreenEnded);
+    stopTracks(stream);
+    this.onScreenChanged(false);
+    return stream;
   }
 
   private closeLink(): void {

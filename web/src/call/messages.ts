@@ -64,3 +64,13 @@ export function mediaErrorText(err: unknown, micOnly: boolean): string {
       return 'Your camera and microphone could not be started. You can still see and hear the others.';
   }
 }
+
+/**
+ * Words for a getDisplayMedia failure; '' when the person cancelled the picker (that is
+ * their answer, not a problem).
+ */
+export function screenErrorText(err: unknown): string {
+  const name = err instanceof DOMException ? err.name : '';
+  if (name === 'NotAllowedError') return '';
+  return 'Your screen could not be shared. You can try again, or share another window.';
+}

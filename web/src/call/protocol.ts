@@ -3,6 +3,9 @@
 
 export type Source = 'camera' | 'microphone' | 'screen';
 
+/** The largest simulcast layer a subscriber wants for one video track (media.layers). */
+export type Layer = 'off' | 'low' | 'medium' | 'high';
+
 export interface MutedState {
   camera: boolean;
   microphone: boolean;

@@ -9,10 +9,17 @@ import { SignalingError } from './signaling';
 import type { CallSignaling } from './signaling';
 
 /**
- * One video layer for now (no simulcast): a bitrate cap that keeps a 16-person call within
- * a home uplink. A screen gets more, since text must stay readable.
+ * The camera as three simulcast layers (RFC 8853; docs/SIGNALING.md "Simulcast and layer
+ * choice"), lowest first as the SFU expects: each subscriber gets the one its tile needs,
+ * so a phone showing a thumbnail does not download 1.5 Mbps per person.
  */
-const CAMERA_MAX_BITRATE = 800_000;
+const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+/** A screen is one layer: scaled down, its text would be unreadable anyway. */
 const SCREEN_MAX_BITRATE = 1_500_000;
 
 /** A track from getDisplayMedia says which surface it shows; a camera's does not. */
@@ -37,14 +44,37 @@ export class Publisher {
     await this.negotiate(false);
   }
 
-  /** Stops sending `track` (e.g. a screen share that ended) and renegotiates. */
-  async unpublish(track: MediaStreamTrack): Promise<void> {
-    for (const [t] of this.sources) {
-      if (t.sender.track !== track) continue;
-      t.stop();
-      this.sources.delete(t);
-    }
+  /** Sends a screen share as one more sendonly video section (source `screen`). */
+  async publishScreen(stream: MediaStream): Promise<void> {
+    for (const track of stream.getVideoTracks()) this.add(track, stream, 'screen');
     await this.negotiate(false);
+  }
+
+  /**
+   * Stops sending the screen share. The transceiver is stopped rather than left idle, so
+   * the re-offer closes its section (port 0) and the SFU stops forwarding it to everyone.
+   */
+  async unpublishScreen(): Promise<void> {
+    // In the queue: a negotiation under way must not see the section half removed.
+    const removed = await this.queue.run(async () => {
+      let any = false;
+      for (const [t, source] of [...this.sources]) {
+        if (source !== 'screen') continue;
+        this.sources.delete(t);
+        any = true;
+        if (this.pc.signalingState === 'closed') continue;
+        await t.sender.replaceTrack(null).catch(() => undefined);
+        t.stop();
+      }
+      return any;
+    });
+    if (removed) await this.negotiate(false);
+  }
+
+  /** What the section `mid` of this connection sends (for stats), or null. */
+  sourceOfMid(mid: string): Source | null {
+    for (const [t, source] of this.sources) if (t.mid === mid) return source;
+    return null;
   }
 
   /**
@@ -98,12 +128,10 @@ export class Publisher {
     return out;
   }
 
-  private add(track: MediaStreamTrack, stream: MediaStream): void {
-    const source = sourceOf(track);
+  private add(track: MediaStreamTrack, stream: MediaStream, source: Source = sourceOf(track)): void {
     const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
-    if (track.kind === 'video') {
-      init.sendEncodings = [{ maxBitrate: source === 'screen' ? SCREEN_MAX_BITRATE : CAMERA_MAX_BITRATE }];
-    }
+    if (source === 'camera') init.sendEncodings = CAMERA_LAYERS.map((e) => ({ ...e }));
+    else if (source === 'screen') init.sendEncodings = [{ maxBitrate: SCREEN_MAX_BITRATE }];
     this.sources.set(this.pc.addTransceiver(track, init), source);
   }
 }

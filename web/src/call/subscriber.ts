@@ -1,7 +1,7 @@
 // The RECV connection (docs/SFU.md "Negotiation"): the SFU offers one sendonly section per
-// track it forwards (media.offer), the browser answers (media.answer). The tracks are
-// grouped into one MediaStream per publisher, so a tile plays that person's video and audio
-// together.
+// track it forwards (media.offer), the browser answers (media.answer). A publisher's camera
+// and microphone are grouped into one MediaStream, so a tile plays that person's video and
+// audio together; their screen share is a stream of its own, for a tile of its own.
 import { PC_CONFIG } from './ice';
 import type { SerialQueue } from './ice';
 import { sdpOf, tracksOf } from './protocol';
@@ -11,8 +11,26 @@ import type { CallSignaling } from './signaling';
 /** A received track and who sent it, for stats. */
 export interface ReceivedTrack {
   peerId: string;
-  source: Source | null;
+  source: Source;
+  mid: string;
   track: MediaStreamTrack;
+}
+
+/** What one publisher sends under one heading (camera + microphone, or screen). */
+export interface Received {
+  stream: MediaStream;
+  /** The recv section of its video (for media.layers), or null for sound alone. */
+  videoMid: string | null;
+}
+
+type Kind = 'media' | 'screen';
+
+/** One live section of this connection. */
+interface Live {
+  mid: string;
+  track: MediaStreamTrack;
+  peerId: string;
+  source: Source;
 }
 
 export class Subscriber {
@@ -23,7 +41,8 @@ export class Subscriber {
   private tracks = new Map<string, TrackInfo>();
   /** The msid stream id of each mid (the publisher's peer_id), in case `tracks` misses one. */
   private readonly streamIdByMid = new Map<string, string>();
-  private readonly streams = new Map<string, MediaStream>();
+  /** Per publisher: camera and microphone ('media'), and screen share ('screen'). */
+  private readonly groups: Record<Kind, Map<string, Received>> = { media: new Map(), screen: new Map() };
   /** Publishers that left: peer ids are per join and never come back. */
   private readonly departed = new Set<string>();
   /** Set while media.restart_ice waits for its fresh offer, so restarts do not pile up. */
@@ -60,20 +79,22 @@ export class Subscriber {
     });
   }
 
-  /** The stream of one publisher (audio and video together), or null when it sends nothing. */
-  streamOf(peerId: string): MediaStream | null {
-    return this.streams.get(peerId) ?? null;
+  /** One publisher's camera and microphone (together), or null when it sends neither. */
+  mediaOf(peerId: string): Received | null {
+    return this.groups.media.get(peerId) ?? null;
   }
 
-  /** Publishers that currently send something. */
-  peerIds(): string[] {
-    return [...this.streams.keys()];
+  /** One publisher's screen share, or null. */
+  screenOf(peerId: string): Received | null {
+    return this.groups.screen.get(peerId) ?? null;
   }
 
   /** Forgets a publisher at once (room.participant_left); the SFU's re-offer closes its sections. */
   removePeer(peerId: string): void {
     this.departed.add(peerId);
-    if (this.streams.delete(peerId)) this.onStreamsChanged();
+    const a = this.groups.media.delete(peerId);
+    const b = this.groups.screen.delete(peerId);
+    if (a || b) this.onStreamsChanged();
   }
 
   /** Whether any section is live, i.e. whether this connection's ICE matters. */
@@ -83,57 +104,73 @@ export class Subscriber {
 
   /** Every live received track with its publisher (for getStats). */
   received(): ReceivedTrack[] {
-    return this.live().map(({ mid, track, peerId }) => ({ peerId, source: this.tracks.get(mid)?.source ?? null, track }));
+    return this.live().map(({ mid, track, peerId, source }) => ({ peerId, source, mid, track }));
   }
 
   close(): void {
-    this.streams.clear();
+    this.groups.media.clear();
+    this.groups.screen.clear();
     this.pc.close();
   }
 
   /** Live sections: answered recvonly, track not ended, publisher known. */
-  private live(): { mid: string; track: MediaStreamTrack; peerId: string }[] {
+  private live(): Live[] {
     if (this.pc.signalingState === 'closed') return [];
-    const out: { mid: string; track: MediaStreamTrack; peerId: string }[] = [];
+    const out: Live[] = [];
     for (const t of this.pc.getTransceivers()) {
       const mid = t.mid;
       if (mid === null || t.currentDirection !== 'recvonly') continue;
       const track = t.receiver.track;
       if (track.readyState === 'ended') continue;
       // The offer's `tracks` is authoritative: a mid it leaves out is no longer forwarded.
-      const peerId = this.tracks.size > 0 ? this.tracks.get(mid)?.peer_id : this.streamIdByMid.get(mid);
-      if (peerId && !this.departed.has(peerId)) out.push({ mid, track, peerId });
+      const info = this.tracks.get(mid);
+      const peerId = this.tracks.size > 0 ? info?.peer_id : this.streamIdByMid.get(mid);
+      // Without the offer's word, a video is taken for a camera: a screen shows as a face.
+      const source = info?.source ?? (track.kind === 'audio' ? 'microphone' : 'camera');
+      if (peerId && !this.departed.has(peerId)) out.push({ mid, track, peerId, source });
     }
     return out;
   }
 
   /**
-   * Rebuilds the per-publisher streams from the live sections. A publisher whose set of
+   * Rebuilds the per-publisher streams from the live sections. A group whose set of
    * tracks changed gets a new MediaStream object, so its <video> is handed the new one
    * (adding a track to a stream a media element already plays is not reliably picked up).
    */
   private regroup(): void {
-    const byPeer = new Map<string, MediaStreamTrack[]>();
-    for (const { peerId, track } of this.live()) {
-      const list = byPeer.get(peerId) ?? [];
-      list.push(track);
-      byPeer.set(peerId, list);
+    const byKind: Record<Kind, Map<string, Live[]>> = { media: new Map(), screen: new Map() };
+    for (const l of this.live()) {
+      const byPeer = byKind[l.source === 'screen' ? 'screen' : 'media'];
+      const list = byPeer.get(l.peerId) ?? [];
+      list.push(l);
+      byPeer.set(l.peerId, list);
     }
-    let changed = false;
-    for (const peerId of [...this.streams.keys()]) {
-      if (!byPeer.has(peerId)) {
-        this.streams.delete(peerId);
-        changed = true;
-      }
-    }
-    for (const [peerId, tracks] of byPeer) {
-      const old = this.streams.get(peerId);
-      const same =
-        old !== undefined && old.getTracks().length === tracks.length && tracks.every((t) => old.getTrackById(t.id) !== null);
-      if (same) continue;
-      this.streams.set(peerId, new MediaStream(tracks));
+    const a = rebuild(this.groups.media, byKind.media);
+    const b = rebuild(this.groups.screen, byKind.screen);
+    if (a || b) this.onStreamsChanged();
+  }
+}
+
+/** Brings `groups` in line with the live sections `byPeer`; answers whether anything changed. */
+function rebuild(groups: Map<string, Received>, byPeer: Map<string, Live[]>): boolean {
+  let changed = false;
+  for (const peerId of [...groups.keys()]) {
+    if (!byPeer.has(peerId)) {
+      groups.delete(peerId);
       changed = true;
     }
-    if (changed) this.onStreamsChanged();
   }
+  for (const [peerId, lives] of byPeer) {
+    const old = groups.get(peerId);
+    const videoMid = lives.find((l) => l.track.kind === 'video')?.mid ?? null;
+    const same =
+      old !== undefined &&
+      old.videoMid === videoMid &&
+      old.stream.getTracks().length === lives.length &&
+      lives.every((l) => old.stream.getTrackById(l.track.id) !== null);
+    if (same) continue;
+    groups.set(peerId, { stream: new MediaStream(lives.map((l) => l.track)), videoMid });
+    changed = true;
+  }
+  return changed;
 }

@@ -1,26 +1,25 @@
 // The call as Preact state: joins the room, then asks for the camera and microphone and
 // sends them. Joining first means a person who may not enter is never asked for their
-// camera. Also installs window.__havenCall, the test hook (call page only; peer ids and
-// counters, nothing secret).
-import { useEffect, useRef, useState } from 'preact/hooks';
+// camera. Also installs window.__havenCall, the test hook (call page only; peer ids,
+// mids and counters, nothing secret).
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { noteCallActivity, sessionEndedByServer } from '../idle';
 import { CallClient } from './call-client';
 import type { CallStatus, RemotePeer } from './call-client';
 import type { CallStats } from './call-stats';
-import { endText, joinErrorText, mediaErrorText, problemText } from './messages';
+import { canShareScreen, captureScreen, localMedia, stopTracks } from './media';
+import { endText, joinErrorText, mediaErrorText, problemText, screenErrorText } from './messages';
 import { SignalingError } from './signaling';
 
 /** How often being in a call counts as activity for the idle sign-out (idle.ts). */
 const CALL_ACTIVITY_EVERY_MS = 30_000;
 
-/** A moderate single layer: enough for a face, light on a phone's uplink and CPU. */
-const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-const VIDEO: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } };
-
 export interface HavenCallHook {
   readonly peerId: string;
   participants(): { peer_id: string; user_id: string; muted: { camera: boolean; microphone: boolean }; receiving: boolean }[];
   stats(): Promise<CallStats | null>;
+  /** The simulcast layer each remote tile wants now, by recv mid. */
+  wantedLayers(): Record<string, string>;
   restartIce(): void;
 }
 
@@ -43,32 +42,15 @@ export interface CallView {
   errorCode: string;
   /** Something to know that does not end the call (no camera, a failed renegotiation). */
   notice: string;
+  /** Whether this browser can share a screen (no getDisplayMedia on most phones). */
+  canShare: boolean;
+  sharing: boolean;
+  /** The screen picker is open. */
+  sharePending: boolean;
 }
 
-interface LocalMedia {
-  stream: MediaStream | null;
-  error: unknown;
-}
-
-/** Camera and microphone; without a usable camera, the microphone alone. */
-async function localMedia(): Promise<LocalMedia> {
-  const media = navigator.mediaDevices;
-  if (!media?.getUserMedia) return { stream: null, error: new DOMException('no media devices', 'NotFoundError') };
-  try {
-    return { stream: await media.getUserMedia({ audio: AUDIO, video: VIDEO }), error: null };
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'NotAllowedError') return { stream: null, error };
-    try {
-      return { stream: await media.getUserMedia({ audio: AUDIO }), error };
-    } catch {
-      return { stream: null, error };
-    }
-  }
-}
-
-function stopTracks(stream: MediaStream | null): void {
-  for (const t of stream?.getTracks() ?? []) t.stop();
-}
+/** Follows a remote video element for the layer it wants (CallClient.watchTile). */
+export type WatchTile = (mid: string, el: Element) => () => void;
 
 function installHook(client: CallClient): HavenCallHook {
   const hook: HavenCallHook = {
@@ -78,6 +60,7 @@ function installHook(client: CallClient): HavenCallHook {
     participants: () =>
       client.peers().map((p) => ({ peer_id: p.peer_id, user_id: p.user_id, muted: { ...p.muted }, receiving: p.stream !== null })),
     stats: () => client.stats(),
+    wantedLayers: () => client.wantedLayers(),
     restartIce: () => client.restartIce(),
   };
   window.__havenCall = hook;
@@ -93,6 +76,8 @@ export function useCall(roomId: string, enabled: boolean) {
   const [error, setError] = useState('');
   const [errorCode, setErrorCode] = useState('');
   const [notice, setNotice] = useState('');
+  const [sharing, setSharing] = useState(false);
+  const [sharePending, setSharePending] = useState(false);
   const clientRef = useRef<CallClient | null>(null);
 
   useEffect(() => {
@@ -103,6 +88,7 @@ export function useCall(roomId: string, enabled: boolean) {
     clientRef.current = client;
     client.onParticipantsChanged = (p) => live && setPeers(p);
     client.onStatusChanged = (s) => live && setStatus(s);
+    client.onScreenChanged = (on) => live && setSharing(on);
     client.onProblem = (code) => {
       const text = problemText(code);
       if (live && text) setNotice(text);
@@ -166,11 +152,48 @@ export function useCall(roomId: string, enabled: boolean) {
     setCameraOff(next);
   };
 
+  /** Starts sharing (the browser asks which screen) or stops. */
+  const toggleScreen = async () => {
+    const client = clientRef.current;
+    if (!client || sharePending) return;
+    if (client.sharingScreen) {
+      await client.stopScreen();
+      return;
+    }
+    setSharePending(true);
+    try {
+      const stream = await captureScreen();
+      // The call may have ended while the picker was open.
+      if (clientRef.current === client) await client.shareScreen(stream);
+      else stopTracks(stream);
+    } catch (e) {
+      const text = screenErrorText(e);
+      if (text && clientRef.current === client) setNotice(text);
+    } finally {
+      if (clientRef.current === client) setSharePending(false);
+    }
+  };
+
+  // Stable, so tiles do not stop and start watching on every render.
+  const watchTile = useCallback<WatchTile>((mid, el) => clientRef.current?.watchTile(mid, el) ?? (() => undefined), []);
+
   /** Leaves the room; resolves once the server was told (or gave up after a few seconds). */
   const leave = async () => {
     await clientRef.current?.leave();
   };
 
-  const view: CallView = { status, peers, local, micMuted, cameraOff, error, errorCode, notice };
-  return { view, toggleMic, toggleCamera, leave };
+  const view: CallView = {
+    status,
+    peers,
+    local,
+    micMuted,
+    cameraOff,
+    error,
+    errorCode,
+    notice,
+    canShare: canShareScreen(),
+    sharing,
+    sharePending,
+  };
+  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave };
 }

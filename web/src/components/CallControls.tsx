@@ -4,9 +4,15 @@ interface CallControlsProps {
   /** Whether we have a microphone / camera track at all (else its button is disabled). */
   hasMic: boolean;
   hasCamera: boolean;
+  /** Whether the browser can share a screen at all (else there is no such button). */
+  canShare: boolean;
+  sharing: boolean;
+  /** The browser's screen picker is open. */
+  sharePending: boolean;
   leaving: boolean;
   onMic: () => void;
   onCamera: () => void;
+  onShare: () => void;
   onLeave: () => void;
 }
 
@@ -14,17 +20,23 @@ interface CallControlsProps {
  * The call's buttons. Each says what it will do ("Mute microphone"), so the label alone
  * tells its state; no aria-pressed on top, which would read as a contradiction.
  */
-export function CallControls({ micMuted, cameraOff, hasMic, hasCamera, leaving, onMic, onCamera, onLeave }: CallControlsProps) {
+export function CallControls(p: CallControlsProps) {
   return (
     <div class="call-controls" role="group" aria-label="Call controls">
-      <button type="button" class="button" onClick={onMic} disabled={!hasMic} data-testid="call-mic">
-        {micMuted ? 'Unmute microphone' : 'Mute microphone'}
+      <button type="button" class="button" onClick={p.onMic} disabled={!p.hasMic} data-testid="call-mic">
+        {p.micMuted ? 'Unmute microphone' : 'Mute microphone'}
       </button>
-      <button type="button" class="button" onClick={onCamera} disabled={!hasCamera} data-testid="call-camera">
-        {cameraOff ? 'Turn camera on' : 'Turn camera off'}
+      <button type="button" class="button" onClick={p.onCamera} disabled={!p.hasCamera} data-testid="call-camera">
+        {p.cameraOff ? 'Turn camera on' : 'Turn camera off'}
       </button>
-      <button type="button" class="button danger" onClick={onLeave} disabled={leaving} data-testid="call-leave">
-        {leaving ? 'Leaving…' : 'Leave'}
+      {/* Hidden, not disabled, where it can never work (most phones): nothing to explain. */}
+      {p.canShare ? (
+        <button type="button" class="button" onClick={p.onShare} disabled={p.sharePending} data-testid="call-share">
+          {p.sharing ? 'Stop sharing' : 'Share screen'}
+        </button>
+      ) : null}
+      <button type="button" class="button danger" onClick={p.onLeave} disabled={p.leaving} data-testid="call-leave">
+        {p.leaving ? 'Leaving…' : 'Leave'}
       </button>
     </div>
   );

@@ -1,4 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { WatchTile } from '../call/useCall';
+import { useLayerWatch } from './useLayerWatch';
 
 interface VideoTileProps {
   stream: MediaStream | null;
@@ -8,6 +10,9 @@ interface VideoTileProps {
   self?: boolean;
   /** The publisher's peer id (remote tiles), as data-peer-id on the <video>. */
   peerId?: string;
+  /** The recv section of the video (remote tiles), for the simulcast layer it wants. */
+  mid?: string | null;
+  watch?: WatchTile;
   cameraOff: boolean;
   micMuted: boolean;
   speaking?: boolean;
@@ -21,8 +26,9 @@ interface VideoTileProps {
  * One person in the call: a <video> that also plays their sound, with their name. Without
  * a stream yet (the SFU has not forwarded anything) only the name shows.
  */
-export function VideoTile({ stream, label, self = false, peerId, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked }: VideoTileProps) {
+export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked }: VideoTileProps) {
   const ref = useRef<HTMLVideoElement>(null);
+  useLayerWatch(ref, mid, watch, stream !== null);
 
   useEffect(() => {
     const video = ref.current;
@@ -52,6 +58,7 @@ export function VideoTile({ stream, label, self = false, peerId, cameraOff, micM
           playsinline
           muted={self}
           data-peer-id={peerId}
+          data-mid={mid ?? undefined}
           data-testid={self ? 'call-self-video' : 'call-remote-video'}
           aria-hidden="true"
         />

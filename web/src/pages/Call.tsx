@@ -6,6 +6,7 @@ import { navigate } from '../router';
 import { CallControls } from '../components/CallControls';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Layout } from '../components/Layout';
+import { ScreenTile } from '../components/ScreenTile';
 import { VideoTile } from '../components/VideoTile';
 import { AccountActions, useSignedIn } from '../components/session';
 import { useTitle } from '../components/useTitle';
@@ -23,7 +24,7 @@ export function Call({ roomId }: { roomId: string }) {
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, leave } = useCall(roomId, user !== null);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave } = useCall(roomId, user !== null);
   const [leaving, setLeaving] = useState(false);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundUnlock, setSoundUnlock] = useState(0);
@@ -84,6 +85,19 @@ export function Call({ roomId }: { roomId: string }) {
       {inCall ? (
         <>
           <ul class="call-grid" aria-label="People in the call" data-testid="call-grid">
+            {/* Shared screens first: they are what everyone is meant to look at. */}
+            {view.peers.map((p) =>
+              p.screen ? (
+                <ScreenTile
+                  key={`screen-${p.peer_id}`}
+                  stream={p.screen}
+                  name={p.display_name || 'Someone'}
+                  peerId={p.peer_id}
+                  mid={p.screenMid}
+                  watch={watchTile}
+                />
+              ) : null,
+            )}
             {view.local ? (
               <VideoTile stream={view.local} label="You" self cameraOff={view.cameraOff} micMuted={view.micMuted} />
             ) : null}
@@ -93,6 +107,8 @@ export function Call({ roomId }: { roomId: string }) {
                 stream={p.stream}
                 label={p.display_name || 'Someone'}
                 peerId={p.peer_id}
+                mid={p.videoMid}
+                watch={watchTile}
                 cameraOff={p.muted.camera}
                 micMuted={p.muted.microphone}
                 speaking={p.speaking}
@@ -106,14 +122,26 @@ export function Call({ roomId }: { roomId: string }) {
               Nobody else is here yet. They will appear when they join.
             </p>
           ) : null}
+          {/* The live region stays in the page so that its text appearing is announced. */}
+          <div role="status">
+            {view.sharing ? (
+              <p class="notice" data-testid="call-sharing">
+                You are sharing your screen with everyone in the call.
+              </p>
+            ) : null}
+          </div>
           <CallControls
             micMuted={view.micMuted}
             cameraOff={view.cameraOff}
             hasMic={hasMic}
             hasCamera={hasCamera}
+            canShare={view.canShare}
+            sharing={view.sharing}
+            sharePending={view.sharePending}
             leaving={leaving}
             onMic={toggleMic}
             onCamera={toggleCamera}
+            onShare={() => void toggleScreen()}
             onLeave={() => void onLeave()}
           />
         </>
