@@ -246,7 +246,13 @@ void Participant::apply_layers() {
       continue;
     }
     if (consumer->paused()) consumer->resume();
-    if (consumer->preferred_layer() != *layer) consumer->set_preferred_layer(*layer);
+    if (consumer->preferred_layer() != *layer) {
+      consumer->set_preferred_layer(*layer);
+    } else if (consumer->current_layer() && *consumer->current_layer() != *layer) {
+      // Still not on the wanted layer: the key frame asked for may have been lost or not
+      // usable for a switch. Ask again (the producer sends at most one request a second).
+      consumer->request_keyframe();
+    }
   }
 }
 
