@@ -165,6 +165,7 @@ const std::vector<Setting>& settings() {
       HAVEN_STRING("sfu.listen_address", sfu_listen_address, ip_literal),
       HAVEN_INT("sfu.port", sfu_port, 0, 65535),
       HAVEN_STRING("sfu.announced_address", sfu_announced_address, ip_literal_optional),
+      HAVEN_INT("sfu.announced_port", sfu_announced_port, 0, 65535),
       HAVEN_INT("sfu.consent_timeout_seconds", sfu_consent_timeout_seconds, 5, 120),
       HAVEN_INT("sfu.max_packets_per_second_per_peer", sfu_max_packets_per_second_per_peer, 0,
                 1000000),

@@ -71,6 +71,7 @@ struct Config {
   std::string sfu_listen_address = "127.0.0.1";   // IP literal; 0.0.0.0 or :: in production
   std::int64_t sfu_port = 10000;                  // 0: a free port (tests)
   std::string sfu_announced_address;              // the a=candidate IP; empty: listen_address
+  std::int64_t sfu_announced_port = 0;            // the a=candidate port; 0: sfu.port
   std::int64_t sfu_consent_timeout_seconds = 30;  // RFC 7675 consent expiry
   std::int64_t sfu_max_packets_per_second_per_peer = 2000;  // 0: unlimited
   // [log]

@@ -63,7 +63,7 @@ negotiation::TransportInfo Participant::transport_info(const WebRtcServer& serve
                                                        const WebRtcTransport& transport) {
   return {transport.local_ice().ufrag, transport.local_ice().pwd,
           format_fingerprint_hex(transport.local_fingerprint().digest), server.announced_address(),
-          server.port()};
+          server.announced_port()};
 }
 
 std::int64_t Participant::now_ns() {

@@ -32,6 +32,7 @@ WebRtcServerOptions WebRtcServerOptions::from_config(const Config& config) {
   o.listen_address = config.sfu_listen_address;
   o.port = static_cast<std::uint16_t>(config.sfu_port);
   o.announced_address = config.sfu_announced_address;
+  o.announced_port = static_cast<std::uint16_t>(config.sfu_announced_port);
   o.consent_timeout = std::chrono::seconds(config.sfu_consent_timeout_seconds);
   o.max_packets_per_second_per_peer =
       static_cast<std::uint32_t>(config.sfu_max_packets_per_second_per_peer);
@@ -82,7 +83,7 @@ std::unique_ptr<WebRtcTransport> WebRtcServer::create_transport(WebRtcTransport:
 }
 
 std::string WebRtcServer::local_candidate() const {
-  return format_host_candidate(announced_, endpoint_.local_port());
+  return format_host_candidate(announced_, announced_port());
 }
 
 // ---- demultiplexing ----

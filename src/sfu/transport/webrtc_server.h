@@ -47,6 +47,9 @@ struct WebRtcServerOptions {
   // sfu.max_packets_per_second_per_peer).
   std::chrono::milliseconds consent_timeout{30000};
   std::uint32_t max_packets_per_second_per_peer = 2000;
+  // sfu.announced_port: the port put in a=candidate when a NAT or port mapping forwards a
+  // different one to `port` (a container publishing 40000 → 10000); 0 = the bound port.
+  std::uint16_t announced_port = 0;
 
   static WebRtcServerOptions from_config(const Config& config);
 };
@@ -78,6 +81,10 @@ class WebRtcServer final : private UdpEndpoint::Listener, private WebRtcTranspor
   WebRtcTransportOptions default_transport_options() const;
 
   std::uint16_t port() const noexcept { return endpoint_.local_port(); }
+  // The port browsers send to (a=candidate): sfu.announced_port, else port().
+  std::uint16_t announced_port() const noexcept {
+    return options_.announced_port != 0 ? options_.announced_port : port();
+  }
   const std::string& announced_address() const noexcept { return announced_; }
   // "candidate:1 1 udp 2130706431 <announced> <port> typ host".
   std::string local_candidate() const override;
