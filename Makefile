@@ -5,6 +5,9 @@ DATA_DIR    ?= var
 LISTEN      ?= 127.0.0.1:8443
 FUZZ_SECONDS ?= 30
 JOBS        ?= $(shell nproc)
+# haven-loadgen points for `make bench`: publishers x subscribers [x rooms].
+LOADGEN_POINTS  ?= 1x4,4x8,8x8,16x0,8x8x2,8x8x4
+LOADGEN_SECONDS ?= 10
 
 .PHONY: all deps build build-server build-web run test unit fuzz bench format clean
 
@@ -43,14 +46,16 @@ fuzz:
 	  $$t -max_total_time=$(FUZZ_SECONDS) -max_len=70000 $(FUZZ_DIR)/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
 	done
 
-# Figures for the issue notes (audit appends, sealing, audit verify), not pass/fail.
+# Figures for the issue notes (audit appends, sealing, routing, the SFU under load), not pass/fail.
 bench: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHAVEN_BENCH=ON >/dev/null
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 	@for b in $(BUILD_DIR)/*_bench; do echo "== $$(basename $$b)"; $$b --benchmark_counters_tabular=true || exit 1; done
+	@echo "== haven-loadgen (the SFU and its simulated clients on loopback, $(LOADGEN_SECONDS) s per point)"
+	@$(BUILD_DIR)/haven-loadgen --points "$(LOADGEN_POINTS)" --seconds $(LOADGEN_SECONDS)
 
 format:
-	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp')
+	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tools/*.cpp' 'tools/*.h')
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR) web/dist tests/.logs

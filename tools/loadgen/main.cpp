@@ -1,0 +1,211 @@
+// haven-loadgen: load generator for Haven's SFU (docs/SFU.md "Load generator").
+//
+// Runs the media worker `haven serve` runs in this process, on 127.0.0.1, and drives it
+// with simulated browsers: N publishers per room send synthetic audio and VP8 video with
+// send timestamps in the payload, M subscribers per room (and the publishers, as browsers
+// do) receive them. Reports forwarded packets per second, the SFU's CPU seconds per
+// million forwarded packets, added latency percentiles, loss and memory per stream.
+// Figures only: nothing is asserted unless --check is given.
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "load_run.h"
+#include "log/logger.h"
+#include "report.h"
+
+namespace {
+
+using haven::loadgen::LoadOptions;
+
+constexpr const char* kUsage =
+    "usage: haven-loadgen [--publishers N] [--subscribers M] [--rooms R] [--seconds S]\n"
+    "                     [--warmup S] [--video-kbps K] [--audio | --no-audio]\n"
+    "                     [--no-pacing] [--no-publisher-receive] [--client-threads T]\n"
+    "                     [--setup-timeout S] [--check] [--json] [--log-level LEVEL]\n"
+    "       haven-loadgen --points PxS[xR],... [same options]\n"
+    "\n"
+    "  --publishers N       clients per room that publish audio + video (default 2)\n"
+    "  --subscribers M      clients per room that only receive (default 2); N + M <= 16\n"
+    "  --rooms R            independent rooms of that shape (default 1)\n"
+    "  --seconds S          measurement window (default 10)\n"
+    "  --warmup S           after everyone receives, before measuring (default 3)\n"
+    "  --video-kbps K       video bitrate per publisher, 30 fps, <= 1100-byte packets\n"
+    "                       (default 1000; 0 = no video)\n"
+    "  --no-audio           no Opus-sized audio (default: 50 packets/s of 100 bytes)\n"
+    "  --no-pacing          send each video frame's packets back to back (default: paced\n"
+    "                       at 2.5 x the bitrate, as Chrome does)\n"
+    "  --no-publisher-receive  publishers do not answer the SFU's offers\n"
+    "  --client-threads T   threads running the simulated clients (default 1)\n"
+    "  --check              exit 1 unless every receiver got every publisher's streams and\n"
+    "                       loss < 5% (the smoke test); exit 2 when setup fails\n"
+    "  --json               one JSON object instead of the table\n"
+    "  --points LIST        run each point in a fresh process and print one table\n";
+
+bool take_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name,
+                std::string& value) {
+  const std::string& a = args[i];
+  if (a == name) {
+    if (i + 1 >= args.size()) return false;
+    value = args[++i];
+    return true;
+  }
+  if (a.rfind(name + "=", 0) == 0) {
+    value = a.substr(name.size() + 1);
+    return true;
+  }
+  return false;
+}
+
+std::optional<double> number(const std::string& text, double min, double max) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used != text.size() || v < min || v > max) return std::nullopt;
+    return v;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace lg = haven::loadgen;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  LoadOptions o;
+  bool json = false, check = false;
+  std::string points, level = "warn";
+  std::vector<std::string> common;  // what a --points child gets besides its point
+
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string v;
+    const auto numeric = [&](const char* name, double min, double max) -> std::optional<double> {
+      if (!take_value(args, i, name, v)) return std::nullopt;
+      auto n = number(v, min, max);
+      if (!n) {
+        std::cerr << "haven-loadgen: " << name << " wants a number from " << min << " to " << max
+                  << "\n";
+        std::exit(64);
+      }
+      return n;
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return 0;
+    } else if (auto n = numeric("--publishers", 1, 16)) {
+      o.publishers = static_cast<std::size_t>(*n);
+    } else if (auto n = numeric("--subscribers", 0, 15)) {
+      o.subscribers = static_cast<std::size_t>(*n);
+    } else if (auto n = numeric("--rooms", 1, 100)) {
+      o.rooms = static_cast<std::size_t>(*n);
+    } else if (auto n = numeric("--seconds", 0.1, 3600)) {
+      o.seconds = *n;
+      common.insert(common.end(), {"--seconds", v});
+    } else if (auto n = numeric("--warmup", 0, 600)) {
+      o.warmup = *n;
+      common.insert(common.end(), {"--warmup", v});
+    } else if (auto n = numeric("--video-kbps", 0, 20000)) {
+      o.media.video_kbps = static_cast<std::uint32_t>(*n);
+      common.insert(common.end(), {"--video-kbps", v});
+    } else if (auto n = numeric("--client-threads", 1, 64)) {
+      o.client_threads = static_cast<std::size_t>(*n);
+      common.insert(common.end(), {"--client-threads", v});
+    } else if (auto n = numeric("--setup-timeout", 1, 3600)) {
+      o.setup_timeout = *n;
+      common.insert(common.end(), {"--setup-timeout", v});
+    } else if (a == "--audio" || a == "--no-audio") {
+      o.media.audio = a == "--audio";
+      common.push_back(a);
+    } else if (a == "--no-pacing") {
+      o.media.pacing = false;
+      common.push_back(a);
+    } else if (a == "--no-publisher-receive") {
+      o.publishers_receive = false;
+      common.push_back(a);
+    } else if (a == "--check") {
+      check = true;
+    } else if (a == "--json") {
+      json = true;
+    } else if (take_value(args, i, "--points", v)) {
+      points = v;
+    } else if (take_value(args, i, "--log-level", v)) {
+      level = v;
+      common.insert(common.end(), {"--log-level", v});
+    } else {
+      std::cerr << "haven-loadgen: unknown argument '" << a << "'\n" << kUsage;
+      return 64;
+    }
+  }
+  haven::log::Level log_level;
+  if (!haven::log::parse_level(level, log_level)) {
+    std::cerr << "haven-loadgen: --log-level wants debug, info, warn or error\n";
+    return 64;
+  }
+  haven::log::set_level(log_level);
+
+  if (!points.empty()) {
+    std::vector<lg::LoadPoint> list;
+    std::string error;
+    if (!lg::parse_points(points, list, error)) {
+      std::cerr << "haven-loadgen: " << error << "\n";
+      return 64;
+    }
+    for (const auto& p : list) {
+      if (p.publishers + p.subscribers > 16) {
+        std::cerr << "haven-loadgen: " << p.publishers << "x" << p.subscribers
+                  << " does not fit a room (16 people at most)\n";
+        return 64;
+      }
+    }
+    return lg::run_points(list, common, std::cout) ? 0 : 1;
+  }
+  if (o.publishers + o.subscribers > 16) {
+    std::cerr << "haven-loadgen: a room holds 16 people; use --rooms for more load\n";
+    return 64;
+  }
+  if (o.media.video_kbps == 0 && !o.media.audio) {
+    std::cerr << "haven-loadgen: nothing to send (--video-kbps 0 and --no-audio)\n";
+    return 64;
+  }
+
+  lg::RunResult result;
+  try {
+    result = lg::run_load(o);
+  } catch (const std::exception& e) {
+    std::cerr << "haven-loadgen: " << e.what() << "\n";
+    return 2;
+  }
+  const auto report = lg::to_json(result);
+  if (json) {
+    std::cout << report.dump() << "\n";
+  } else {
+    lg::print_table_header(std::cout);
+    lg::print_table_row(std::cout, report);
+    if (result.setup_ok) {
+      std::cout << "\n";
+      lg::print_details(std::cout, report);
+    }
+    std::cout << "\n";
+    lg::print_table_notes(std::cout);
+  }
+  if (!result.setup_ok) {
+    if (json) std::cerr << "haven-loadgen: setup failed: " << result.setup_error << "\n";
+    return 2;
+  }
+  if (check) {
+    if (!result.delivered()) {
+      std::cerr << "haven-loadgen: check failed: " << result.receivers_complete << " of "
+                << result.receivers << " receivers got packets from every publisher\n";
+      return 1;
+    }
+    if (result.loss_percent() >= 5.0) {
+      std::cerr << "haven-loadgen: check failed: loss " << result.loss_percent() << "%\n";
+      return 1;
+    }
+  }
+  return 0;
+}
