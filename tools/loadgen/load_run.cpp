@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -15,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "log/logger.h"
 #include "sfu/rooms/media_worker.h"
 #include "sim_client.h"
 
@@ -164,6 +166,46 @@ std::int64_t resident_bytes() {
   return resident * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
 }
 
+ClientThread::ClientThread(std::vector<sfu::SrtpProfile> srtp)
+    : work(boost::asio::make_work_guard(ioc)),
+      certificate(sfu::DtlsCertificate::generate()),
+      dtls(certificate, sfu::DtlsContext::Options{.srtp_profiles = std::move(srtp)}) {}
+
+ClientThread::~ClientThread() {
+  stop();
+}
+
+void ClientThread::start(const std::string& name) {
+  thread = std::thread([this, name] {
+    pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log::error("loadgen.client_thread_error", {{"what", e.what()}});
+      }
+    }
+  });
+}
+
+void ClientThread::stop() {
+  work.reset();
+  ioc.stop();
+  if (thread.joinable()) thread.join();
+}
+
+double ClientThread::cpu_seconds() const noexcept {
+  if (!thread.joinable()) return 0;
+  clockid_t clock{};
+  timespec ts{};
+  if (pthread_getcpuclockid(const_cast<std::thread&>(thread).native_handle(), &clock) != 0 ||
+      clock_gettime(clock, &ts) != 0) {
+    return 0;
+  }
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 double load_average() {
   std::ifstream in("/proc/loadavg");
   double one = 0;
@@ -186,7 +228,9 @@ RunResult run_load(const LoadOptions& options) {
   Fleet fleet;
   const std::size_t thread_count = std::max<std::size_t>(1, options.client_threads);
   for (std::size_t t = 0; t < thread_count; ++t) {
-    fleet.threads.push_back(std::make_unique<ClientThread>());
+    std::vector<sfu::SrtpProfile> srtp;
+    if (options.srtp_cm_only) srtp.push_back(sfu::SrtpProfile::aes128_cm_hmac_sha1_80);
+    fleet.threads.push_back(std::make_unique<ClientThread>(std::move(srtp)));
     fleet.threads.back()->start("lg-clients-" + std::to_string(t));
   }
   fleet.by_thread.resize(thread_count);
@@ -245,6 +289,9 @@ RunResult run_load(const LoadOptions& options) {
           result.keyframe_requests += w.keyframe_requests;
           result.upstream_nacks += w.nacks;
           result.send_failures += w.send_failures;
+          result.started_without_keyframe += w.started_without_keyframe;
+          result.keyframe_wait_max_ns =
+              std::max(result.keyframe_wait_max_ns, w.keyframe_wait_max_ns);
         }
       });
     }

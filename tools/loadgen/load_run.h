@@ -23,6 +23,7 @@ struct LoadOptions {
   double warmup = 3;
   double setup_timeout = 60;  // joining, connecting and first packets of every stream
   std::size_t client_threads = 1;
+  bool srtp_cm_only = false;  // clients offer only AES_CM_128_HMAC_SHA1_80 (else GCM too)
   MediaConfig media;
 };
 
@@ -48,6 +49,8 @@ struct RunResult {
   std::uint64_t keyframe_requests = 0;  // PLI/FIR the publishers got
   std::uint64_t upstream_nacks = 0;     // NACKed packets the publishers got
   std::uint64_t send_failures = 0;
+  std::uint64_t started_without_keyframe = 0;  // video streams that began without a key frame
+  std::int64_t keyframe_wait_max_ns = 0;       // ... the longest wait from PLI to key frame
 
   double server_cpu_seconds = 0;  // media thread, in the window
   double client_cpu_seconds = 0;  // client threads, in the window

@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "usage: haven-loadgen [--publishers N] [--subscribers M] [--rooms R] [--seconds S]\n"
     "                     [--warmup S] [--video-kbps K] [--audio | --no-audio]\n"
     "                     [--no-pacing] [--no-publisher-receive] [--client-threads T]\n"
+    "                     [--srtp gcm|cm]\n"
     "                     [--setup-timeout S] [--check] [--json] [--log-level LEVEL]\n"
     "       haven-loadgen --points PxS[xR],... [same options]\n"
     "\n"
@@ -39,6 +40,8 @@ constexpr const char* kUsage =
     "                       at 2.5 x the bitrate, as Chrome does)\n"
     "  --no-publisher-receive  publishers do not answer the SFU's offers\n"
     "  --client-threads T   threads running the simulated clients (default 1)\n"
+    "  --srtp gcm|cm        gcm: clients offer AEAD_AES_128_GCM and AES_CM_128_HMAC_SHA1_80\n"
+    "                       as Chrome does and the SFU picks GCM (default); cm: only the latter\n"
     "  --check              exit 1 unless every receiver got every publisher's streams and\n"
     "                       loss < 5% (the smoke test); exit 2 when setup fails\n"
     "  --json               one JSON object instead of the table\n"
@@ -120,6 +123,13 @@ int main(int argc, char** argv) {
     } else if (a == "--audio" || a == "--no-audio") {
       o.media.audio = a == "--audio";
       common.push_back(a);
+    } else if (take_value(args, i, "--srtp", v)) {
+      if (v != "gcm" && v != "cm") {
+        std::cerr << "haven-loadgen: --srtp wants gcm or cm\n";
+        return 64;
+      }
+      o.srtp_cm_only = v == "cm";
+      common.insert(common.end(), {"--srtp", v});
     } else if (a == "--no-pacing") {
       o.media.pacing = false;
       common.push_back(a);

@@ -49,6 +49,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"audio", o.media.audio},
       {"video_kbps", o.media.video_kbps},
       {"client_threads", o.client_threads},
+      {"srtp", o.srtp_cm_only ? "AES_CM_128_HMAC_SHA1_80" : "AEAD_AES_128_GCM"},
       {"setup_ok", r.setup_ok},
       {"setup_error", r.setup_error},
       {"setup_seconds", r.setup_seconds},
@@ -86,6 +87,8 @@ nlohmann::json to_json(const RunResult& r) {
       {"upstream_nacks", r.upstream_nacks},
       {"send_failures", r.send_failures},
       {"sfu_drops", drops},
+      {"video_started_without_keyframe", r.started_without_keyframe},
+      {"keyframe_wait_max_ms", static_cast<double>(r.keyframe_wait_max_ns) / 1e6},
       {"rss_baseline_bytes", r.rss_baseline_bytes},
       {"rss_loaded_bytes", r.rss_loaded_bytes},
       {"kb_per_stream", r.kb_per_stream()},
@@ -147,6 +150,11 @@ void print_details(std::ostream& out, const nlohmann::json& run) {
       << " NACKed, " << run.value("send_failures", 0) << " send failures); received "
       << run.value("forwarded_packets", 0) << ", lost " << run.value("lost_packets", 0)
       << ", unexpected " << run.value("unexpected_packets", 0) << "\n";
+  if (const auto n = run.value("video_started_without_keyframe", 0); n > 0) {
+    out << "video streams that began without a key frame: " << n
+        << " (each sent a PLI; the longest wait for the key frame: "
+        << format("%.0f", num(run, "keyframe_wait_max_ms")) << " ms)\n";
+  }
   if (run.contains("sfu_drops") && !run["sfu_drops"].empty()) {
     out << "SFU drops since start:";
     for (const auto& [reason, n] : run["sfu_drops"].items()) out << " " << reason << "=" << n;

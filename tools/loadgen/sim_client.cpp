@@ -1,17 +1,15 @@
 // One simulated browser for haven-loadgen; see sim_client.h.
 #include "sim_client.h"
 
-#include <pthread.h>
-#include <time.h>
-
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "log/logger.h"
 #include "sfu/negotiation/codec_policy.h"
+#include "sfu/rtcp/compound.h"
+#include "sfu/rtp/vp8_descriptor.h"
 #include "sfu/sdp/parser.h"
 #include "sfu/sdp/writer.h"
 
@@ -20,48 +18,6 @@ namespace haven::loadgen {
 namespace rooms = sfu::rooms;
 using Clock = boost::asio::steady_timer::clock_type;
 using namespace std::chrono_literals;
-
-// ---- ClientThread ----
-
-ClientThread::ClientThread()
-    : work(boost::asio::make_work_guard(ioc)),
-      certificate(sfu::DtlsCertificate::generate()),
-      dtls(certificate) {}
-
-ClientThread::~ClientThread() {
-  stop();
-}
-
-void ClientThread::start(const std::string& name) {
-  thread = std::thread([this, name] {
-    pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
-    for (;;) {
-      try {
-        ioc.run();
-        return;
-      } catch (const std::exception& e) {
-        log::error("loadgen.client_thread_error", {{"what", e.what()}});
-      }
-    }
-  });
-}
-
-void ClientThread::stop() {
-  work.reset();
-  ioc.stop();
-  if (thread.joinable()) thread.join();
-}
-
-double ClientThread::cpu_seconds() const noexcept {
-  if (!thread.joinable()) return 0;
-  clockid_t clock{};
-  timespec ts{};
-  if (pthread_getcpuclockid(const_cast<std::thread&>(thread).native_handle(), &clock) != 0 ||
-      clock_gettime(clock, &ts) != 0) {
-    return 0;
-  }
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 // ---- signaling ----
 
@@ -356,10 +312,31 @@ void SimClient::on_media(sfu::rtp::RtpPacket& packet) {
   }
   stream.on_packet(probe->seq, thread_.in_window);
   if (thread_.in_window) thread_.latency.record_ns(now - probe->send_ns);
+  if (video && !stream.decodable) watch_video_start(stream, packet, now);
   if (stream.total == 1) {
     ++streams_seen_;
     check_ready();
   }
+}
+
+// Like a browser's decoder: it can only start on a key frame, and asks for one (PLI) when
+// a stream begins without it. The SFU should start every video stream with a key frame.
+void SimClient::watch_video_start(StreamCounter& stream, const sfu::rtp::RtpPacket& packet,
+                                  std::int64_t now) {
+  if (sfu::rtp::is_vp8_keyframe(packet.payload())) {
+    stream.decodable = true;
+    if (stream.pli_ns != 0)
+      keyframe_wait_max_ns_ = std::max(keyframe_wait_max_ns_, now - stream.pli_ns);
+    return;
+  }
+  if (stream.pli_ns != 0) return;
+  ++started_without_keyframe_;
+  stream.pli_ns = now;
+  std::array<std::uint8_t, 64 + sfu::kSrtpMaxTrailer> rtcp{};
+  // Chrome's RTCP sender SSRC on a connection that sends no media is 1.
+  const std::size_t length =
+      sfu::rtcp::serialize_compound({sfu::rtcp::Pli{1, packet.ssrc()}}, rtcp);
+  if (length > 0 && recv_) recv_->send_rtcp(rtcp, length);
 }
 
 // ---- measurement ----
@@ -382,6 +359,8 @@ ClientWindow SimClient::end_window() {
     w.nacks = c.nacks - window_start_.nacks;
   }
   w.send_failures = send_failures_ - window_send_failures_;
+  w.started_without_keyframe = started_without_keyframe_;
+  w.keyframe_wait_max_ns = keyframe_wait_max_ns_;
   return w;
 }
 

@@ -31,10 +31,12 @@
 
 namespace haven::loadgen {
 
-// A thread of simulated clients: its io_context, one client certificate (as a browser has
-// one per profile) and the latency histogram of the measurement window.
+// A thread of simulated clients (implemented in load_run.cpp): its io_context, one client
+// certificate (as a browser has one per profile) and the latency histogram of the measurement
+// window.
 struct ClientThread {
-  ClientThread();
+  // `srtp`: the DTLS-SRTP profiles the clients offer (empty: both, GCM first, as Chrome).
+  explicit ClientThread(std::vector<sfu::SrtpProfile> srtp = {});
   ~ClientThread();                      // stop() and join
   void start(const std::string& name);  // the thread's name (15 characters at most)
   void stop();
@@ -68,6 +70,9 @@ struct ClientWindow {
   std::uint64_t keyframe_requests = 0;
   std::uint64_t nacks = 0;
   std::uint64_t send_failures = 0;  // packets the send leg could not send
+  // Since the start: video streams whose first packet was not a key frame's first.
+  std::uint64_t started_without_keyframe = 0;
+  std::int64_t keyframe_wait_max_ns = 0;  // from such a stream's PLI to its first key frame
 };
 
 class SimClient : public std::enable_shared_from_this<SimClient> {
@@ -106,6 +111,8 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
   void send_frame_packets(bool all);
   void send_reports();
   void on_media(sfu::rtp::RtpPacket& packet);
+  void watch_video_start(StreamCounter& stream, const sfu::rtp::RtpPacket& packet,
+                         std::int64_t now);
 
   ClientThread& thread_;
   sfu::rooms::MediaWorker& worker_;
@@ -139,6 +146,8 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
   std::size_t streams_seen_ = 0;
   std::size_t streams_expected_ = 0;
   std::uint64_t unexpected_ = 0;
+  std::uint64_t started_without_keyframe_ = 0;
+  std::int64_t keyframe_wait_max_ns_ = 0;
   SyntheticPublisher::Counters window_start_{};
   std::uint64_t window_send_failures_ = 0;
 

@@ -41,6 +41,8 @@ class LatencyHistogram {
 struct StreamCounter {
   bool expected = false;
   std::uint64_t total = 0;  // since the client started
+  bool decodable = false;   // video: a key frame has arrived
+  std::int64_t pli_ns = 0;  // video: when the receiver asked for a key frame (0: never)
   // Measurement window.
   bool seen = false;
   std::uint64_t received = 0;
