@@ -204,7 +204,12 @@ bool Participant::apply_answer(const std::string& sdp_text, std::string* error) 
   for (const auto& params : result->accepted) {
     auto it = forwarded_.find(params.mid);
     if (it == forwarded_.end() || it->second.consumer != 0) continue;
-    if (auto* consumer = router_.add_consumer(recv_peer(), it->second.track.producer, params)) {
+    // Paused until the recv transport is up: a key frame forwarded before that would be
+    // dropped (not_connected), and the subscriber would start mid-stream. on_connected
+    // resumes it, which asks for a fresh key frame.
+    if (auto* consumer = router_.add_consumer(recv_peer(), it->second.track.producer, params,
+                                              /*paused=*/it->second.track.kind == MediaKind::video &&
+                                                  !recv_->connected())) {
       it->second.consumer = consumer->id();
     }
   }
@@ -234,6 +239,7 @@ void Participant::update_layers(std::int64_t now_ns) {
 }
 
 void Participant::apply_layers() {
+  if (!recv_->connected()) return;  // consumers stay paused until on_connected
   for (const auto& [mid, f] : forwarded_) {
     if (f.track.kind != MediaKind::video || f.consumer == 0) continue;
     auto* consumer = router_.consumer(f.consumer);

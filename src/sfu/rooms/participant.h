@@ -126,7 +126,7 @@ class Participant {
   // The recv leg: forwarded RTP out; the browser's RTCP about it into the Router.
   struct RecvLeg final : WebRtcTransport::Listener, routing::PeerSink {
     explicit RecvLeg(Participant& p) : self(p) {}
-    void on_connected() override {}
+    void on_connected() override { self.apply_layers(); }  // resumes waiting consumers
     void on_disconnected() override {}
     void on_rtp(rtp::RtpPacket&) override {}  // the recv connection carries no media in
     void on_rtcp(std::span<const std::uint8_t> compound) override;

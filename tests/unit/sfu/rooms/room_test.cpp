@@ -170,27 +170,30 @@ TEST_F(RoomTest, MuteReachesTheOthersOnly) {
   EXPECT_EQ(joined[0]["participants"][0]["muted"]["microphone"], true);
 }
 
-TEST_F(RoomTest, LayerWishOffPausesTheVideoConsumerAndHighResumesIt) {
+// A video consumer made before the subscriber's recv transport is up waits, paused: a key
+// frame forwarded now would be dropped and the browser would start mid-stream. Layer
+// wishes do not wake it; the transport's on_connected does (tests/browser cover that and
+// the off/high wishes on a live call). Audio starts at once.
+TEST_F(RoomTest, VideoConsumersWaitForTheRecvTransport) {
   auto [alice, alice_sink] = join("alice");
   auto [bob, bob_sink] = join("bob");
   publish(*alice);
   auto offers = bob_sink->messages;
   answer(*bob, *bob_sink);
-  std::string video_mid;
+  std::string video_mid, audio_mid;
   for (auto& m : offers) {
     if (m["type"] != "media.offer") continue;
-    for (auto& [mid, t] : m["tracks"].items()) {
-      if (t["source"] == "camera") video_mid = mid;
-    }
+    for (auto& [mid, t] : m["tracks"].items()) (t["source"] == "camera" ? video_mid : audio_mid) = mid;
   }
-  ASSERT_FALSE(video_mid.empty());
-  auto* consumer = room_.router().consumer(bob->consumer_at(video_mid));
-  ASSERT_NE(consumer, nullptr);
-  EXPECT_FALSE(consumer->paused());
-  bob->set_layer_wishes({{video_mid, LayerWish::off}, {"no-such-mid", LayerWish::low}});
-  EXPECT_TRUE(consumer->paused());
-  bob->set_layer_wishes({{video_mid, LayerWish::high}});
-  EXPECT_FALSE(consumer->paused());
+  auto* video = room_.router().consumer(bob->consumer_at(video_mid));
+  auto* audio = room_.router().consumer(bob->consumer_at(audio_mid));
+  ASSERT_NE(video, nullptr);
+  ASSERT_NE(audio, nullptr);
+  EXPECT_FALSE(bob->recv_transport().connected());
+  EXPECT_TRUE(video->paused());
+  EXPECT_FALSE(audio->paused());
+  bob->set_layer_wishes({{video_mid, LayerWish::high}, {"no-such-mid", LayerWish::low}});
+  EXPECT_TRUE(video->paused());
 }
 
 }  // namespace
