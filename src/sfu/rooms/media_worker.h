@@ -79,7 +79,7 @@ class MediaWorker final : public CallControl {
   std::uint16_t port_ = 0;
   boost::asio::steady_timer tick_timer_;
   std::thread thread_;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};  // read by cpu_seconds() on other threads
   std::atomic<ChannelId> next_channel_{1};
   // Media thread only.
   std::unordered_map<ChannelId, Channel> channels_;
