@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "sfu/client/browser_sdp.h"
+#include "sfu/routing/router.h"
 #include "sfu/rtcp/compound.h"
 #include "sfu/rtcp/ntp_time.h"
 #include "sfu/rtp/byte_order.h"
@@ -34,19 +35,9 @@ std::uint32_t abs_send_time(std::int64_t ns) noexcept {
   return static_cast<std::uint32_t>(((seconds << 18) | fraction) & 0xFFFFFFu);
 }
 
-std::int64_t steady_to_unix_ns() noexcept {
-  using namespace std::chrono;
-  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count() -
-         duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
-std::int64_t now_ns() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t now_ns() noexcept { return sfu::routing::steady_now_ns(); }
 
 void write_probe(std::uint8_t* at, const Probe& probe) noexcept {
   at[0] = kMagic0;
@@ -222,7 +213,7 @@ void SyntheticPublisher::on_rtcp(std::span<const std::uint8_t> compound) {
 
 std::size_t SyntheticPublisher::sender_reports(std::span<std::uint8_t> buffer,
                                                std::int64_t now) const {
-  const std::uint64_t ntp = sfu::rtcp::ntp_from_unix_ns(now + steady_to_unix_ns());
+  const std::uint64_t ntp = sfu::rtcp::ntp_from_unix_ns(now + sfu::routing::steady_to_unix_offset_ns());
   sfu::rtcp::CompoundPacket compound;
   sfu::rtcp::Sdes sdes;
   const auto report = [&](std::uint32_t ssrc, std::uint32_t ts, std::int64_t last_ns,

@@ -16,11 +16,6 @@ namespace {
 // Router timers (RTCP, NACK, transport-cc every 100 ms, active speaker) want 20-50 ms.
 constexpr auto kTickInterval = std::chrono::milliseconds(20);
 
-std::int64_t steady_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 MediaWorker::MediaWorker(WebRtcServerOptions options)
@@ -198,7 +193,7 @@ void MediaWorker::schedule_tick() {
   tick_timer_.expires_after(kTickInterval);
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || !server_) return;
-    const std::int64_t now = steady_now_ns();
+    const std::int64_t now = routing::steady_now_ns();
     std::uint64_t people = 0;
     for (auto& [id, room] : rooms_) {
       room->tick(now);

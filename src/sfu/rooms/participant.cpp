@@ -66,12 +66,6 @@ negotiation::TransportInfo Participant::transport_info(const WebRtcServer& serve
           server.announced_port()};
 }
 
-std::int64_t Participant::now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // ---- send connection ----
 
 std::optional<negotiation::SendAnswer> Participant::answer_publish(const std::string& sdp_text,
@@ -97,11 +91,11 @@ std::optional<negotiation::SendAnswer> Participant::answer_publish(const std::st
 }
 
 void Participant::SendLeg::on_rtp(rtp::RtpPacket& packet) {
-  self.router_.receive_rtp(self.send_peer(), packet, now_ns());
+  self.router_.receive_rtp(self.send_peer(), packet, routing::steady_now_ns());
 }
 
 void Participant::SendLeg::on_rtcp(std::span<const std::uint8_t> compound) {
-  self.router_.receive_rtcp(self.send_peer(), compound, now_ns());
+  self.router_.receive_rtcp(self.send_peer(), compound, routing::steady_now_ns());
 }
 
 void Participant::SendLeg::send_rtcp(std::span<const std::uint8_t> compound) {
@@ -263,7 +257,7 @@ void Participant::apply_layers() {
 }
 
 void Participant::RecvLeg::on_rtcp(std::span<const std::uint8_t> compound) {
-  self.router_.receive_rtcp(self.recv_peer(), compound, now_ns());
+  self.router_.receive_rtcp(self.recv_peer(), compound, routing::steady_now_ns());
 }
 
 void Participant::RecvLeg::send_rtp(std::span<std::uint8_t> buffer, std::size_t len) {

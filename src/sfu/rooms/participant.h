@@ -146,7 +146,6 @@ class Participant {
   std::uint32_t fresh_ssrc();
   void apply_layers();
   void send_protected_rtcp(WebRtcTransport& transport, std::span<const std::uint8_t> compound);
-  static std::int64_t now_ns();
 
   WebRtcServer& server_;
   routing::Router& router_;

@@ -33,14 +33,17 @@ void erase_value(std::vector<T>& v, const T& value) {
 
 }  // namespace
 
+std::int64_t steady_now_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 std::int64_t steady_to_unix_offset_ns() noexcept {
   const auto unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-  const auto steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
-                             .count();
-  return unix_ns - steady_ns;
+  return unix_ns - steady_now_ns();
 }
 
 Router::Router(Config config, Listener* listener)

@@ -38,6 +38,8 @@ namespace haven::sfu::routing {
 // system_clock - steady_clock now: Config::wall_clock_offset_ns for a Router driven by
 // std::chrono::steady_clock.
 std::int64_t steady_to_unix_offset_ns() noexcept;
+// std::chrono::steady_clock now, in nanoseconds: the clock every Router time is on.
+std::int64_t steady_now_ns() noexcept;
 
 struct RouterConfig {
   std::int64_t wall_clock_offset_ns = 0;  // unix ns = monotonic ns + offset (SR NTP)
