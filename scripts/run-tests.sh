@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: C++ unit tests and fuzz-corpus replays (CTest), then integration and
-# browser tests (node's test runner against the real server and Debian's Chromium).
+# Runs every test: C++ unit tests and fuzz-corpus replays (CTest), the browser client's
+# pure modules against test vectors (tests/web), then integration and browser tests (node's test runner against the real server and Debian's Chromium).
 # Ends with one line: "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +40,9 @@ run_node_suite() {
   if [ "${p:-0}" -eq 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; echo "$name ran no test"; fi
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
+echo "== web unit bundle (vite build -c web/vite.unit.config.ts)"
+if ! npm run --silent build:web-unit; then failed=$((failed + 1)); echo "web unit bundle failed to build"; fi
+run_node_suite web tests/web
 run_node_suite integration tests/integration
 # Browser tests run last: their final file scans every server log of this run for PHI.
 run_node_suite browser tests/browser

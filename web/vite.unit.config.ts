@@ -1,0 +1,26 @@
+// Builds the browser client's pure modules (no DOM needed) as an ES library that node's
+// test runner imports: `vite build -c web/vite.unit.config.ts` → build/web-unit/<entry>.js.
+// tests/web/*.test.mjs check them against published test vectors (RFC 9605, RFC 9420)
+// with node's WebCrypto, which is the same API the browser uses.
+import { defineConfig } from 'vite';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+export default defineConfig({
+  build: {
+    outDir: resolve(root, process.env.HAVEN_WEB_UNIT_DIR ?? 'build/web-unit'),
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: false,
+    sourcemap: false,
+    lib: {
+      formats: ['es'],
+      // One entry per module group under test; each re-exports what its tests need.
+      entry: {
+        e2ee: resolve(import.meta.dirname, 'src/e2ee/index.ts'),
+      },
+    },
+    rollupOptions: { external: [/^node:/] },
+  },
+});
