@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: C++ unit tests and fuzz-corpus replays (CTest), the browser client's
-# pure modules against test vectors (tests/web), then integration and browser tests (node's test runner against the real server and Debian's Chromium).
+# pure modules against test vectors (tests/web), then integration and
+# browser tests (node's test runner against the real server and Debian's Chromium).
 # Ends with one line: "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
