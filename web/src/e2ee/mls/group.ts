@@ -25,6 +25,7 @@ import { securityCode } from './security-code';
 import type { SecurityCode } from './security-code';
 import {
   CodecError,
+  CryptoError,
   CryptoVerificationError,
   ValidationError,
   bytesEqual,
@@ -183,8 +184,8 @@ function classify(e: unknown, rejection: AuthRejection | undefined): { code: Err
   if (e instanceof CodecError) return { code: 'malformed', detail };
   if (e instanceof CryptoVerificationError) return { code: 'verification_failed', detail };
   if (e instanceof ValidationError) return { code: /epoch/i.test(detail) ? 'stale_epoch' : 'invalid', detail };
-  // WebCrypto AES-GCM reports a failed open as DOMException "OperationError".
-  if (e instanceof Error && e.name === 'OperationError') return { code: 'undecryptable', detail };
+  // ts-mls wraps a failed AEAD open (WebCrypto "OperationError") in CryptoError.
+  if (e instanceof CryptoError) return { code: 'undecryptable', detail };
   return { code: 'internal', detail };
 }
 

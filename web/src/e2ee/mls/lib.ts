@@ -32,7 +32,7 @@ export type { RatchetTree } from 'ts-mls/ratchetTree.js';
 export type { IncomingMessageCallback } from 'ts-mls/incomingMessageAction.js';
 export type { Proposal } from 'ts-mls/proposal.js';
 export { zeroOutUint8Array } from 'ts-mls/util/byteArray.js';
-export { CodecError, CryptoVerificationError, ValidationError, UsageError } from 'ts-mls/mlsError.js';
+export { CodecError, CryptoError, CryptoVerificationError, ValidationError } from 'ts-mls/mlsError.js';
 export type { LeafIndex } from 'ts-mls/treemath.js';
 export { toLeafIndex } from 'ts-mls/treemath.js';
 
