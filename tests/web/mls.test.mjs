@@ -171,6 +171,25 @@ test('a rejected commit leaves the state usable: process the winner, then retry'
   assert.equal(dec((await g.bobSession.processIncoming(m)).plaintext), 'after retry');
 });
 
+test('old-epoch messages read while our commit was pending still work after it is adopted', async () => {
+  const g = await threeMemberGroup();
+  const m1 = await g.hostSession.encryptApplication(enc('one'));
+  const m2 = await g.hostSession.encryptApplication(enc('two'));
+  const out = await g.carolSession.update();
+  // In flight: Carol reads m1 in epoch 1, then the server accepts her commit.
+  assert.equal(dec((await g.carolSession.processIncoming(m1)).plaintext), 'one');
+  await g.carolSession.commitAccepted();
+  assert.equal(g.carolSession.epoch, 2n);
+  // m2 (epoch 1, next generation) arrives late and must still open; m1 must not replay.
+  const late = await g.carolSession.processIncoming(m2);
+  assert.equal(late.kind, 'application');
+  assert.equal(dec(late.plaintext), 'two');
+  assert.equal(late.epoch, 1n);
+  assert.equal((await g.carolSession.processIncoming(m1)).kind, 'error');
+  for (const s of [g.hostSession, g.bobSession]) await s.processIncoming(out.commit);
+  await sameView([g.hostSession, g.bobSession, g.carolSession]);
+});
+
 test("the winner's commit arriving first voids our pending commit without an explicit reject", async () => {
   const g = await threeMemberGroup();
   const bobOut = await g.bobSession.update();
