@@ -29,4 +29,3 @@ export type {
 } from './group';
 export { securityCode, WORDS as SECURITY_CODE_WORDS } from './security-code';
 export type { SecurityCode } from './security-code';
-export { toHex as bytesToHex } from './lib';
