@@ -56,6 +56,12 @@ const char* action_name(Action action) {
       return "room_end";
     case Action::room_join:
       return "room_join";
+    case Action::room_admit:
+      return "room_admit";
+    case Action::room_devices_read:
+      return "room_devices_read";
+    case Action::device_manage:
+      return "device_manage";
     case Action::audit_read:
       return "audit_read";
     case Action::patient_erase:
@@ -112,6 +118,14 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
     case Action::room_join:
       return object.actor_is_owner || object.actor_is_participant ? Decision::allow
                                                                   : Decision::deny_forbidden;
+    // Admission is the host's (docs/E2EE.md); issue 7 adds co-hosts.
+    case Action::room_admit:
+      return object.id.empty() || object.actor_is_owner ? Decision::allow
+                                                        : Decision::deny_forbidden;
+    case Action::room_devices_read:
+      return object.id.empty() || object.actor_is_owner || object.actor_is_participant
+                 ? Decision::allow
+                 : Decision::deny_forbidden;
     default:
       return Decision::deny_forbidden;
   }
@@ -178,8 +192,19 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::room_list:
     case Action::room_end:
     case Action::room_join:
+    case Action::room_admit:
+    case Action::room_devices_read:
       if (!signed_in) return Decision::deny_unauthenticated;
       return authorize_room(*actor.user, action, object);
+    case Action::device_manage:
+      // A device key lets its holder into encrypted sessions: staff register one only
+      // behind their second factor; patients, who join without MFA, may too.
+      if (!signed_in) return Decision::deny_unauthenticated;
+      if (role_requires_mfa(actor.user->role) && !actor.user->mfa_enabled) {
+        return Decision::deny_mfa_required;
+      }
+      return object.id.empty() || object.actor_is_owner ? Decision::allow
+                                                        : Decision::deny_forbidden;
     case Action::patient_list:
     case Action::break_glass_request:
     case Action::patient_record_read:

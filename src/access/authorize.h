@@ -45,6 +45,11 @@ enum class Action {
   room_list,            // the open rooms the actor owns or may join
   room_end,             // the owner ends a room; object: the room
   room_join,            // enter a room's call over /ws; object: the room
+  room_admit,           // add someone to a room's MLS group (claim their KeyPackages,
+                        // send a Welcome); object: the room
+  room_devices_read,    // the device keys of a room's people; object: the room
+  device_manage,        // register, list, revoke own devices, upload their KeyPackages;
+                        // object: a device (actor_is_owner)
 };
 const char* action_name(Action action);
 

@@ -1,6 +1,7 @@
 #include "api/json_body.h"
 
 #include "auth/password.h"
+#include "util/secret_bytes.h"
 
 namespace haven {
 namespace {
@@ -8,6 +9,16 @@ namespace {
 ApiError field_error(const char* code, const std::string& field, const std::string& problem) {
   // Field names come from our schema, not from the request, so they are safe to echo.
   return {400, code, "Field '" + field + "' " + problem + "."};
+}
+
+// Canonical standard base64 whose decoded size is within the spec's byte bounds.
+bool base64_within(const nlohmann::json& value, const FieldSpec& spec) {
+  if (!value.is_string()) return false;
+  const auto& text = value.get_ref<const std::string&>();
+  // Checked on the text first, so an oversized value is never decoded.
+  if (text.size() > (spec.max_length + 2) / 3 * 4) return false;
+  auto bytes = from_base64(text);
+  return bytes && bytes->size() >= spec.min_length && bytes->size() <= spec.max_length;
 }
 
 std::optional<ApiError> check_field(const FieldSpec& spec, const nlohmann::json& value) {
@@ -40,6 +51,29 @@ std::optional<ApiError> check_field(const FieldSpec& spec, const nlohmann::json&
       if (!value.is_boolean())
         return field_error("invalid_field", spec.name, "must be true or false");
       return std::nullopt;
+    case FieldType::base64:
+      if (!base64_within(value, spec)) {
+        return field_error("invalid_field", spec.name,
+                           "must be base64 of " + std::to_string(spec.min_length) + " to " +
+                               std::to_string(spec.max_length) + " bytes");
+      }
+      return std::nullopt;
+    case FieldType::base64_list: {
+      const auto count = static_cast<std::int64_t>(value.is_array() ? value.size() : 0);
+      if (!value.is_array() || count < spec.min_value || count > spec.max_value) {
+        return field_error("invalid_field", spec.name,
+                           "must be a list of " + std::to_string(spec.min_value) + " to " +
+                               std::to_string(spec.max_value) + " items");
+      }
+      for (const auto& item : value) {
+        if (!base64_within(item, spec)) {
+          return field_error("invalid_field", spec.name,
+                             "must hold base64 items of at most " +
+                                 std::to_string(spec.max_length) + " bytes");
+        }
+      }
+      return std::nullopt;
+    }
     case FieldType::id_list: {
       const auto count = static_cast<std::int64_t>(value.is_array() ? value.size() : 0);
       if (!value.is_array() || count < spec.min_value || count > spec.max_value) {

@@ -14,15 +14,16 @@
 namespace haven {
 
 // id_list: an array of opaque ids (1-64 characters of [A-Za-z0-9_-] each), between
-// min_value and max_value items.
-enum class FieldType { string, integer, boolean, id_list };
+// min_value and max_value items. base64: canonical standard base64 (RFC 4648 §4) of
+// min_length to max_length bytes; base64_list: min_value to max_value such items.
+enum class FieldType { string, integer, boolean, id_list, base64, base64_list };
 
 struct FieldSpec {
   std::string name;
   FieldType type = FieldType::string;
   bool required = true;
-  std::size_t min_length = 0;     // strings: code points
-  std::size_t max_length = 1024;  // strings: code points
+  std::size_t min_length = 0;     // strings: code points; base64: decoded bytes
+  std::size_t max_length = 1024;  // strings: code points; base64: decoded bytes
   std::int64_t min_value = 0;     // integers
   std::int64_t max_value = 0;
 };

@@ -115,6 +115,7 @@ std::vector<Route> passkey_routes();
 std::vector<Route> care_team_routes();
 std::vector<Route> cohort_routes();
 std::vector<Route> room_routes();
+std::vector<Route> device_routes();
 std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();

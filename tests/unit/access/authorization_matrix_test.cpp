@@ -85,6 +85,14 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/rooms", Action::room_create, U, M, M, M, F, U, U},
     {http::verb::get, "/api/rooms", Action::room_list, U, A, A, A, A, U, U},
     {http::verb::post, "/api/rooms/:id/end", Action::room_end, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/rooms/:id/key-packages/claim", Action::room_admit, U, M, M, M, A, U,
+     U},
+    {http::verb::get, "/api/rooms/:id/devices", Action::room_devices_read, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/devices", Action::device_manage, U, M, M, M, A, U, U},
+    {http::verb::get, "/api/devices", Action::device_manage, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/devices/:id/revoke", Action::device_manage, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/devices/:id/key-packages", Action::device_manage, U, M, M, M, A, U,
+     U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
@@ -229,6 +237,34 @@ TEST(AuthorizationMatrix, RoomByRelationship) {
     EXPECT_EQ(authorize(with_mfa, Action::room_join, listed), A);
   }
   EXPECT_EQ(authorize(actor_with(std::nullopt), Action::room_join, listed), U);
+}
+
+// Admission into a room's MLS group is the host's; every person of the room may read its
+// device keys; a device is managed only by its owner.
+TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
+  ObjectRef owned{"room", "r1", "org1"};
+  owned.actor_is_owner = true;
+  ObjectRef listed{"room", "r2", "org1"};
+  listed.actor_is_participant = true;
+  ObjectRef stranger{"room", "r3", "org1"};
+  Actor therapist = actor_with(Role::therapist);
+  EXPECT_EQ(authorize(therapist, Action::room_admit, owned), M);
+  therapist.user->mfa_enabled = true;
+  EXPECT_EQ(authorize(therapist, Action::room_admit, owned), A);
+  EXPECT_EQ(authorize(therapist, Action::room_admit, listed), F);
+  EXPECT_EQ(authorize(therapist, Action::room_devices_read, listed), A);
+  EXPECT_EQ(authorize(therapist, Action::room_devices_read, stranger), F);
+  Actor patient = actor_with(Role::patient);
+  EXPECT_EQ(authorize(patient, Action::room_admit, listed), F);
+  EXPECT_EQ(authorize(patient, Action::room_devices_read, listed), A);
+  EXPECT_EQ(authorize(patient, Action::room_devices_read, stranger), F);
+  ObjectRef own_device{"device", "d1", ""};
+  own_device.actor_is_owner = true;
+  ObjectRef other_device{"device", "d2", ""};
+  EXPECT_EQ(authorize(patient, Action::device_manage, own_device), A);
+  EXPECT_EQ(authorize(patient, Action::device_manage, other_device), F);
+  EXPECT_EQ(authorize(actor_with(Role::staff), Action::device_manage, own_device), M);
+  EXPECT_EQ(authorize(actor_with(std::nullopt), Action::device_manage, own_device), U);
 }
 
 // The audit log says who touched whose record: admins with MFA only.
