@@ -427,3 +427,157 @@ test('simulcast layers and several tracks: every frame gets its own (KID, CTR)',
   assert.equal(seen.size, 120);
   assert.equal(camera.counter, 90n);
 });
+
+// The worker logic, driven with plain web streams as the legacy createEncodedStreams path
+// would (RTCRtpScriptTransform differs only in who hands over the streams).
+function frame(hex, type, mimeType) {
+  const f = { data: fromHex(hex).buffer, getMetadata: () => (mimeType ? { mimeType } : {}) };
+  if (type) f.type = type;
+  return f;
+}
+
+async function run(core, options, frames, hooks = null) {
+  const out = [];
+  const readable = new ReadableStream({
+    start(c) {
+      for (const f of frames) c.enqueue(f);
+      c.close();
+    },
+  });
+  const writable = new WritableStream({ write: (f) => out.push(f) });
+  await core.attach(readable, writable, options, hooks);
+  return out;
+}
+
+// A receive/send track that stays open; push() resolves once the frame was handled.
+function openTrack(core, options, hooks = null) {
+  const out = [];
+  let controller;
+  const readable = new ReadableStream({ start(c) { controller = c; } });
+  const writable = new WritableStream({ write: (f) => out.push(f) });
+  const done = core.attach(readable, writable, options, hooks);
+  const handled = () => {
+    const st = core.snapshot();
+    const side = options.side === 'send' ? st.send : st.receive;
+    return side.processed + side.passthrough + side.errors + Object.values(side.dropped).reduce((a, b) => a + b, 0);
+  };
+  return {
+    out,
+    async push(f) {
+      const before = handled();
+      controller.enqueue(f);
+      for (let i = 0; i < 10000 && handled() === before; i++) await new Promise((r) => setImmediate(r));
+      assert.ok(handled() > before, 'frame was handled');
+      await new Promise((r) => setImmediate(r));
+    },
+    close() {
+      controller.close();
+      return done;
+    },
+  };
+}
+
+test('worker core: no key drops, setKeys, encrypt/decrypt, stats, key-frame requests', async () => {
+  const aliceMsgs = [];
+  const bobMsgs = [];
+  let clock = 0;
+  const alice = new s.SFrameWorkerCore((m) => aliceMsgs.push(m), () => clock);
+  const bob = new s.SFrameWorkerCore((m) => bobMsgs.push(m), () => clock);
+  const sendOpts = { side: 'send', kind: 'video', trackId: 'cam', context: 1 };
+  const recvOpts = { side: 'receive', kind: 'video', trackId: 'alice-cam' };
+
+  // Before keys: the sender forwards nothing.
+  const before = await run(alice, sendOpts, [frame(toHex(vp8Key), 'key', 'video/VP8')]);
+  assert.equal(before.length, 0);
+
+  const keys = { type: 'setKeys', epoch: 3n, baseKey: baseA, leafCount: 2 };
+  await alice.handleMessage({ ...keys, leafIndex: 0 });
+  assert.deepEqual(aliceMsgs.at(-1), { type: 'keysSet', epoch: 3n, dropped: [] });
+  const sent = await run(alice, sendOpts, [
+    frame(toHex(vp8Key), 'key', 'video/VP8'),
+    frame(toHex(vp8Delta), 'delta', 'video/VP8'),
+    frame(toHex(vp8Delta), 'delta', 'video/VP8'),
+  ]);
+  assert.equal(sent.length, 3);
+  assert.notEqual(toHex(new Uint8Array(sent[0].data)), toHex(vp8Key));
+
+  // Bob's receive track is open before he has keys: the first frame is dropped; after
+  // setKeys the delta frames decrypt, and the track asks for a key frame (once: throttled).
+  let requests = 0;
+  const hooks = { sendKeyFrameRequest: async () => { requests++; } };
+  const copy = (f) => ({ ...f, data: f.data.slice(0) });
+  const live = openTrack(bob, recvOpts, hooks);
+  await live.push(copy(sent[0]));
+  assert.equal(live.out.length, 0);
+  await bob.handleMessage({ ...keys, leafIndex: 1 });
+  await live.push(copy(sent[1]));
+  await live.push(copy(sent[2]));
+  assert.deepEqual(live.out.map((f) => toHex(new Uint8Array(f.data))), [toHex(vp8Delta), toHex(vp8Delta)]);
+  assert.equal(requests, 1, 'one request (throttled) for the delta frames after the loss');
+  assert.deepEqual(bobMsgs.filter((m) => m.type === 'keyFrameNeeded'), [{ type: 'keyFrameNeeded', trackId: 'alice-cam' }]);
+  // Once a key frame decrypted, later delta frames need no request.
+  clock += 5000;
+  await live.push(copy(sent[0]));
+  assert.equal(toHex(new Uint8Array(live.out.at(-1).data)), toHex(vp8Key));
+  await live.push(frame(toHex(vp8Delta), 'delta', 'video/VP8')); // unencrypted: dropped
+  assert.equal(live.out.length, 3);
+  assert.equal(requests, 1);
+  await live.close();
+  // The key frame decrypts; replaying it is dropped.
+  clock += 5000;
+  const k = await run(bob, recvOpts, [copy(sent[1]), copy(sent[1])], hooks);
+  assert.equal(k.length, 1, 'a second receive track of the same sender has its own window');
+
+  await bob.handleMessage({ type: 'stats', requestId: 9 });
+  const st = bobMsgs.at(-1);
+  assert.equal(st.type, 'stats');
+  assert.equal(st.requestId, 9);
+  assert.equal(st.stats.receive.processed, 4);
+  assert.equal(st.stats.receive.dropped['no-key'], 1);
+  assert.equal(st.stats.receive.dropped.replay, 1);
+  assert.equal(st.stats.receive.dropped['malformed'] + st.stats.receive.dropped['unknown-kid'] + st.stats.receive.dropped['auth-failed'], 1);
+  assert.equal(st.stats.keyFrameRequests, 1);
+  assert.equal(st.stats.currentEpoch, 3n);
+  await alice.handleMessage({ type: 'stats', requestId: 1 });
+  assert.equal(aliceMsgs.at(-1).stats.send.processed, 3);
+  assert.equal(aliceMsgs.at(-1).stats.send.dropped['no-key'], 1);
+
+  // Unknown codec and bad messages are reported, not thrown.
+  assert.equal((await run(alice, sendOpts, [frame('0102', 'key', 'video/AV1')])).length, 0);
+  await alice.handleMessage({ type: 'stats', requestId: 2 });
+  assert.equal(aliceMsgs.at(-1).stats.send.dropped['unsupported-codec'], 1);
+  await alice.handleMessage({ type: 'bogus' });
+  assert.equal(aliceMsgs.at(-1).type, 'error');
+  await alice.handleMessage({ type: 'setKeys', epoch: 1n, baseKey: baseA, leafCount: 2, leafIndex: 0 });
+  assert.match(aliceMsgs.at(-1).message, /older than the current epoch/);
+  assert.equal(s.parseTransformOptions({ side: 'send', kind: 'video', trackId: 'x' }), null, 'send needs a context');
+  assert.equal(s.parseTransformOptions({ side: 'receive', kind: 'video', trackId: 'x', codec: 'av1' }), null);
+  assert.deepEqual(s.parseTransformOptions({ side: 'receive', kind: 'audio', trackId: 'x' }), { side: 'receive', kind: 'audio', trackId: 'x' });
+});
+
+test('worker core: audio without mimeType falls back to Opus; epoch change asks for a key frame', async () => {
+  const msgs = [];
+  const alice = new s.SFrameWorkerCore(() => {});
+  const bob = new s.SFrameWorkerCore((m) => msgs.push(m));
+  await alice.handleMessage({ type: 'setKeys', epoch: 1n, baseKey: baseA, leafCount: 2, leafIndex: 0 });
+  await bob.handleMessage({ type: 'setKeys', epoch: 1n, baseKey: baseA, leafCount: 2, leafIndex: 1 });
+  const a = await run(alice, { side: 'send', kind: 'audio', trackId: 'mic', context: 0 }, [frame('fc0102'), frame('')]);
+  assert.equal(a.length, 2);
+  assert.equal(new Uint8Array(a[0].data)[0], 0xfc);
+  assert.equal(a[1].data.byteLength, 0, '0-byte Opus passes through');
+  const b = await run(bob, { side: 'receive', kind: 'audio', trackId: 'alice-mic' }, a);
+  assert.deepEqual(b.map((f) => toHex(new Uint8Array(f.data))), ['fc0102', '']);
+
+  // Send side: a new epoch triggers generateKeyFrame where the browser has it.
+  let generated = 0;
+  const hooks = { generateKeyFrame: async () => { generated++; } };
+  let release;
+  const pending = new ReadableStream({ start(c) { release = () => c.close(); } });
+  const done = alice.attach(pending, new WritableStream(), { side: 'send', kind: 'video', trackId: 'cam', context: 1 }, hooks);
+  await alice.handleMessage({ type: 'setKeys', epoch: 2n, baseKey: baseB, leafCount: 2, leafIndex: 0 });
+  assert.equal(generated, 1);
+  await alice.handleMessage({ type: 'setKeys', epoch: 2n, baseKey: baseB, leafCount: 2, leafIndex: 0 });
+  assert.equal(generated, 1, 'same epoch again: no new key frame');
+  release();
+  await done;
+});

@@ -56,3 +56,5 @@ export {
   type SenderKeySource,
   type ReceiverKeySource,
 } from './codec-prefix';
+export { SFrameWorkerCore, parseTransformOptions } from './worker-core';
+export type { TransformOptions, PageToWorker, WorkerToPage, WorkerStats, SideStats } from './messages';
