@@ -527,6 +527,7 @@ test('worker core: no key drops, setKeys, encrypt/decrypt, stats, key-frame requ
   clock += 5000;
   const k = await run(bob, recvOpts, [copy(sent[1]), copy(sent[1])], hooks);
   assert.equal(k.length, 1, 'a second receive track of the same sender has its own window');
+  assert.equal(requests, 2, 'a newly attached track whose first frame is a delta asks for a key frame');
 
   await bob.handleMessage({ type: 'stats', requestId: 9 });
   const st = bobMsgs.at(-1);
@@ -536,7 +537,7 @@ test('worker core: no key drops, setKeys, encrypt/decrypt, stats, key-frame requ
   assert.equal(st.stats.receive.dropped['no-key'], 1);
   assert.equal(st.stats.receive.dropped.replay, 1);
   assert.equal(st.stats.receive.dropped['malformed'] + st.stats.receive.dropped['unknown-kid'] + st.stats.receive.dropped['auth-failed'], 1);
-  assert.equal(st.stats.keyFrameRequests, 1);
+  assert.equal(st.stats.keyFrameRequests, 2);
   assert.equal(st.stats.currentEpoch, 3n);
   await alice.handleMessage({ type: 'stats', requestId: 1 });
   assert.equal(aliceMsgs.at(-1).stats.send.processed, 3);

@@ -149,7 +149,10 @@ export class SFrameWorkerCore {
   attach(readable: ReadableStream, writable: WritableStream, options: TransformOptions, hooks: KeyFrameHooks | null): Promise<void> {
     const send = options.side === 'send' ? new SendTrack(this.keyring, BigInt(options.context ?? 0)) : null;
     const recv = options.side === 'receive' ? new ReceiveTrack(this.keyring) : null;
-    const track: TrackState = { options, hooks, send, recv, lostFrames: false, lastKeyFrameRequest: -Infinity };
+    // A receive video track starts as "lost": joining mid-stream, the first decryptable
+    // frame is usually a delta frame the decoder cannot use, so it asks for a key frame.
+    const lostFrames = recv !== null && options.kind === 'video';
+    const track: TrackState = { options, hooks, send, recv, lostFrames, lastKeyFrameRequest: -Infinity };
     this.tracks.add(track);
     const transform = new TransformStream<EncodedFrame, EncodedFrame>({
       transform: async (frame, controller) => {
