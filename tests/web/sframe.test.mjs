@@ -347,9 +347,13 @@ const slice2 = '0000000141' + '9a00000001aa';
 const h264Frame = fromHex(sps + pps + idr + slice2);
 
 test('H264: clear up to the first slice NAL header, escaped ciphertext, round trip', async () => {
-  const prefixLen = (sps + pps).length / 2 + 5;
+  // Clear: SPS, PPS, the IDR's start code and NAL header, and 1 slice-header byte.
+  assert.equal(s.H264_SLICE_HEADER_CLEAR_BYTES, 1);
+  const prefixLen = (sps + pps).length / 2 + 5 + 1;
   assert.equal(s.h264ClearPrefixLength(h264Frame), prefixLen);
-  assert.equal(s.h264ClearPrefixLength(fromHex('000001' + '41' + '00')), 4, '3-byte start code, type 1');
+  assert.equal(s.h264ClearPrefixLength(fromHex('000001' + '41' + '9a00')), 5, '3-byte start code, type 1');
+  assert.equal(s.h264ClearPrefixLength(fromHex('000001' + '41')), 4, 'slice NAL with nothing after its header');
+  assert.equal(s.h264ClearPrefixLength(fromHex('000001' + '06' + '0000000001' + '6588')), 11, 'SEI skipped');
   assert.equal(s.h264ClearPrefixLength(fromHex(sps + pps)), null, 'no slice NAL');
   assert.equal(s.h264ClearPrefixLength(fromHex('0000')), null);
   const { send, recv } = await pair();
@@ -389,6 +393,21 @@ test('H264: clear up to the first slice NAL header, escaped ciphertext, round tr
   assert.equal(toHex(rr.data), toHex(crafted), 'escaped frame decrypts to the original');
   // Without unescaping the receiver could not authenticate it: prove escaping mattered.
   assert.notEqual(tail.length, raw.length);
+  // A clear prefix ending in a zero byte: the escaped part continues its zero run.
+  assert.equal(toHex(s.escapeEmulation(fromHex('0001'), 1)), '000301');
+  assert.equal(toHex(s.escapeEmulation(fromHex('01'), 2)), '0301');
+  assert.equal(toHex(s.unescapeEmulation(fromHex('000301'), 1)), '0001');
+  assert.equal(s.trailingZeros(fromHex('650000')), 2);
+  const zeroEnd = fromHex(sps + '0000000165' + '00' + '0001020300000000');
+  const kid0 = await s.deriveSFrameKeyFromBytes(baseA, 0n, 4);
+  const zsend = new s.SendTrack({ senderKey: () => Promise.resolve(kid0) }, 0n); // header 00 at CTR 0
+  const zrecv = new s.ReceiveTrack({ hasKeys: true, suite: 4, lookup: (k) => (k === 0n ? { epoch: 0n, key: Promise.resolve(kid0) } : null) });
+  for (let i = 0; i < 8; i++) {
+    const z = await s.protectFrame(zsend, 'h264', 'key', zeroEnd);
+    const zl = s.h264ClearPrefixLength(zeroEnd);
+    assert.equal(s.containsStartCodeEmulation(z.data.subarray(zl - 1)), false, 'no start code across the boundary');
+    assert.equal(toHex((await s.unprotectFrame(zrecv, 'h264', 'key', z.data)).data), toHex(zeroEnd));
+  }
   assert.deepEqual(await s.protectFrame(send, 'h264', 'delta', fromHex(sps + pps)), { ok: false, reason: 'malformed' });
   assert.deepEqual(await s.unprotectFrame(recv, 'h264', 'delta', fromHex(sps)), { ok: false, reason: 'malformed' });
 });

@@ -14,8 +14,9 @@
 //   VP8   10 bytes on key frames (frame tag + start code + dimensions), 3 on delta frames
 //   VP9   0 bytes (the payload descriptor is built from metadata, not the bitstream)
 //   Opus  1 byte (TOC); 0-byte frames (DTX) pass through untouched in both directions
-//   H264  everything up to and including the first slice NAL header byte (types 1, 5);
-//         the rest (header + ciphertext + tag) is escaped against start-code emulation
+//   H264  everything up to and including the first slice NAL header byte (types 1, 5),
+//         plus the first byte of the slice header (h264.ts says why); the rest (SFrame
+//         header + ciphertext + tag) is escaped against start-code emulation
 //   other codecs (AV1, ...) are refused: their OBU framing is not handled yet
 //
 // Fail closed: the send side never outputs a frame it could not encrypt (no key, or a
@@ -24,7 +25,7 @@
 
 import { decodeHeader } from './header';
 import { encryptFrame, decryptFrame } from './cipher';
-import { escapeEmulation, h264ClearPrefixLength, unescapeEmulation } from './h264';
+import { escapeEmulation, h264ClearPrefixLength, trailingZeros, unescapeEmulation } from './h264';
 import { suiteParams, type SFrameKey, type SFrameSuite } from './keys';
 import type { KeyLookup } from './mls-keys';
 import { ReplayGuard, DEFAULT_REPLAY_WINDOW } from './replay';
@@ -182,7 +183,8 @@ export async function protectFrame(
   }
   const prefix = data.subarray(0, prefixLen);
   const sframe = await encryptFrame(key, key.kid, track.nextCtr(), prefix, data.subarray(prefixLen));
-  return { ok: true, data: join(prefix, codec === 'h264' ? escapeEmulation(sframe) : sframe), passthrough: false };
+  const body = codec === 'h264' ? escapeEmulation(sframe, trailingZeros(prefix)) : sframe;
+  return { ok: true, data: join(prefix, body), passthrough: false };
 }
 
 /**
@@ -200,7 +202,8 @@ export async function unprotectFrame(
   const prefixLen = clearPrefixLength(codec, kind, data);
   if (prefixLen === null) return drop('malformed');
   const prefix = data.subarray(0, prefixLen);
-  const sframe = codec === 'h264' ? unescapeEmulation(data.subarray(prefixLen)) : data.subarray(prefixLen);
+  const rest = data.subarray(prefixLen);
+  const sframe = codec === 'h264' ? unescapeEmulation(rest, trailingZeros(prefix)) : rest;
   const h = decodeHeader(sframe);
   if (!h.ok) return drop('malformed');
   if (sframe.length < h.length + suiteParams(track.keys.suite).nt) return drop('malformed');

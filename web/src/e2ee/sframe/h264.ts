@@ -15,16 +15,30 @@ function isSliceNal(nalHeader: number): boolean {
 }
 
 /**
- * Offset just past the NAL header byte of the first coded slice (type 1 or 5), i.e. the
- * length of the clear prefix; null if the frame has no slice NAL. Scans for 3-byte start
- * codes, which also finds 4-byte ones (their last three bytes). Total on any input.
+ * Bytes of the first slice's payload kept in clear after its NAL header byte.
+ *
+ * Chromium's H.264 depacketizer parses the start of the slice header (first_mb_in_slice,
+ * slice_type, pic_parameter_set_id, all Exp-Golomb) to find frame starts and to check the
+ * PPS id against the PPS it has seen; with only the NAL header byte in clear it found a
+ * garbage PPS id, decoded 0 frames and sent PLIs continuously (Chromium 156, loopback
+ * test, 2026-11). With one more byte in clear it decoded every frame, as
+ * notes/e2ee-browser.md §3 reports for LiveKit's rule. That byte is authenticated (AAD)
+ * like the rest of the prefix.
+ */
+export const H264_SLICE_HEADER_CLEAR_BYTES = 1;
+
+/**
+ * Length of the clear prefix: everything up to and including the NAL header byte of the
+ * first coded slice (type 1 or 5), plus H264_SLICE_HEADER_CLEAR_BYTES of its payload;
+ * null if the frame has no slice NAL. Scans for 3-byte start codes, which also finds
+ * 4-byte ones (their last three bytes). Total on any input.
  */
 export function h264ClearPrefixLength(data: Uint8Array): number | null {
   for (let i = 0; i + 3 < data.length; i++) {
     if (data[i] !== 0 || data[i + 1] !== 0) continue;
     const third = data[i + 2];
     if (third === 1) {
-      if (isSliceNal(data[i + 3] ?? 0)) return i + 4;
+      if (isSliceNal(data[i + 3] ?? 0)) return Math.min(i + 4 + H264_SLICE_HEADER_CLEAR_BYTES, data.length);
       i += 2; // skip past the start code; the loop's i++ lands on the NAL header
     } else if (third !== 0) {
       i += 1; // 00 00 xx with xx > 1: no start code can begin at i + 1 either
@@ -33,15 +47,24 @@ export function h264ClearPrefixLength(data: Uint8Array): number | null {
   return null;
 }
 
+/** Zero bytes at the end of `prefix`, capped at 2: what the escaped part continues from. */
+export function trailingZeros(prefix: Uint8Array): number {
+  let n = 0;
+  for (let i = prefix.length - 1; i >= 0 && n < 2 && prefix[i] === 0; i--) n++;
+  return n;
+}
+
 /**
  * Inserts emulation-prevention bytes: 00 00 0x (x ≤ 3) becomes 00 00 03 0x. A payload
  * that ends in 00 00 gets a final 03, so that a following start code (or the end of the
- * frame) cannot be confused with it; unescape removes it again.
+ * frame) cannot be confused with it; unescape removes it again. `precedingZeros` is the
+ * number of zero bytes just before `data` in the NAL (trailingZeros of the clear prefix),
+ * so that a run spanning the boundary is escaped too.
  */
-export function escapeEmulation(data: Uint8Array): Uint8Array<ArrayBuffer> {
+export function escapeEmulation(data: Uint8Array, precedingZeros = 0): Uint8Array<ArrayBuffer> {
   // Count first so the output is allocated once (worst case grows by half).
   let extra = 0;
-  let zeros = 0;
+  let zeros = precedingZeros;
   for (const b of data) {
     if (zeros === 2 && b <= 3) {
       extra++;
@@ -54,7 +77,7 @@ export function escapeEmulation(data: Uint8Array): Uint8Array<ArrayBuffer> {
 
   const out = new Uint8Array(data.length + extra);
   let o = 0;
-  zeros = 0;
+  zeros = precedingZeros;
   for (const b of data) {
     if (zeros === 2 && b <= 3) {
       out[o++] = 3;
@@ -68,10 +91,10 @@ export function escapeEmulation(data: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 /** Removes emulation-prevention bytes: every 03 that follows 00 00 is dropped. */
-export function unescapeEmulation(data: Uint8Array): Uint8Array<ArrayBuffer> {
+export function unescapeEmulation(data: Uint8Array, precedingZeros = 0): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(data.length);
   let o = 0;
-  let zeros = 0;
+  let zeros = precedingZeros;
   for (const b of data) {
     if (zeros >= 2 && b === 3) {
       zeros = 0;

@@ -40,7 +40,14 @@ export {
   type KeyLookup,
 } from './mls-keys';
 export { ReplayWindow, ReplayGuard, DEFAULT_REPLAY_WINDOW, type ReplayVerdict } from './replay';
-export { h264ClearPrefixLength, escapeEmulation, unescapeEmulation, containsStartCodeEmulation } from './h264';
+export {
+  H264_SLICE_HEADER_CLEAR_BYTES,
+  h264ClearPrefixLength,
+  escapeEmulation,
+  unescapeEmulation,
+  trailingZeros,
+  containsStartCodeEmulation,
+} from './h264';
 export {
   DROP_REASONS,
   codecFromMimeType,
