@@ -10,6 +10,8 @@
 // is strict, bounded, and has a fuzz target (tests/fuzz/audit_note_fuzz.cpp).
 #pragma once
 
+#include "util/secret_bytes.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,9 +53,5 @@ bool valid_origin(std::string_view origin);
 std::uint32_t note_key_id(std::string_view name, std::uint8_t type, const PublicKey& key);
 // The signed-note verifier key: "<name>+<8 hex key id>+<base64(0x01 || public key)>".
 std::string verifier_key(std::string_view name, const PublicKey& key);
-
-// Standard base64 with padding (RFC 4648 §4); decoding accepts only the canonical form.
-std::string to_base64(const std::uint8_t* data, std::size_t n);
-std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text);
 
 }  // namespace haven::audit

@@ -246,6 +246,45 @@ CREATE TABLE room_participants (
 );
 CREATE INDEX room_participants_user ON room_participants(user_id);
 )sql"},
+      {13, "MLS delivery service: device keys, KeyPackages, one group per room", R"sql(
+-- Public keys, ids, times and ciphertext only (docs/E2EE.md): the server holds no MLS
+-- secret and cannot read a KeyPackage's private half or any message.
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  signature_key BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX devices_user ON devices(user_id);
+CREATE TABLE key_packages (
+  id INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES devices(id),
+  body BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX key_packages_device ON key_packages(device_id);
+CREATE TABLE mls_groups (
+  room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+  epoch INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  creator_device_id TEXT NOT NULL REFERENCES devices(id),
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE mls_messages (
+  room_id TEXT NOT NULL REFERENCES mls_groups(room_id),
+  seq INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  sender_device_id TEXT NOT NULL,
+  sender_user_id TEXT NOT NULL,
+  recipient_device_id TEXT,
+  body BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, seq)
+);
+)sql"},
   };
   return list;
 }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/delivery_repositories.h"
+
 namespace haven {
 
 enum class Role { admin, therapist, staff, patient };
@@ -346,6 +348,8 @@ class Store : public UserRepository,
               public PasswordResetRepository,
               public CohortRepository,
               public RoomRepository,
+              public DeviceRepository,
+              public GroupRepository,
               public AuditRepository {
  public:
   // A unit of work on the calling thread: every write until end_unit() commits together

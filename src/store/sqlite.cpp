@@ -121,6 +121,16 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
+  // A zero-length blob still binds as a blob (not NULL): pass a valid pointer.
+  static const std::uint8_t empty = 0;
+  if (sqlite3_bind_blob(stmt_.get(), index, bytes.empty() ? &empty : bytes.data(),
+                        static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
+    fail(conn_.get(), "sqlite3_bind_blob");
+  }
+  return *this;
+}
+
 bool Statement::step() {
   if (!sqlite3_stmt_readonly(stmt_.get())) conn_.before_write();
   int rc = sqlite3_step(stmt_.get());
@@ -139,6 +149,12 @@ std::string Statement::text(int column) const {
   auto p = sqlite3_column_text(stmt_.get(), column);
   auto n = sqlite3_column_bytes(stmt_.get(), column);
   return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : "";
+}
+
+std::vector<std::uint8_t> Statement::blob(int column) const {
+  auto p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_.get(), column));
+  auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column));
+  return p ? std::vector<std::uint8_t>(p, p + n) : std::vector<std::uint8_t>{};
 }
 
 std::int64_t Statement::integer(int column) const {

@@ -9,7 +9,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <span>
 #include <string_view>
+#include <vector>
 
 namespace haven::sql {
 
@@ -53,12 +55,14 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
   // True while a row is available; false when done. Throws on error.
   bool step();
   // Runs to completion; returns sqlite3_changes().
   int run();
   std::string text(int column) const;
   std::int64_t integer(int column) const;
+  std::vector<std::uint8_t> blob(int column) const;
   bool is_null(int column) const;
 
  private:

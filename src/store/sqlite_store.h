@@ -114,6 +114,30 @@ class SqliteStore final : public Store {
   std::vector<Room> open_rooms_of(const std::string& user_id) override;
   bool end_room(const std::string& id, std::int64_t now) override;
 
+  std::string register_device(const std::string& user_id, const ByteVector& signature_key,
+                              std::int64_t now) override;
+  std::optional<Device> find_device(const std::string& id) override;
+  std::vector<Device> devices_of(const std::string& user_id) override;
+  void touch_device(const std::string& id, std::int64_t now) override;
+  bool revoke_device(const std::string& id, std::int64_t now) override;
+  std::optional<int> add_key_packages(const std::string& device_id,
+                                      const std::vector<ByteVector>& key_packages,
+                                      int max_outstanding, std::int64_t now) override;
+  std::optional<ByteVector> claim_key_package(const std::string& device_id) override;
+  int count_key_packages(const std::string& device_id) override;
+
+  bool create_group(const std::string& room_id, const std::string& device_id,
+                    std::int64_t now) override;
+  std::optional<GroupState> find_group(const std::string& room_id) override;
+  AppendOutcome append_group_messages(const std::string& room_id,
+                                      std::optional<std::int64_t> commit_epoch,
+                                      std::vector<GroupMessage>& messages,
+                                      std::int64_t max_messages) override;
+  std::vector<GroupMessage> group_messages_after(const std::string& room_id,
+                                                 std::int64_t after_seq,
+                                                 const std::string& device_id,
+                                                 int limit) override;
+
   void create_session(const SessionRecord& session) override;
   std::optional<SessionRecord> find_session(const std::string& token_hash) override;
   void touch_session(const std::string& token_hash, std::int64_t now) override;
@@ -161,6 +185,7 @@ class SqliteStore final : public Store {
   CareTeam read_members(CareTeam team);
   Cohort read_cohort_members(Cohort cohort);
   Room read_room(sql::Statement& row);
+  Device read_device(sql::Statement& row);
   void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
   // Seals user's name, email and passkey labels again under the subject of user.role.
   void reseal_user(const User& user);

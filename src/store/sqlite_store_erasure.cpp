@@ -39,6 +39,16 @@ std::optional<std::string> SqliteStore::erase_patient(const std::string& user_id
       .run();
   sql::Statement(conn_, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
   sql::Statement(conn_, "DELETE FROM mfa_challenges WHERE user_id = ?").bind(1, user_id).run();
+  // Their devices can no longer be added to a group (docs/E2EE.md).
+  sql::Statement(conn_,
+                 "DELETE FROM key_packages WHERE device_id IN "
+                 "(SELECT id FROM devices WHERE user_id = ?)")
+      .bind(1, user_id)
+      .run();
+  sql::Statement(conn_, "UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+      .bind(1, now)
+      .bind(2, user_id)
+      .run();
   tx.commit();
   keyring_.forget(key->key_id);
   // Outside the database, so an older backup cannot bring the key back. Written before

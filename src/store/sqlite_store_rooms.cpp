@@ -67,12 +67,20 @@ std::vector<Room> SqliteStore::open_rooms_of(const std::string& user_id) {
   return out;
 }
 
+// Ending a room also forgets its MLS group: the messages were for the people in that
+// session only (docs/E2EE.md), and nobody can join an ended room to read them.
 bool SqliteStore::end_room(const std::string& id, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  return sql::Statement(conn_, "UPDATE rooms SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
-             .bind(1, now)
-             .bind(2, id)
-             .run() > 0;
+  sql::Transaction tx(conn_);
+  const bool ended =
+      sql::Statement(conn_, "UPDATE rooms SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
+          .bind(1, now)
+          .bind(2, id)
+          .run() > 0;
+  sql::Statement(conn_, "DELETE FROM mls_messages WHERE room_id = ?").bind(1, id).run();
+  sql::Statement(conn_, "DELETE FROM mls_groups WHERE room_id = ?").bind(1, id).run();
+  tx.commit();
+  return ended;
 }
 
 }  // namespace haven

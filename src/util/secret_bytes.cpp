@@ -54,6 +54,27 @@ std::optional<std::vector<std::uint8_t>> from_base64url(std::string_view text) {
   return out;
 }
 
+std::string to_base64(const std::uint8_t* data, std::size_t n) {
+  std::string out(sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), data, n, sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back();  // the terminating NUL
+  return out;
+}
+
+std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text) {
+  std::vector<std::uint8_t> out(text.size() / 4 * 3 + 3);
+  std::size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  if (to_base64(out.data(), out.size()) != text) return std::nullopt;  // canonical only
+  return out;
+}
+
 std::string token_hash(std::string_view token) {
   std::uint8_t digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());

@@ -24,6 +24,10 @@ std::string random_id();
 std::string to_hex(const std::uint8_t* data, std::size_t n);
 std::string to_base64url(const std::uint8_t* data, std::size_t n);
 std::optional<std::vector<std::uint8_t>> from_base64url(std::string_view text);
+// Standard base64 with padding (RFC 4648 §4), as browsers' btoa writes it; decoding
+// accepts only the canonical form.
+std::string to_base64(const std::uint8_t* data, std::size_t n);
+std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text);
 
 // SHA-256 of a token, hex: what the database stores instead of the token itself.
 std::string token_hash(std::string_view token);
