@@ -214,4 +214,11 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
   return Decision::deny_forbidden;  // an action without a rule is denied
 }
 
+ObjectRef room_ref(const Room& room, const std::string& actor_id) {
+  ObjectRef ref{"room", room.id, room.org_id};
+  ref.actor_is_owner = room.owner_id == actor_id;
+  ref.actor_is_participant = room.admits(actor_id);
+  return ref;
+}
+
 }  // namespace haven

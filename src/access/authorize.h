@@ -73,4 +73,7 @@ enum class Decision { allow, deny_unauthenticated, deny_forbidden, deny_mfa_requ
 
 Decision authorize(const Actor& actor, Action action, const ObjectRef& object = {});
 
+// A room as the object of a room action by `actor_id` (owner / participant facts filled).
+ObjectRef room_ref(const Room& room, const std::string& actor_id);
+
 }  // namespace haven

@@ -122,10 +122,8 @@ std::optional<Room> room_for(const RequestContext& ctx, Services& s, Action acti
     refusal = error_result(errors::not_found());
     return std::nullopt;
   }
-  ObjectRef ref{"room", room->id, room->org_id};
-  ref.actor_is_owner = room->owner_id == actor.id;
-  ref.actor_is_participant = room->admits(actor.id);
-  if (auto decision = authorize(ctx.actor, action, ref); decision != Decision::allow) {
+  if (auto decision = authorize(ctx.actor, action, room_ref(*room, actor.id));
+      decision != Decision::allow) {
     refusal = error_result(decision_error(decision));
     return std::nullopt;
   }

@@ -5,6 +5,7 @@
 
 #include "api/handler_support.h"
 #include "api/route_table.h"
+#include "delivery/delivery_service.h"
 #include "store/repositories.h"
 
 namespace haven {
@@ -55,15 +56,14 @@ ApiResult end(const RequestContext& ctx, Services& s) {
   const User& actor = *ctx.actor.user;
   // Rooms the actor may not see are not found, whoever owns them.
   if (!room || !room->admits(actor.id)) return error_result(errors::not_found());
-  ObjectRef ref{"room", room->id, room->org_id};
-  ref.actor_is_owner = room->owner_id == actor.id;
-  ref.actor_is_participant = room->admits(actor.id);
-  if (auto decision = authorize(ctx.actor, Action::room_end, ref); decision != Decision::allow) {
+  if (auto decision = authorize(ctx.actor, Action::room_end, room_ref(*room, actor.id));
+      decision != Decision::allow) {
     return error_result(decision_error(decision));
   }
   if (room->ended_at) return {200, {{"room", room_json(*room)}}};  // already ended: same answer
   s.store.end_room(room->id, ctx.now);
   if (s.calls) s.calls->end_call(room->id);
+  if (s.delivery) s.delivery->end_group(room->id);
   return {200, {{"room", room_json(*s.store.find_room(room->id))}}, {}, "room.ended", room->id,
           "room"};
 }

@@ -29,6 +29,9 @@ namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
+namespace delivery {
+class DeliveryService;
+}
 namespace sfu::rooms {
 class MediaWorker;
 }
@@ -51,6 +54,7 @@ struct Services {
   audit::AuditLog* audit_log = nullptr;  // the tamper-evident log's tree and checkpoints
   CallControl* calls = nullptr;          // null when the SFU is off (tests, CLI)
   sfu::rooms::MediaWorker* media = nullptr;  // the same worker, for call signaling on /ws
+  delivery::DeliveryService* delivery = nullptr;  // MLS groups on /ws; null: E2EE off
 };
 
 struct RequestContext {

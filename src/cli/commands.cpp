@@ -16,6 +16,7 @@
 #include "crypto/field_cipher.h"
 #include "crypto/key_files.h"
 #include "crypto/tls_identity.h"
+#include "delivery/delivery_service.h"
 #include "http/request_handler.h"
 #include "http/server.h"
 #include "sfu/rooms/media_worker.h"
@@ -134,8 +135,10 @@ int run_serve(const std::vector<std::string>& args) {
     sfu::rooms::MediaWorker media(sfu::WebRtcServerOptions::from_config(*cfg));
     metrics.set_extra_source([&media] { return media.render_metrics(); });
     log::info("sfu.listening", {{"port", media.port()}});
+    // The MLS delivery service (docs/E2EE.md): groups' order and storage, no secrets.
+    delivery::DeliveryService delivery(*store);
     Services services{*cfg, *store, sessions, metrics, limiter, *totp_cipher, &audit_log,
-                      &media, &media};
+                      &media, &media, &delivery};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);

@@ -47,12 +47,9 @@ bool CallSignaling::admit(const nlohmann::json& message, const std::string& room
   auto room = services_.store.find_room(room_id);
   Actor actor;
   actor.user = user;
-  ObjectRef ref{"room", room_id, room ? room->org_id : std::string()};
-  if (room && user) {
-    ref.actor_is_owner = room->owner_id == user->id;
-    ref.actor_is_participant = room->admits(user->id);
-  }
-  const Decision decision = authorize(actor, Action::room_join, ref);
+  const Decision decision =
+      room && user ? authorize(actor, Action::room_join, room_ref(*room, user->id))
+                   : Decision::deny_forbidden;
   const std::string role = user ? role_name(user->role) : "";
   if (decision != Decision::allow || !room || room->ended_at) {
     audit("call.join_refused", room_id, "denied", role);

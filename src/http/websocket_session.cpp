@@ -63,11 +63,14 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   log::info("ws.opened", {{"request_id", request_id_}, {"user", user_id_}});
   window_start_ = std::chrono::steady_clock::now();
   std::weak_ptr<WebSocketSession> weak = shared_from_this();
-  call_ = std::make_unique<CallSignaling>(services_, user_id_, request_id_, services_.media,
-                                          std::make_shared<Sink>(shared_from_this()),
-                                          [weak](std::string text) {
-                                            if (auto s = weak.lock()) s->send(std::move(text));
-                                          });
+  auto reply = [weak](std::string text) {
+    if (auto s = weak.lock()) s->send(std::move(text));
+  };
+  auto sink = std::make_shared<Sink>(shared_from_this());
+  call_ = std::make_unique<CallSignaling>(services_, user_id_, request_id_, services_.media, sink,
+                                          reply);
+  groups_ = std::make_unique<GroupSignaling>(services_, user_id_, request_id_, services_.delivery,
+                                             sink, reply);
   send(nlohmann::json{{"type", "hello"}, {"user_id", user_id_}}.dump());
   read();
   schedule_session_check();
@@ -139,6 +142,7 @@ void WebSocketSession::handle_message(const std::string& text) {
     return;
   }
   if (call_ && CallSignaling::handles(type)) return call_->handle(msg);
+  if (groups_ && GroupSignaling::handles(type)) return groups_->handle(msg);
   send(R"({"type":"error","code":"unknown_type"})");
 }
 

@@ -14,6 +14,7 @@
 
 #include "api/route_table.h"
 #include "http/call_signaling.h"
+#include "http/group_signaling.h"
 #include "http/connection_registry.h"
 
 namespace haven {
@@ -46,7 +47,8 @@ class WebSocketSession : public Drainable, public std::enable_shared_from_this<W
   void drain() override;
 
  private:
-  // Delivers the media thread's messages on this session's strand (dropped once closed).
+  // Delivers the media thread's and the delivery service's messages on this session's
+  // strand (dropped once closed).
   class Sink;
   // A client that reads nothing while the server keeps sending is cut off instead of
   // queuing without bound.
@@ -77,7 +79,8 @@ class WebSocketSession : public Drainable, public std::enable_shared_from_this<W
   beast::websocket::close_reason close_reason_;
   SessionLiveness session_live_;
   net::steady_timer session_timer_;
-  std::unique_ptr<CallSignaling> call_;  // created once the handshake is done
+  std::unique_ptr<CallSignaling> call_;     // created once the handshake is done
+  std::unique_ptr<GroupSignaling> groups_;  // likewise
 };
 
 }  // namespace haven
