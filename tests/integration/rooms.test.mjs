@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import WebSocket from 'ws';
-
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp } from '../lib/accounts.mjs';
 import { request, startServer } from '../lib/harness.mjs';
+import { connectSocket } from '../lib/ws-client.mjs';
 
 let srv;
 let admin;
@@ -28,39 +27,7 @@ after(async () => {
   await srv?.stop();
 });
 
-/** A signed-in socket that queues what it receives; next(type) waits for one of that type. */
-async function connect(cookie) {
-  const ws = new WebSocket(`wss://localhost:${srv.port}/ws`, { origin: srv.url, headers: { cookie }, rejectUnauthorized: false });
-  const queue = [];
-  const waiters = [];
-  ws.on('message', (data) => {
-    queue.push(JSON.parse(data.toString()));
-    for (const w of waiters.splice(0)) w();
-  });
-  const client = {
-    ws,
-    send: (msg) => ws.send(JSON.stringify(msg)),
-    async next(type, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const i = queue.findIndex((m) => m.type === type);
-        if (i >= 0) return queue.splice(i, 1)[0];
-        const left = deadline - Date.now();
-        assert.ok(left > 0, `no ${type} message; got ${JSON.stringify(queue)}`);
-        await new Promise((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, left);
-        });
-      }
-    },
-    close: () => new Promise((resolve) => {
-      ws.on('close', resolve);
-      ws.close();
-    }),
-  };
-  await client.next('hello');
-  return client;
-}
+const connect = (cookie) => connectSocket(srv, cookie);
 
 test('a therapist with MFA creates a room for people of the practice; bad lists are refused', async () => {
   const create = (who, body) => request(srv, 'POST', '/api/rooms', { cookie: who.cookie, body });
