@@ -176,35 +176,16 @@ ClientThread::~ClientThread() {
 }
 
 void ClientThread::start(const std::string& name) {
-  thread = std::thread([this, name] {
-    pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
-    for (;;) {
-      try {
-        ioc.run();
-        return;
-      } catch (const std::exception& e) {
-        log::error("loadgen.client_thread_error", {{"what", e.what()}});
-      }
-    }
-  });
+  thread.start(ioc, name, "loadgen.client_thread_error");
 }
 
 void ClientThread::stop() {
   work.reset();
   ioc.stop();
-  if (thread.joinable()) thread.join();
+  thread.join();
 }
 
-double ClientThread::cpu_seconds() const noexcept {
-  if (!thread.joinable()) return 0;
-  clockid_t clock{};
-  timespec ts{};
-  if (pthread_getcpuclockid(const_cast<std::thread&>(thread).native_handle(), &clock) != 0 ||
-      clock_gettime(clock, &ts) != 0) {
-    return 0;
-  }
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+double ClientThread::cpu_seconds() const noexcept { return thread.cpu_seconds(); }
 
 double load_average() {
   std::ifstream in("/proc/loadavg");
@@ -219,9 +200,8 @@ RunResult run_load(const LoadOptions& options) {
   server.listen_address = "127.0.0.1";
   server.port = 0;
   sfu::rooms::MediaWorker worker(server);
-  // A new thread inherits its creator's name: the media thread starts as "sfu-media", so
-  // perf and top tell it apart from the client threads ("lg-clients-N") and this one.
-  pthread_setname_np(pthread_self(), "sfu-media");
+  // Named threads: perf and top tell the media thread ("sfu-media") from the client
+  // threads ("lg-clients-N") and this one.
   worker.start();
   pthread_setname_np(pthread_self(), "lg-main");
 

@@ -25,6 +25,7 @@
 #include "sfu/client/webrtc_client.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
+#include "util/io_thread.h"
 #include "sfu/rooms/media_worker.h"
 #include "stats.h"
 #include "synthetic_media.h"
@@ -48,7 +49,7 @@ struct ClientThread {
   sfu::DtlsContext dtls;
   LatencyHistogram latency;
   bool in_window = false;
-  std::thread thread;
+  IoThread thread;
 };
 
 struct ClientPlan {

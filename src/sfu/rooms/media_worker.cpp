@@ -1,8 +1,5 @@
 #include "sfu/rooms/media_worker.h"
 
-#include <pthread.h>
-#include <time.h>
-
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -29,24 +26,13 @@ MediaWorker::~MediaWorker() { stop(); }
 
 void MediaWorker::start() {
   schedule_tick();
-  thread_ = std::thread([this] {
-    // The data plane never throws; a throw here is a setup bug in a handler. Log it and
-    // keep the thread serving the other rooms.
-    for (;;) {
-      try {
-        ioc_.run();
-        return;
-      } catch (const std::exception& e) {
-        log::error("sfu.worker_error", {{"what", e.what()}});
-      }
-    }
-  });
+  thread_.start(ioc_, "sfu-media", "sfu.worker_error");
 }
 
 void MediaWorker::stop() {
   if (stopped_) return;
   stopped_ = true;
-  if (thread_.joinable()) {
+  if (thread_.running()) {
     boost::asio::post(ioc_, [this] {
       for (auto& [id, room] : rooms_) room->close_all(nullptr);
       rooms_.clear();
@@ -212,14 +198,7 @@ void MediaWorker::schedule_tick() {
 }
 
 double MediaWorker::cpu_seconds() const noexcept {
-  if (stopped_ || !thread_.joinable()) return 0;
-  clockid_t clock{};
-  timespec ts{};
-  if (pthread_getcpuclockid(const_cast<std::thread&>(thread_).native_handle(), &clock) != 0 ||
-      clock_gettime(clock, &ts) != 0) {
-    return 0;
-  }
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+  return stopped_ ? 0 : thread_.cpu_seconds();
 }
 
 std::string MediaWorker::render_metrics() const {

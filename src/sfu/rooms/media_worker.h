@@ -27,6 +27,7 @@
 #include "sfu/rooms/call_command.h"
 #include "sfu/rooms/room.h"
 #include "sfu/transport/webrtc_server.h"
+#include "util/io_thread.h"
 
 namespace haven::sfu::rooms {
 
@@ -78,7 +79,7 @@ class MediaWorker final : public CallControl {
   std::unique_ptr<WebRtcServer> server_;
   std::uint16_t port_ = 0;
   boost::asio::steady_timer tick_timer_;
-  std::thread thread_;
+  IoThread thread_;
   std::atomic<bool> stopped_{false};  // read by cpu_seconds() on other threads
   std::atomic<ChannelId> next_channel_{1};
   // Media thread only.
