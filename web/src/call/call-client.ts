@@ -13,6 +13,7 @@ import type { E2eeView } from '../e2ee/call-e2ee';
 import { collectStats } from './call-stats';
 import type { CallStats } from './call-stats';
 import { SerialQueue, watchIce } from './ice';
+import { KeyFrameWatch } from './keyframe-watch';
 import { LayerPreferences } from './layers';
 import { MediaCrypto, e2eeSupported } from './media-crypto';
 import { stopTracks } from './media';
@@ -75,6 +76,12 @@ export class CallClient {
   private readonly onScreenEnded = () => void this.stopScreen();
   private readonly layers = new LayerPreferences((layers) => this.link?.sig.notify('media.layers', { layers }) ?? false);
   private readonly muted: MutedState = { camera: false, microphone: false };
+  private readonly keyFrames = new KeyFrameWatch({
+    pc: () => this.link?.sub.pc ?? null,
+    secure: () => this.e2ee?.view().state === 'secure',
+    wanted: () => this.layers.wanted(),
+    send: (layers) => this.link?.sig.notify('media.layers', { layers }) ?? false,
+  });
   private status: CallStatus = 'connecting';
   private stopped = false;
   private rejoining = false;
@@ -391,24 +398,23 @@ export class CallClient {
   /**
    * A receive track needs a key frame. With RTCRtpScriptTransform the worker has asked
    * already (sendKeyFrameRequest → PLI). On Chromium's legacy path there is no such call
-   * and no signaling message for a PLI, so the track is paused and resumed through
-   * media.layers: the SFU asks the publisher for a key frame when a consumer resumes.
+   * and no signaling message for a PLI, so keyframe-watch.ts pauses and resumes the track
+   * through media.layers: the SFU asks the publisher for a key frame when a consumer resumes.
    */
   private requestKeyFrame(mid: string): void {
-    if (typeof RTCRtpScriptTransform !== 'undefined') return;
-    const sig = this.link?.sig;
-    if (!sig || !mid) return;
-    const layer = this.layers.wanted()[mid] ?? 'high';
-    if (layer === 'off') return;
-    sig.notify('media.layers', { layers: { [mid]: 'off' } });
-    window.setTimeout(() => {
-      if (this.link?.sig === sig) sig.notify('media.layers', { layers: { [mid]: layer } });
-    }, 200);
+    if (typeof RTCRtpScriptTransform !== 'undefined' || !mid) return;
+    this.keyFrames.request(mid);
+  }
+
+  /** Key-frame requests made through the SFU (for the test hook). */
+  get keyFrameRequests(): number {
+    return this.keyFrames.requests;
   }
 
   private shutdown(): void {
     this.e2ee?.close();
     this.crypto?.close();
+    this.keyFrames.close();
     window.removeEventListener('online', this.onOnline);
     window.clearTimeout(this.rejoinTimer);
     this.layers.close();

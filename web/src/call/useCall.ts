@@ -71,7 +71,7 @@ function installHook(client: CallClient): HavenCallHook {
     stats: () => client.stats(),
     wantedLayers: () => client.wantedLayers(),
     restartIce: () => client.restartIce(),
-    e2ee: () => (client.e2ee ? { ...client.e2ee.view(), counters: { ...client.e2ee.counters }, keyFrameRequests: client.crypto?.keyFrameRequests ?? 0 } : null),
+    e2ee: () => (client.e2ee ? { ...client.e2ee.view(), counters: { ...client.e2ee.counters }, keyFrameRequests: client.keyFrameRequests } : null),
     sframeStats: () => (client.crypto ? client.crypto.stats() : Promise.resolve(null)),
   };
   window.__havenCall = hook;
