@@ -79,6 +79,7 @@ export class CallClient {
   private readonly keyFrames = new KeyFrameWatch({
     pc: () => this.link?.sub.pc ?? null,
     secure: () => this.e2ee?.view().state === 'secure',
+    videoMids: () => (this.link?.sub.received() ?? []).filter((r) => r.track.kind === 'video').map((r) => r.mid),
     wanted: () => this.layers.wanted(),
     send: (layers) => this.link?.sig.notify('media.layers', { layers }) ?? false,
   });
@@ -117,6 +118,7 @@ export class CallClient {
       }
       if (this.stopped) return;
       this.e2ee.onChange = (v) => this.onE2eeChanged(v);
+      this.e2ee.onProblem = (code) => this.onProblem(code);
       this.e2ee.emit();
       await this.connect();
     } catch (e) {

@@ -20,6 +20,8 @@ export interface KeyFrameTarget {
   pc(): RTCPeerConnection | null;
   /** Whether media can decrypt at all now (the group is secure). */
   secure(): boolean;
+  /** The recv mids of live video sections (a section that never got a packet has no stats). */
+  videoMids(): string[];
   /** The layer a tile wants per recv mid ('off' for hidden tiles). */
   wanted(): Record<string, string>;
   /** Sends one media.layers; answers false without a socket. */
@@ -62,15 +64,18 @@ export class KeyFrameWatch {
     if (!pc || pc.signalingState === 'closed' || !this.target.secure()) return;
     const report = await pc.getStats().catch(() => null);
     if (!report) return;
-    const seen = new Set<string>();
+    const decoded = new Map<string, number>();
     report.forEach((s: { type?: string; kind?: string; mid?: string; framesDecoded?: number }) => {
-      if (s.type !== 'inbound-rtp' || s.kind !== 'video' || typeof s.mid !== 'string') return;
-      const frames = s.framesDecoded ?? 0;
-      seen.add(s.mid);
-      const before = this.last.get(s.mid);
-      this.last.set(s.mid, frames);
-      if (before !== undefined && frames === before) this.request(s.mid);
+      if (s.type === 'inbound-rtp' && s.kind === 'video' && typeof s.mid === 'string') decoded.set(s.mid, s.framesDecoded ?? 0);
     });
-    for (const mid of [...this.last.keys()]) if (!seen.has(mid)) this.last.delete(mid);
+    const live = new Set(this.target.videoMids());
+    for (const mid of live) {
+      // No inbound-rtp yet: the SFU has forwarded nothing, which is the case that matters most.
+      const frames = decoded.get(mid) ?? 0;
+      const before = this.last.get(mid);
+      this.last.set(mid, frames);
+      if (before !== undefined && frames === before) this.request(mid);
+    }
+    for (const mid of [...this.last.keys()]) if (!live.has(mid)) this.last.delete(mid);
   }
 }

@@ -42,11 +42,12 @@ export function SecurityPanel({ view, names }: Props) {
   }
   return (
     <section class="security-panel" aria-label="Encryption" data-testid="e2ee-panel" data-state="secure">
-      <p role="status" data-testid="e2ee-state">
-        <strong>Encrypted</strong> end to end: only the people listed below can see and hear this call.
-      </p>
+      {/* One line when closed: on a phone the tiles below must stay in view. */}
       <details open={view.host}>
-        <summary>Security code</summary>
+        <summary role="status" data-testid="e2ee-state">
+          <strong>Encrypted</strong> end to end · security code
+        </summary>
+        <p class="muted">Only the devices listed below can see and hear this call.</p>
         {view.host ? (
           <p class="muted" data-testid="e2ee-prompt">
             Read this code aloud; everyone should see the same. If someone sees a different code, end the call.
