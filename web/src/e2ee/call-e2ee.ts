@@ -28,52 +28,17 @@ import type { OutgoingCommit, SecurityCode } from './mls/index';
 import { ensureDevice } from './device';
 import type { Device } from './device';
 import { RoomDirectory } from './directory';
-import type { MemberStatus } from './directory';
+import { GroupStore } from './group-store';
 import { HostAdmission } from './call-e2ee-host';
+import type { E2eeCounters, E2eeState, E2eeView, MlsLink, RosterMember } from './call-e2ee-types';
 
-export type E2eeState = 'unsupported' | 'joining' | 'waiting-for-host' | 'secure';
-
-/** The socket the group travels on (CallSignaling). */
-export interface MlsLink {
-  on(type: string, handler: (msg: Message) => void): () => void;
-  request(type: string, fields?: Message, timeoutMs?: number): Promise<Message>;
-}
-
-export interface RosterMember {
-  userId: string;
-  deviceId: string;
-  leafIndex: number;
-  self: boolean;
-  status: MemberStatus;
-}
-
-export interface E2eeCounters {
-  epochs: number;
-  commitsAccepted: number;
-  conflicts: number;
-  welcomesJoined: number;
-  added: number;
-  removed: number;
-  messagesProcessed: number;
-  errors: number;
-  keysPosted: number;
-}
-
-export interface E2eeView {
-  state: E2eeState;
-  host: boolean;
-  epoch: string | null;
-  code: SecurityCode | null;
-  roster: RosterMember[];
-}
+export type { E2eeCounters, E2eeState, E2eeView, MlsLink, RosterMember } from './call-e2ee-types';
 
 /** The previous epoch's keys stay this long for frames still in flight (RFC 9605 §4.4.1). */
 const PREVIOUS_EPOCH_GRACE_MS = 10_000;
 /** Self-update period, jittered so members do not all commit at once. */
 const UPDATE_EVERY_MS = 5 * 60_000;
 const UPDATE_JITTER_MS = 60_000;
-
-const SEQ_RECORD = (hex: string) => `group-seq:${hex}`;
 
 export class CallE2ee {
   onChange: (view: E2eeView) => void = () => undefined;
@@ -104,7 +69,7 @@ export class CallE2ee {
   private updateTimer: number | undefined;
   private closed = false;
   private readonly groupId: Uint8Array;
-  private readonly groupHex: string;
+  private readonly stored: GroupStore;
   readonly directory: RoomDirectory;
   private readonly host: HostAdmission | null;
 
@@ -115,7 +80,8 @@ export class CallE2ee {
     isHost: boolean,
   ) {
     this.groupId = new TextEncoder().encode(roomId);
-    this.groupHex = [...this.groupId].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const groupHex = [...this.groupId].map((b) => b.toString(16).padStart(2, '0')).join('');
+    this.stored = new GroupStore(device.store, groupHex);
     this.directory = new RoomDirectory(roomId);
     this.host = isHost ? new HostAdmission(this) : null;
   }
@@ -230,18 +196,11 @@ export class CallE2ee {
   // ---------------------------------------------------------------------------
 
   private async restore(): Promise<void> {
-    const bytes = await this.device.store.loadGroupState(this.groupHex).catch(() => undefined);
-    if (!bytes) return;
-    try {
-      const s = await GroupSession.restore(bytes, { directory: this.directory.lookup });
-      if (!s.isActive) throw new Error('inactive');
-      const seq = await this.device.store.getSecret(SEQ_RECORD(this.groupHex));
-      this.lastSeq = seq ? Number(new DataView(seq.secret.buffer, seq.secret.byteOffset).getBigUint64(0)) : 0;
-      this.session = s;
-      this.restoredEpoch = s.epoch;
-    } catch {
-      await this.dropStored();
-    }
+    const got = await this.stored.load(this.directory.lookup);
+    if (!got) return;
+    this.session = got.session;
+    this.lastSeq = got.lastSeq;
+    this.restoredEpoch = got.session.epoch;
   }
 
   private async subscribe(link: MlsLink): Promise<void> {
@@ -348,7 +307,14 @@ export class CallE2ee {
     for (const ref of refs) {
       const kp = await this.device.keyPackage(ref).catch(() => undefined);
       if (!kp) continue;
-      this.session = await GroupSession.joinFromWelcome(welcome, kp, { directory: this.directory.lookup });
+      try {
+        this.session = await GroupSession.joinFromWelcome(welcome, kp, { directory: this.directory.lookup });
+      } catch {
+        // Most likely a member's device registered after our directory was fetched: the
+        // host already counts us in, so one more try with a fresh directory.
+        await this.directory.refresh().catch(() => undefined);
+        this.session = await GroupSession.joinFromWelcome(welcome, kp, { directory: this.directory.lookup });
+      }
       await this.device.usedKeyPackage(ref);
       this.counters.welcomesJoined++;
       this.restoredEpoch = null;
@@ -397,24 +363,12 @@ export class CallE2ee {
     this.restoredEpoch = null;
     const clear: PageToWorker = { type: 'clearKeys' };
     for (const w of this.workers) w.postMessage(clear);
-    await this.dropStored();
+    await this.stored.drop();
     this.setState('waiting-for-host');
   }
 
-  private async dropStored(): Promise<void> {
-    await this.device.store.deleteGroupState(this.groupHex).catch(() => undefined);
-    await this.device.store.delete(SEQ_RECORD(this.groupHex)).catch(() => undefined);
-  }
-
   private async persist(): Promise<void> {
-    const s = this.session;
-    if (!s) return;
-    // State before seq: a crash between them replays a message, which is refused as
-    // stale, rather than skipping one.
-    await this.device.store.saveGroupState(this.groupHex, s.serialize());
-    const seq = new Uint8Array(8);
-    new DataView(seq.buffer).setBigUint64(0, BigInt(this.lastSeq));
-    await this.device.store.putSecret(SEQ_RECORD(this.groupHex), seq);
+    if (this.session) await this.stored.save(this.session, this.lastSeq);
   }
 
   private setState(state: E2eeState): void {

@@ -35,7 +35,11 @@ export interface Device {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** One in-flight ensureDevice per person: a page calling twice gets the same device. */
+/**
+ * One in-flight ensureDevice per person, so two callers at once share one registration.
+ * Nothing is cached once it settles: every call checks again that the server still lists
+ * the device (it may have been revoked from the account page in the meantime).
+ */
 const pending = new Map<string, Promise<Device>>();
 
 export function ensureDevice(me: Pick<User, 'id'>): Promise<Device> {
@@ -43,8 +47,10 @@ export function ensureDevice(me: Pick<User, 'id'>): Promise<Device> {
   if (!p) {
     p = open(me.id);
     pending.set(me.id, p);
-    // A failure (offline, MFA missing) is not cached: the next call tries again.
-    p.catch(() => pending.delete(me.id));
+    const done = () => {
+      if (pending.get(me.id) === p) pending.delete(me.id);
+    };
+    p.then(done, done);
   }
   return p;
 }
