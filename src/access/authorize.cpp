@@ -60,6 +60,8 @@ const char* action_name(Action action) {
       return "room_admit";
     case Action::room_devices_read:
       return "room_devices_read";
+    case Action::room_files:
+      return "room_files";
     case Action::device_manage:
       return "device_manage";
     case Action::audit_read:
@@ -123,6 +125,7 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
       return object.id.empty() || object.actor_is_owner ? Decision::allow
                                                         : Decision::deny_forbidden;
     case Action::room_devices_read:
+    case Action::room_files:
       return object.id.empty() || object.actor_is_owner || object.actor_is_participant
                  ? Decision::allow
                  : Decision::deny_forbidden;
@@ -194,6 +197,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::room_join:
     case Action::room_admit:
     case Action::room_devices_read:
+    case Action::room_files:
       if (!signed_in) return Decision::deny_unauthenticated;
       return authorize_room(*actor.user, action, object);
     case Action::device_manage:

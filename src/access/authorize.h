@@ -48,6 +48,7 @@ enum class Action {
   room_admit,           // add someone to a room's MLS group (claim their KeyPackages,
                         // send a Welcome); object: the room
   room_devices_read,    // the device keys of a room's people; object: the room
+  room_files,           // upload and download a room's encrypted files; object: the room
   device_manage,        // register, list, revoke own devices, upload their KeyPackages;
                         // object: a device (actor_is_owner)
 };

@@ -112,29 +112,11 @@ ApiResult upload_key_packages(const RequestContext& ctx, Services& s) {
   return {200, {{"outstanding", *outstanding}}};
 }
 
-// The room named by the path, if the actor may do `action` with it (rooms the actor may
-// not see are not found).
-std::optional<Room> room_for(const RequestContext& ctx, Services& s, Action action,
-                             ApiResult& refusal) {
-  auto room = s.store.find_room(ctx.path_param);
-  const User& actor = *ctx.actor.user;
-  if (!room || !room->admits(actor.id) || room->ended_at) {
-    refusal = error_result(errors::not_found());
-    return std::nullopt;
-  }
-  if (auto decision = authorize(ctx.actor, action, room_ref(*room, actor.id));
-      decision != Decision::allow) {
-    refusal = error_result(decision_error(decision));
-    return std::nullopt;
-  }
-  return room;
-}
-
 // One KeyPackage per active device of a person in the room (RFC 9420 §16.8: each used
 // once). A device with none left is listed, so the host can say who must come back.
 ApiResult claim_key_packages(const RequestContext& ctx, Services& s) {
   ApiResult refusal;
-  auto room = room_for(ctx, s, Action::room_admit, refusal);
+  auto room = open_room_for(ctx, s, ctx.path_param, Action::room_admit, refusal);
   if (!room) return refusal;
   const auto& user_id = ctx.body["user_id"].get_ref<const std::string&>();
   if (!room->admits(user_id) || user_id == ctx.actor.user->id) {
@@ -162,7 +144,7 @@ ApiResult claim_key_packages(const RequestContext& ctx, Services& s) {
 // leaf whose key is not here (docs/E2EE.md), and announce a changed key.
 ApiResult room_devices(const RequestContext& ctx, Services& s) {
   ApiResult refusal;
-  auto room = room_for(ctx, s, Action::room_devices_read, refusal);
+  auto room = open_room_for(ctx, s, ctx.path_param, Action::room_devices_read, refusal);
   if (!room) return refusal;
   nlohmann::json out = nlohmann::json::array();
   std::vector<std::string> people{room->owner_id};

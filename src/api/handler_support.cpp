@@ -74,4 +74,20 @@ ApiError decision_error(Decision decision) {
   }
 }
 
+std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
+                                  const std::string& room_id, Action action, ApiResult& refusal) {
+  auto room = s.store.find_room(room_id);
+  const User& actor = *ctx.actor.user;
+  if (!room || !room->admits(actor.id) || room->ended_at) {
+    refusal = error_result(errors::not_found());
+    return std::nullopt;
+  }
+  if (auto decision = authorize(ctx.actor, action, room_ref(*room, actor.id));
+      decision != Decision::allow) {
+    refusal = error_result(decision_error(decision));
+    return std::nullopt;
+  }
+  return room;
+}
+
 }  // namespace haven

@@ -32,5 +32,9 @@ std::optional<ApiResult> reauthentication_error(const RequestContext& ctx, Servi
                                                 const char* field, const char* failure_event);
 // The ApiError for a non-allow decision of authorize().
 ApiError decision_error(Decision decision);
+// The open room `room_id` if the actor may do `action` with it; otherwise fills `refusal`
+// (a room the actor may not see, or that has ended, is not found).
+std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
+                                  const std::string& room_id, Action action, ApiResult& refusal);
 
 }  // namespace haven

@@ -21,6 +21,23 @@ bool base64_within(const nlohmann::json& value, const FieldSpec& spec) {
   return bytes && bytes->size() >= spec.min_length && bytes->size() <= spec.max_length;
 }
 
+// An array of min_value to max_value items, each of which passes `item_ok`.
+template <typename ItemCheck>
+std::optional<ApiError> check_list(const FieldSpec& spec, const nlohmann::json& value,
+                                   const char* noun, const std::string& item_problem,
+                                   ItemCheck item_ok) {
+  const auto count = static_cast<std::int64_t>(value.is_array() ? value.size() : 0);
+  if (!value.is_array() || count < spec.min_value || count > spec.max_value) {
+    return field_error("invalid_field", spec.name,
+                       "must be a list of " + std::to_string(spec.min_value) + " to " +
+                           std::to_string(spec.max_value) + " " + noun);
+  }
+  for (const auto& item : value) {
+    if (!item_ok(item)) return field_error("invalid_field", spec.name, item_problem);
+  }
+  return std::nullopt;
+}
+
 std::optional<ApiError> check_field(const FieldSpec& spec, const nlohmann::json& value) {
   switch (spec.type) {
     case FieldType::string: {
@@ -58,36 +75,14 @@ std::optional<ApiError> check_field(const FieldSpec& spec, const nlohmann::json&
                                std::to_string(spec.max_length) + " bytes");
       }
       return std::nullopt;
-    case FieldType::base64_list: {
-      const auto count = static_cast<std::int64_t>(value.is_array() ? value.size() : 0);
-      if (!value.is_array() || count < spec.min_value || count > spec.max_value) {
-        return field_error("invalid_field", spec.name,
-                           "must be a list of " + std::to_string(spec.min_value) + " to " +
-                               std::to_string(spec.max_value) + " items");
-      }
-      for (const auto& item : value) {
-        if (!base64_within(item, spec)) {
-          return field_error("invalid_field", spec.name,
-                             "must hold base64 items of at most " +
-                                 std::to_string(spec.max_length) + " bytes");
-        }
-      }
-      return std::nullopt;
-    }
-    case FieldType::id_list: {
-      const auto count = static_cast<std::int64_t>(value.is_array() ? value.size() : 0);
-      if (!value.is_array() || count < spec.min_value || count > spec.max_value) {
-        return field_error("invalid_field", spec.name,
-                           "must be a list of " + std::to_string(spec.min_value) + " to " +
-                               std::to_string(spec.max_value) + " ids");
-      }
-      for (const auto& item : value) {
-        if (!item.is_string() || !is_opaque_id(item.get_ref<const std::string&>())) {
-          return field_error("invalid_field", spec.name, "must hold ids only");
-        }
-      }
-      return std::nullopt;
-    }
+    case FieldType::base64_list:
+      return check_list(spec, value, "items", "must hold base64 items of at most " +
+                                                  std::to_string(spec.max_length) + " bytes",
+                        [&](const nlohmann::json& item) { return base64_within(item, spec); });
+    case FieldType::id_list:
+      return check_list(spec, value, "ids", "must hold ids only", [](const nlohmann::json& item) {
+        return item.is_string() && is_opaque_id(item.get_ref<const std::string&>());
+      });
   }
   return std::nullopt;
 }

@@ -11,7 +11,7 @@ const std::vector<Route>& api_routes() {
     std::vector<Route> all;
     for (auto group : {health_routes, enrollment_routes, session_routes, mfa_routes,
                        invitation_routes, user_admin_routes, passkey_routes, care_team_routes,
-                       cohort_routes, room_routes, device_routes, patient_routes, account_routes, password_reset_routes,
+                       cohort_routes, room_routes, device_routes, file_routes, patient_routes, account_routes, password_reset_routes,
                        audit_routes, audit_search_routes, erasure_routes}) {
       for (auto& r : group()) all.push_back(std::move(r));
     }
@@ -35,6 +35,17 @@ bool match_route_path(std::string_view pattern, std::string_view path, std::stri
   if (!is_opaque_id(segment) || tail != rest_of_pattern) return false;
   if (param) *param = std::string(segment);
   return true;
+}
+
+bool accepts_upload(http::verb method, std::string_view target) {
+  const auto path = target.substr(0, target.find('?'));
+  std::string param;
+  for (const auto& route : api_routes()) {
+    if (route.raw_body && route.method == method && match_route_path(route.path, path, &param)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace haven

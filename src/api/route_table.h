@@ -100,6 +100,9 @@ struct Route {
   Action action;
   std::optional<Schema> body;  // nullopt: the endpoint takes no body
   Handler handler;
+  // An opaque upload (application/octet-stream) up to files.max_bytes instead of JSON:
+  // the handler reads the request body itself.
+  bool raw_body = false;
 };
 
 const std::vector<Route>& api_routes();
@@ -107,6 +110,10 @@ const std::vector<Route>& api_routes();
 // Matches a route path with at most one ":name" segment ("/api/patients/:id") against a
 // request path; the segment must be 1-64 characters of [A-Za-z0-9_-] (ids, never text).
 bool match_route_path(std::string_view pattern, std::string_view path, std::string* param);
+
+// Whether (method, request target) is an upload route (Route::raw_body): the HTTP session
+// then allows a body up to files.max_bytes instead of server.max_body_bytes.
+bool accepts_upload(http::verb method, std::string_view target);
 
 // Route groups, one file each under api/.
 std::vector<Route> health_routes();
@@ -120,6 +127,7 @@ std::vector<Route> care_team_routes();
 std::vector<Route> cohort_routes();
 std::vector<Route> room_routes();
 std::vector<Route> device_routes();
+std::vector<Route> file_routes();
 std::vector<Route> patient_routes();
 std::vector<Route> account_routes();
 std::vector<Route> password_reset_routes();

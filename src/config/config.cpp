@@ -142,6 +142,8 @@ const std::vector<Setting>& settings() {
       HAVEN_STRING("storage.data_dir", data_dir, not_empty),
       HAVEN_INT("storage.busy_timeout_ms", busy_timeout_ms, 0, 600000),
       HAVEN_INT("websocket.max_message_bytes", ws_max_message_bytes, 256, 16 * 1024 * 1024),
+      HAVEN_INT("files.max_bytes", max_file_bytes, 1024, 256 * 1024 * 1024),
+      HAVEN_INT("files.max_per_room_bytes", max_room_file_bytes, 1024, 4LL * 1024 * 1024 * 1024),
       HAVEN_INT("websocket.max_messages_per_second", ws_max_messages_per_second, 1, 10000),
       HAVEN_INT("websocket.ping_interval_seconds", ws_ping_interval_seconds, 1, 3600),
       HAVEN_INT("session.idle_minutes", session_idle_minutes, 1, 24 * 60),

@@ -37,6 +37,9 @@ struct Config {
   std::int64_t busy_timeout_ms = 5000;
   // [websocket]
   std::int64_t ws_max_message_bytes = 64 * 1024;
+  // [files] end-to-end encrypted files shared in a session (docs/E2EE.md)
+  std::int64_t max_file_bytes = 25 * 1024 * 1024;
+  std::int64_t max_room_file_bytes = 250 * 1024 * 1024;
   std::int64_t ws_max_messages_per_second = 50;
   std::int64_t ws_ping_interval_seconds = 20;
   // [session]

@@ -77,8 +77,15 @@ void HttpSession::on_header(beast::error_code ec, std::size_t) {
     return close();
   }
   // Refuse an oversized body before reading a byte of it.
+  std::size_t body_limit = limits_.max_body_bytes;
+  if (limits_.max_upload_bytes > 0 &&
+      accepts_upload(parser_->get().method(), parser_->get().target())) {
+    body_limit = limits_.max_upload_bytes;
+    parser_->body_limit(body_limit);
+    beast::get_lowest_layer(stream_).expires_after(limits_.upload_timeout);
+  }
   auto length = parser_->content_length();
-  if (length && *length > limits_.max_body_bytes) {
+  if (length && *length > body_limit) {
     return reject_and_close(errors::body_too_large());
   }
   if (parser_->is_done()) return handle_request();

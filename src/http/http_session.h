@@ -14,8 +14,11 @@ class RequestHandler;
 
 struct HttpLimits {
   std::size_t max_body_bytes;
+  std::size_t max_upload_bytes = 0;  // upload routes (Route::raw_body); files.max_bytes
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::seconds read_timeout{30};
+  // A 25 MB file over a slow home uplink takes minutes, not seconds.
+  std::chrono::seconds upload_timeout{600};
 };
 
 class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSession> {

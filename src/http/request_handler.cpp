@@ -221,7 +221,18 @@ HandledRequest RequestHandler::handle_api(const HttpRequest& request, const Rout
   }
 
   nlohmann::json body = nlohmann::json::object();
-  if (route->body) {
+  if (route->raw_body) {
+    if (!starts_with_ci(request[http::field::content_type], "application/octet-stream")) {
+      return {error_response({400, "unsupported_media_type",
+                              "The upload must be application/octet-stream."},
+                             version, true),
+              route->path};
+    }
+    if (request.body().empty()) {
+      return {error_response({400, "empty_body", "The upload is empty."}, version, true),
+              route->path};
+    }
+  } else if (route->body) {
     if (!starts_with_ci(request[http::field::content_type], "application/json")) {
       return {error_response(errors::unsupported_media_type(), version, true), route->path};
     }

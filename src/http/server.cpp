@@ -29,7 +29,8 @@ Server::~Server() = default;
 
 void Server::bind() {
   const Config& cfg = services_.config;
-  HttpLimits limits{static_cast<std::size_t>(cfg.max_body_bytes)};
+  HttpLimits limits{static_cast<std::size_t>(cfg.max_body_bytes),
+                    static_cast<std::size_t>(cfg.max_file_bytes)};
   WebSocketLimits ws_limits{static_cast<std::size_t>(cfg.ws_max_message_bytes),
                             static_cast<int>(cfg.ws_max_messages_per_second),
                             std::chrono::seconds(cfg.ws_ping_interval_seconds)};

@@ -65,6 +65,29 @@ struct GroupState {
   std::int64_t message_count = 0;
 };
 
+// A file shared in a session: ciphertext only (docs/E2EE.md, "Chat and files").
+struct RoomFile {
+  std::string id;
+  std::string room_id;
+  std::string uploader_id;
+  std::int64_t size = 0;
+  std::int64_t created_at = 0;
+  ByteVector body;
+};
+
+class RoomFileRepository {
+ public:
+  virtual ~RoomFileRepository() = default;
+  // Stores the blob unless the room's files would then exceed `max_room_bytes`
+  // (nullopt, nothing stored).
+  virtual std::optional<std::string> add_room_file(const std::string& room_id,
+                                                   const std::string& uploader_id,
+                                                   const ByteVector& body,
+                                                   std::int64_t max_room_bytes,
+                                                   std::int64_t now) = 0;
+  virtual std::optional<RoomFile> find_room_file(const std::string& id) = 0;
+};
+
 enum class AppendOutcome { appended, no_group, epoch_conflict, group_full };
 
 class GroupRepository {

@@ -285,6 +285,19 @@ CREATE TABLE mls_messages (
   PRIMARY KEY (room_id, seq)
 );
 )sql"},
+      {14, "files shared in a session: ciphertext blobs the server cannot read", R"sql(
+-- Encrypted in the browser with a fresh key that travels in an MLS message (docs/E2EE.md);
+-- deleted when the room ends.
+CREATE TABLE room_files (
+  id TEXT PRIMARY KEY,
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  uploader_id TEXT NOT NULL REFERENCES users(id),
+  size INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX room_files_room ON room_files(room_id);
+)sql"},
   };
   return list;
 }

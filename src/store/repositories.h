@@ -350,6 +350,7 @@ class Store : public UserRepository,
               public RoomRepository,
               public DeviceRepository,
               public GroupRepository,
+              public RoomFileRepository,
               public AuditRepository {
  public:
   // A unit of work on the calling thread: every write until end_unit() commits together

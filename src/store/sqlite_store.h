@@ -126,6 +126,11 @@ class SqliteStore final : public Store {
   std::optional<ByteVector> claim_key_package(const std::string& device_id) override;
   int count_key_packages(const std::string& device_id) override;
 
+  std::optional<std::string> add_room_file(const std::string& room_id,
+                                           const std::string& uploader_id, const ByteVector& body,
+                                           std::int64_t max_room_bytes, std::int64_t now) override;
+  std::optional<RoomFile> find_room_file(const std::string& id) override;
+
   bool create_group(const std::string& room_id, const std::string& device_id,
                     std::int64_t now) override;
   std::optional<GroupState> find_group(const std::string& room_id) override;

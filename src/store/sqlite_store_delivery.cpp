@@ -195,4 +195,40 @@ std::vector<GroupMessage> SqliteStore::group_messages_after(const std::string& r
   return out;
 }
 
+std::optional<std::string> SqliteStore::add_room_file(const std::string& room_id,
+                                                      const std::string& uploader_id,
+                                                      const ByteVector& body,
+                                                      std::int64_t max_room_bytes,
+                                                      std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  sql::Statement total(conn_, "SELECT COALESCE(SUM(size), 0) FROM room_files WHERE room_id = ?");
+  total.bind(1, room_id);
+  const std::int64_t used = total.step() ? total.integer(0) : 0;
+  if (used + static_cast<std::int64_t>(body.size()) > max_room_bytes) return std::nullopt;
+  auto id = random_id();
+  sql::Statement(conn_,
+                 "INSERT INTO room_files (id, room_id, uploader_id, size, body, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, id)
+      .bind(2, room_id)
+      .bind(3, uploader_id)
+      .bind(4, static_cast<std::int64_t>(body.size()))
+      .bind_blob(5, body)
+      .bind(6, now)
+      .run();
+  tx.commit();
+  return id;
+}
+
+std::optional<RoomFile> SqliteStore::find_room_file(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT id, room_id, uploader_id, size, created_at, body FROM room_files "
+                   "WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return RoomFile{q.text(0), q.text(1), q.text(2), q.integer(3), q.integer(4), q.blob(5)};
+}
+
 }  // namespace haven

@@ -67,7 +67,7 @@ std::vector<Room> SqliteStore::open_rooms_of(const std::string& user_id) {
   return out;
 }
 
-// Ending a room also forgets its MLS group: the messages were for the people in that
+// Ending a room also forgets its MLS group and files: they were for the people in that
 // session only (docs/E2EE.md), and nobody can join an ended room to read them.
 bool SqliteStore::end_room(const std::string& id, std::int64_t now) {
   std::lock_guard lock(mutex_);
@@ -79,6 +79,7 @@ bool SqliteStore::end_room(const std::string& id, std::int64_t now) {
           .run() > 0;
   sql::Statement(conn_, "DELETE FROM mls_messages WHERE room_id = ?").bind(1, id).run();
   sql::Statement(conn_, "DELETE FROM mls_groups WHERE room_id = ?").bind(1, id).run();
+  sql::Statement(conn_, "DELETE FROM room_files WHERE room_id = ?").bind(1, id).run();
   tx.commit();
   return ended;
 }

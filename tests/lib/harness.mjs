@@ -435,7 +435,8 @@ export function request(srv, method, urlPath, o = {}) {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const body = Buffer.concat(chunks);
+          const text = body.toString('utf8');
           let json = null;
           if (/json/i.test(res.headers['content-type'] || '') && text) {
             try {
@@ -444,7 +445,7 @@ export function request(srv, method, urlPath, o = {}) {
               json = null;
             }
           }
-          resolve({ status: res.statusCode, headers: res.headers, json, text });
+          resolve({ status: res.statusCode, headers: res.headers, json, text, body });
         });
         res.on('error', reject);
       },

@@ -1,6 +1,7 @@
 // One's own account and signing in without a password (docs/API.md "Own account",
 // "Password reset", "Passkey sign-in"): the session clock of GET /api/me, active sessions,
-// password and email changes, admin-issued reset links, passwordless passkey sign-in.
+// password and email changes, admin-issued reset links, passwordless passkey sign-in, and
+// the browsers registered for encrypted calls (docs/E2EE.md "Devices and KeyPackages").
 // Never log request or response bodies: they hold credentials and personal data.
 import { ApiError, GENERIC_MESSAGE, request, userOf } from './api';
 import type { User, UserEnvelope } from './api';
@@ -81,6 +82,53 @@ export async function revokeSession(id: string): Promise<void> {
 /** Ends every session of the account, this one included (the cookie is cleared). */
 export async function signOutEverywhere(): Promise<void> {
   await request<null>('POST', '/api/account/sign-out-everywhere');
+}
+
+// ---------------------------------------------------------------------------
+// Devices for encrypted calls (docs/E2EE.md "Devices and KeyPackages (HTTP)")
+
+/** A browser registered for encrypted calls: only its public key is on the server. */
+export interface Device {
+  id: string;
+  /** The device's Ed25519 public key, base64 (32 bytes). */
+  signature_key: string;
+  /** Unix seconds. */
+  created_at: number;
+  /** Unix seconds; null when it has not been used since it registered. */
+  last_seen_at: number | null;
+  /** Unix seconds; null while the device is active. */
+  revoked_at: number | null;
+  /** Unused KeyPackages (single-use encryption keys) the device left for being added to calls. */
+  key_packages: number;
+}
+
+const optionalTime = (v: unknown): number | null => (isNumber(v) && v > 0 ? v : null);
+
+function deviceOf(raw: unknown): Device {
+  if (typeof raw !== 'object' || raw === null) throw badResponse();
+  const d = raw as Partial<Record<keyof Device, unknown>>;
+  if (typeof d.id !== 'string' || !d.id || typeof d.signature_key !== 'string') throw badResponse();
+  return {
+    id: d.id,
+    signature_key: d.signature_key,
+    created_at: isNumber(d.created_at) ? d.created_at : 0,
+    last_seen_at: optionalTime(d.last_seen_at),
+    revoked_at: optionalTime(d.revoked_at),
+    key_packages: isNumber(d.key_packages) && d.key_packages > 0 ? d.key_packages : 0,
+  };
+}
+
+/** GET /api/devices: the signed-in person's own devices, revoked ones included. */
+export async function listDevices(): Promise<Device[]> {
+  const data = await request<{ devices?: unknown }>('GET', '/api/devices');
+  if (!data || !Array.isArray(data.devices)) throw badResponse();
+  return data.devices.map(deviceOf);
+}
+
+/** Revokes one's own device (its unused KeyPackages are deleted); answers it as it is now. */
+export async function revokeDevice(id: string): Promise<Device> {
+  const data = await request<{ device?: unknown }>('POST', `/api/devices/${encodeURIComponent(id)}/revoke`);
+  return deviceOf(data?.device);
 }
 
 // ---------------------------------------------------------------------------

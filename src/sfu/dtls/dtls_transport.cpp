@@ -291,6 +291,13 @@ void DtlsTransport::try_release_keys() {
   // The certificate is self-signed; the SDP fingerprint is the only thing binding it to
   // the signalled peer (RFC 8827 §6.5, RFC 5763 §5). No keys leave before this check.
   if (!fingerprint_matches(*remote_fingerprint_, peer_certificate_.get())) {
+    // Tell the peer at once instead of leaving it to time out (RFC 5763 §5: the
+    // association is torn down). OpenSSL has no call for an arbitrary fatal alert after
+    // a finished handshake; close_notify is the alert it sends.
+    ERR_clear_error();
+    (void)SSL_shutdown(ssl_.get());
+    ERR_clear_error();
+    deliver();
     fail("DTLS peer certificate does not match the SDP fingerprint");
     return;
   }

@@ -88,6 +88,8 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/rooms/:id/key-packages/claim", Action::room_admit, U, M, M, M, A, U,
      U},
     {http::verb::get, "/api/rooms/:id/devices", Action::room_devices_read, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/rooms/:id/files", Action::room_files, U, M, M, M, A, U, U},
+    {http::verb::get, "/api/files/:id", Action::room_files, U, M, M, M, A, U, U},
     {http::verb::post, "/api/devices", Action::device_manage, U, M, M, M, A, U, U},
     {http::verb::get, "/api/devices", Action::device_manage, U, M, M, M, A, U, U},
     {http::verb::post, "/api/devices/:id/revoke", Action::device_manage, U, M, M, M, A, U, U},
@@ -258,6 +260,8 @@ TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   EXPECT_EQ(authorize(patient, Action::room_admit, listed), F);
   EXPECT_EQ(authorize(patient, Action::room_devices_read, listed), A);
   EXPECT_EQ(authorize(patient, Action::room_devices_read, stranger), F);
+  EXPECT_EQ(authorize(patient, Action::room_files, listed), A);
+  EXPECT_EQ(authorize(patient, Action::room_files, stranger), F);
   ObjectRef own_device{"device", "d1", ""};
   own_device.actor_is_owner = true;
   ObjectRef other_device{"device", "d2", ""};

@@ -49,6 +49,23 @@ TEST(JsonBody, LengthCountsCodePoints) {
   EXPECT_TRUE(std::holds_alternative<nlohmann::json>(r));
 }
 
+// Keys and KeyPackages arrive as canonical base64 with byte bounds (api/device_handlers.cpp).
+TEST(JsonBody, Base64FieldsCountDecodedBytes) {
+  const Schema key{{{"k", FieldType::base64, true, 2, 3}}};
+  EXPECT_TRUE(std::holds_alternative<nlohmann::json>(parse_body(R"({"k":"AAA="})", key, 1024)));
+  EXPECT_TRUE(std::holds_alternative<nlohmann::json>(parse_body(R"({"k":"AAAA"})", key, 1024)));
+  EXPECT_EQ(code_of(parse_body(R"({"k":"AA=="})", key, 1024)), "invalid_field");    // 1 byte
+  EXPECT_EQ(code_of(parse_body(R"({"k":"AAAAAA=="})", key, 1024)), "invalid_field");  // 4
+  EXPECT_EQ(code_of(parse_body(R"({"k":"AAB="})", key, 1024)), "invalid_field");  // not canonical
+  EXPECT_EQ(code_of(parse_body(R"({"k":"A-A="})", key, 1024)), "invalid_field");
+  const Schema list{{{"l", FieldType::base64_list, true, 1, 3, 1, 2}}};
+  EXPECT_TRUE(std::holds_alternative<nlohmann::json>(parse_body(R"({"l":["AA==","AAA="]})", list, 1024)));
+  EXPECT_EQ(code_of(parse_body(R"({"l":[]})", list, 1024)), "invalid_field");
+  EXPECT_EQ(code_of(parse_body(R"({"l":["AA==","AA==","AA=="]})", list, 1024)), "invalid_field");
+  EXPECT_EQ(code_of(parse_body(R"({"l":["AAAAAA=="]})", list, 1024)), "invalid_field");
+  EXPECT_EQ(code_of(parse_body(R"({"l":[1]})", list, 1024)), "invalid_field");
+}
+
 TEST(JsonBody, DepthLimit) {
   std::string deep(40, '[');
   deep += std::string(40, ']');

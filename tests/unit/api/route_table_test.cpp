@@ -22,6 +22,16 @@ TEST(RouteTable, PathParameters) {
   EXPECT_FALSE(match_route_path("/api/patients/:id", "/api/patients/" + std::string(65, 'a'), &id));
 }
 
+// Only the file upload route gets the larger body limit (files.max_bytes).
+TEST(RouteTable, OnlyTheFileUploadAcceptsAnUpload) {
+  EXPECT_TRUE(accepts_upload(http::verb::post, "/api/rooms/abc123/files"));
+  EXPECT_TRUE(accepts_upload(http::verb::post, "/api/rooms/abc123/files?x=1"));
+  EXPECT_FALSE(accepts_upload(http::verb::get, "/api/rooms/abc123/files"));
+  EXPECT_FALSE(accepts_upload(http::verb::post, "/api/rooms"));
+  EXPECT_FALSE(accepts_upload(http::verb::post, "/api/rooms/a/b/files"));
+  EXPECT_FALSE(accepts_upload(http::verb::post, "/api/devices/abc/key-packages"));
+}
+
 TEST(RouteTable, EveryRouteIsUnique) {
   const auto& routes = api_routes();
   for (std::size_t i = 0; i < routes.size(); ++i) {

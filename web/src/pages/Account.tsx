@@ -11,6 +11,7 @@ import { useTitle } from '../components/useTitle';
 import { clearing, useSubmit } from '../components/useSubmit';
 import { AccountActions, useSignedIn } from '../components/session';
 import { SessionList } from '../components/SessionList';
+import { DevicesPanel } from '../components/DevicesPanel';
 import { PasswordChange } from '../components/PasswordChange';
 import { EmailChange } from '../components/EmailChange';
 import { renewRecoveryCodes } from '../api-audit';
@@ -450,6 +451,7 @@ export function Account() {
       {user && security && !passkeyCodes && !renewedCodes ? (
         <>
           <SessionList refresh={sessionsKey} />
+          <DevicesPanel />
           <PasswordChange mfaOn={on} onChanged={() => setSessionsKey((k) => k + 1)} />
           <EmailChange email={user.email} />
         </>

@@ -166,6 +166,8 @@ TEST(DtlsTransport, FingerprintMismatchFailsWithoutKeys) {
   EXPECT_NE(p.server_events.failure.find("fingerprint"), std::string::npos);
   EXPECT_FALSE(p.server_events.keys.has_value());
   EXPECT_EQ(p.server_events.connected_calls, 0);
+  // The client, whose check passed, is told to stop instead of waiting for a timeout.
+  EXPECT_EQ(p.client.state(), DtlsState::closed);
   // Later input does not revive it.
   p.server.set_remote_fingerprint(dtls_test::client_certificate().fingerprint());
   EXPECT_EQ(p.server.state(), DtlsState::failed);

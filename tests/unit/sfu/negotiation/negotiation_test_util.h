@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "../sdp/sdp_fixtures.h"
+#include "sfu/client/browser_sdp.h"
+#include "sfu/dtls/fingerprint.h"
 #include "sfu/negotiation/transport_info.h"
 #include "sfu/rtp_parameters.h"
 #include "sfu/sdp/parser.h"
@@ -112,31 +114,15 @@ inline constexpr const char* kBrowserFingerprint =
     "3C:07:BC:A6:A3:35:C3:9D:95:E7:CD:0B:5F:27:0B:CF:82:A9:0F:C8:2B:BB:04:71:E9:56:42:E8:BD:2A:"
     "5B:E0";
 
-// What Chrome answers to an SFU offer (as in the fixtures): recvonly to sendonly, the same
-// codecs and extmap ids, setup active, the captured run's ICE credentials and fingerprint.
+// What Chrome answers to an SFU offer (as in the fixtures): the load generator's browser
+// model (sfu/client/browser_sdp.h) with the captured run's ICE credentials and fingerprint.
 inline sdp::SessionDescription browser_answer(const sdp::SessionDescription& offer) {
-  sdp::SessionDescription a;
-  a.origin.session_id = "99";
-  a.groups = offer.groups;
-  for (const auto& o : offer.media) {
-    sdp::MediaSection m;
-    m.kind = o.kind;
-    m.mid = o.mid;
-    m.port = o.port == 0 ? 0 : 9;
-    m.payload_types = o.payload_types;
-    m.codecs = o.codecs;
-    m.rtcp_mux = true;
-    m.rtcp_rsize = o.rtcp_rsize;
-    m.ice_ufrag = "wfcR";
-    m.ice_pwd = "n8uHeyziJ4T+jKt9KejFBNeu";
-    m.fingerprints = {{"sha-256", kBrowserFingerprint}};
-    m.setup = sdp::Setup::active;
-    if (o.port != 0) m.extmaps = o.extmaps;
-    m.direction = o.direction == sdp::Direction::sendonly ? sdp::Direction::recvonly
-                                                          : sdp::Direction::inactive;
-    a.media.push_back(std::move(m));
-  }
-  return a;
+  BrowserTransport transport{{"wfcR", "n8uHeyziJ4T+jKt9KejFBNeu"},
+                             *parse_fingerprint(std::string("sha-256 ") + kBrowserFingerprint)};
+  std::string error;
+  auto answer = make_browser_answer(offer, transport, &error);
+  EXPECT_TRUE(answer) << error;
+  return answer.value_or(sdp::SessionDescription{});
 }
 
 }  // namespace haven::sfu::negotiation::testing
