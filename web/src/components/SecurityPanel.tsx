@@ -67,6 +67,14 @@ export function SecurityPanel({ view, names }: Props) {
           {view.roster.map((m) => (
             <li key={m.leafIndex} data-testid="e2ee-member" data-user-id={m.userId} data-status={m.status}>
               {memberName(m, names)}: <span class={m.status === 'changed' ? 'notice' : ''}>{STATUS_TEXT[m.status]}</span>
+              {m.fingerprint ? (
+                <>
+                  {' '}
+                  <span class="muted key-fingerprint" title="Device key fingerprint (also on the Security page)">
+                    key {m.fingerprint}
+                  </span>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

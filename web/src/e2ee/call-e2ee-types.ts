@@ -18,6 +18,8 @@ export interface RosterMember {
   leafIndex: number;
   self: boolean;
   status: MemberStatus;
+  /** The device key's fingerprint, as the account page shows it ('' until computed). */
+  fingerprint: string;
 }
 
 export interface E2eeCounters {

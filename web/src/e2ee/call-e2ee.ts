@@ -25,6 +25,7 @@ import { postDropPreviousEpoch, postKeys } from './sframe/attach';
 import type { PageToWorker } from './sframe/messages';
 import { GroupSession, welcomeKeyPackageRefs } from './mls/index';
 import type { OutgoingCommit, SecurityCode } from './mls/index';
+import { keyFingerprint } from '../device-fingerprint';
 import { ensureDevice } from './device';
 import type { Device } from './device';
 import { RoomDirectory } from './directory';
@@ -68,6 +69,8 @@ export class CallE2ee {
   private dropTimer: number | undefined;
   private updateTimer: number | undefined;
   private closed = false;
+  /** Fingerprints of members' device keys, by user:device:key. */
+  private readonly fingerprints = new Map<string, string>();
   private readonly groupId: Uint8Array;
   private readonly stored: GroupStore;
   readonly directory: RoomDirectory;
@@ -111,6 +114,7 @@ export class CallE2ee {
           leafIndex: e.leafIndex,
           self: e.leafIndex === s.ownLeafIndex,
           status: this.directory.statusOf(e),
+          fingerprint: this.fingerprints.get(fingerprintKey(e)) ?? '',
         }))
       : [];
     return { state: this.state, host: this.isHost, epoch: s ? String(s.epoch) : null, code: this.state === 'secure' ? this.code : null, roster };
@@ -345,6 +349,10 @@ export class CallE2ee {
       this.dropTimer = window.setTimeout(() => this.workers.forEach(postDropPreviousEpoch), PREVIOUS_EPOCH_GRACE_MS);
       this.scheduleUpdate();
     }
+    for (const e of s.roster()) {
+      const k = fingerprintKey(e);
+      if (!this.fingerprints.has(k)) this.fingerprints.set(k, await keyFingerprint(e.signatureKey));
+    }
     this.code = await s.securityCode();
     this.setState('secure');
   }
@@ -379,4 +387,8 @@ export class CallE2ee {
   emit(): void {
     if (!this.closed) this.onChange(this.view());
   }
+}
+
+function fingerprintKey(e: { userId: string; deviceId: string; signatureKey: Uint8Array }): string {
+  return `${e.userId}:${e.deviceId}:${[...e.signatureKey].join(',')}`;
 }
