@@ -7,7 +7,8 @@
 // one Add commit, and every page then decodes the other two with frames encrypted and
 // decrypted by the worker and no authentication failure; all three show one security
 // code. A patient leaves; the host removes their device and the code changes on the two
-// left. A reload resumes from the stored group state without a new Welcome. A browser
+// left. A reload resumes from the stored group state without a new Welcome; the same
+// patient in a new browser (a new device) is admitted again. A browser
 // without encoded transforms is refused with words naming the browsers that work.
 // Everything is polled until a generous deadline; nothing here asserts how fast.
 import assert from 'node:assert/strict';
@@ -192,6 +193,21 @@ describe('end-to-end encrypted call', () => {
       return [t.code === a.code && t.epoch === a.epoch, { t: t.epoch, a: a.epoch }];
     });
     await mediaFlows(callPages.therapist, 1, 'therapist after the patient reloaded');
+  });
+
+  test('the same patient from a new browser (a new device) is admitted again', async () => {
+    const old = callPages.patientA;
+    await old.getByTestId('call-leave').click();
+    await old.waitForURL((u) => u.pathname === '/patient');
+    const { page } = await openSignedIn(pages, srv, patientA.cookie, `/call/${roomId}`);
+    callPages.patientA = page;
+    const s = await mediaFlows(page, 1, 'patientA in a new browser');
+    assert.equal(s.state, 'secure');
+    assert.equal(s.counters.welcomesJoined, 1, 'the new device was not admitted by a Welcome');
+    // Its own device is in the roster, verified (the old device's leaf may stay while the
+    // person is in the call; it goes once they have been away for the grace period).
+    assert.ok(s.roster.some((m) => m.self && m.user === patientA.id && m.status === 'verified'), JSON.stringify(s.roster));
+    await mediaFlows(callPages.therapist, 1, 'therapist with the patient’s new browser');
   });
 
   test('a browser that cannot encrypt media is refused, naming the browsers that can', async () => {

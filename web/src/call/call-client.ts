@@ -380,7 +380,7 @@ export class CallClient {
   }
 
   private changed(): void {
-    this.e2ee?.setParticipants([...new Set([...this.participants.values()].map((p) => p.user_id))]);
+    this.e2ee?.setParticipants([...this.participants.values()].map((p) => ({ peerId: p.peer_id, userId: p.user_id })));
     this.updateStatus();
     this.onParticipantsChanged(this.peers());
   }

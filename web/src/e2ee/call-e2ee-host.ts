@@ -1,11 +1,12 @@
 // The host's side of the room's group: who gets in and who is taken out.
 //
 // Admission rule (docs/E2EE.md "In the call"): the host's client admits a person of the
-// room as soon as they are in the call (call signaling lists them) and none of their
-// devices is in the MLS roster. It claims one KeyPackage per active device of theirs
+// room as soon as they are in the call (call signaling lists them) and one of their active
+// devices (the room's device directory) is not in the MLS roster: a new person, or someone
+// back with a new browser. It claims one KeyPackage per active device of theirs
 // (POST /api/rooms/:id/key-packages/claim; the server only hands out packages of people
-// invited to the room) and sends one Add commit with its Welcome addressed to exactly
-// those devices. Issue 7 will put a waiting room in front of this: the host will then
+// invited to the room) and sends one Add commit, for the devices not yet in the group,
+// with its Welcome addressed to exactly those devices. Issue 7 will put a waiting room in front of this: the host will then
 // admit on a click instead of on arrival.
 //
 // Removal: a member whose person has not been in the call for LEAVE_GRACE_MS is removed
@@ -21,13 +22,22 @@ import type { CallE2ee } from './call-e2ee';
 const LEAVE_GRACE_MS = 10_000;
 /** How often the host looks again (claims that found no KeyPackage, absences running out). */
 const TICK_MS = 2000;
-/** A person whose devices had no KeyPackage is asked again after this long (claims are rate-limited). */
+/** A person whose devices had no KeyPackage is asked again after this long, doubling up to a minute (claims are rate-limited). */
 const CLAIM_RETRY_MS = 3000;
+const CLAIM_RETRY_MAX_MS = 60_000;
+/** The directory is read again when someone joins the call, and at least this often. */
+const DIRECTORY_MAX_AGE_MS = 30_000;
+/** Claims for a further device of someone already in the group, before giving up until they rejoin. */
+const MEMBER_CLAIM_TRIES = 3;
 
 export class HostAdmission {
   private inCall = new Set<string>();
+  private peers = new Set<string>();
   private readonly absentSince = new Map<string, number>();
   private readonly retryAt = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
+  private directoryStale = true;
+  private directoryAt = 0;
   private queued = false;
   private readonly timer: number;
 
@@ -35,8 +45,18 @@ export class HostAdmission {
     this.timer = window.setInterval(() => this.kick(), TICK_MS);
   }
 
-  setParticipants(userIds: string[]): void {
-    this.inCall = new Set(userIds);
+  /** The others in the call: a peer id is per join, so a new one means someone (re)joined. */
+  setParticipants(people: { peerId: string; userId: string }[]): void {
+    for (const p of people) {
+      if (this.peers.has(p.peerId)) continue;
+      // Someone (re)joined the call, maybe from a new browser: read the directory again
+      // and give them a fresh start.
+      this.directoryStale = true;
+      this.failures.delete(p.userId);
+      this.retryAt.delete(p.userId);
+    }
+    this.peers = new Set(people.map((p) => p.peerId));
+    this.inCall = new Set(people.map((p) => p.userId));
     this.kick();
   }
 
@@ -79,8 +99,22 @@ export class HostAdmission {
       return;
     }
 
-    // Who comes in: people in the call with no device in the group.
-    const waiting = [...this.inCall].filter((u) => u !== me.userId && !members.has(u) && (this.retryAt.get(u) ?? 0) <= now);
+    // Who comes in: people in the call with an active device that is not in the group.
+    const directory = this.e2ee.directory;
+    if (this.directoryStale || now - this.directoryAt > DIRECTORY_MAX_AGE_MS) {
+      this.directoryStale = false;
+      this.directoryAt = now;
+      await directory.refresh().catch(() => undefined);
+    }
+    const inGroup = new Set(roster.map((e) => `${e.userId}:${e.deviceId}`));
+    const waiting = [...this.inCall].filter(
+      (u) =>
+        u !== me.userId &&
+        (this.retryAt.get(u) ?? 0) <= now &&
+        // A member's other device that never has a KeyPackage (an old browser) is given up
+        // after a few tries: each claim also spends a package of the device in the call.
+        (!members.has(u) || ((this.failures.get(u) ?? 0) < MEMBER_CLAIM_TRIES && directory.activeDevices(u).some((d) => !inGroup.has(`${u}:${d}`)))),
+    );
     if (waiting.length === 0) return;
     const claimed: ClaimedKeyPackage[] = [];
     for (const u of waiting) {
@@ -90,8 +124,16 @@ export class HostAdmission {
       } catch {
         // not in the room, rate-limited, offline: try again later
       }
-      if (got.length === 0) this.retryAt.set(u, now + CLAIM_RETRY_MS);
-      else this.retryAt.delete(u);
+      // A package for a device already in the group is spent and left unused.
+      got = got.filter((c) => !inGroup.has(`${c.userId}:${c.deviceId}`));
+      if (got.length === 0) {
+        const n = this.failures.get(u) ?? 0;
+        this.failures.set(u, n + 1);
+        this.retryAt.set(u, now + Math.min(CLAIM_RETRY_MAX_MS, CLAIM_RETRY_MS * 2 ** n));
+      } else {
+        this.failures.delete(u);
+        this.retryAt.delete(u);
+      }
       claimed.push(...got);
     }
     if (claimed.length === 0) return;

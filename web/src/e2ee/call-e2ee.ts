@@ -131,9 +131,9 @@ export class CallE2ee {
     this.run(() => this.subscribe(link));
   }
 
-  /** The user ids of the others in the call (call signaling); the host admits and removes by it. */
-  setParticipants(userIds: string[]): void {
-    this.host?.setParticipants(userIds);
+  /** The others in the call (call signaling); the host admits and removes by it. */
+  setParticipants(people: { peerId: string; userId: string }[]): void {
+    this.host?.setParticipants(people);
   }
 
   close(): void {

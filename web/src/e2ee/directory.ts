@@ -57,6 +57,13 @@ export class RoomDirectory {
     return this.entries.get(keyOf(userId, deviceId))?.revoked === true;
   }
 
+  /** The ids of a person's active (not revoked) devices. */
+  activeDevices(userId: string): string[] {
+    const out: string[] = [];
+    for (const e of this.entries.values()) if (e.userId === userId && !e.revoked) out.push(e.deviceId);
+    return out;
+  }
+
   noteKeyChanged(entry: RosterEntry): void {
     this.changed.add(keyOf(entry.userId, entry.deviceId));
   }
