@@ -133,12 +133,14 @@ describe('end-to-end encrypted call', () => {
     }
   });
 
-  test('the host arrives and admits both; every page decodes the other two through SFrame; one security code', async () => {
+  test('the host arrives and admits both; every page decodes the other two through SFrame; one security code', async (t) => {
+    const opened = Date.now();
     callPages.therapist = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
     for (const [label, page] of Object.entries(callPages)) {
       const s = await mediaFlows(page, 2, label);
       assert.equal(s.state, 'secure', label);
     }
+    t.diagnostic(`all three pages decoding both others ${Date.now() - opened} ms after the host's page opened`);
     const samples = {};
     for (const [label, page] of Object.entries(callPages)) {
       samples[label] = await until(`${label}: SFrame counters`, async () => {
@@ -146,6 +148,7 @@ describe('end-to-end encrypted call', () => {
         return [s.sframe.sent > 0 && s.sframe.received > 0 && s.roster.length === 3, s];
       });
       const s = samples[label];
+      t.diagnostic(`${label}: SFrame frames encrypted ${s.sframe.sent}, decrypted ${s.sframe.received}, auth failures ${s.sframe.authFailed}, epoch ${s.epoch}`);
       assert.equal(s.sframe.authFailed, 0, `${label}: SFrame authentication failures`);
       assert.ok(s.roster.every((m) => m.status === 'verified'), `${label}: roster ${JSON.stringify(s.roster)}`);
       assert.equal(await page.getByTestId('e2ee-member').count(), 3, `${label}: roster rows`);
