@@ -2,10 +2,20 @@
 // the SEND and RECV peer connections, mute, screen sharing, the simulcast layers wanted,
 // ICE restarts, and rejoining after the signaling socket was lost. UI-free: the page
 // listens through the on* callbacks.
+//
+// End-to-end encrypted (docs/E2EE.md "In the call"): media goes through SFrame transforms
+// (media-crypto.ts) keyed by the room's MLS group (e2ee/call-e2ee.ts), which travels on
+// this same socket. A browser that cannot encrypt is refused before joining.
+import type { User } from '../api';
+import { ApiError } from '../api';
+import { CallE2ee } from '../e2ee/call-e2ee';
+import type { E2eeView } from '../e2ee/call-e2ee';
 import { collectStats } from './call-stats';
 import type { CallStats } from './call-stats';
 import { SerialQueue, watchIce } from './ice';
+import { KeyFrameWatch } from './keyframe-watch';
 import { LayerPreferences } from './layers';
+import { MediaCrypto, e2eeSupported } from './media-crypto';
 import { stopTracks } from './media';
 import { leftReasonOf, participantOf, participantsOf, stringField } from './protocol';
 import type { Message, MutedState, Participant } from './protocol';
@@ -51,6 +61,11 @@ export class CallClient {
   onProblem: (code: string) => void = () => undefined;
   /** Our screen share started or stopped (also when the browser's own "Stop sharing" ended it). */
   onScreenChanged: (sharing: boolean) => void = () => undefined;
+  /** The group's state changed: secure or not, epoch, security code, roster. */
+  onE2eeChanged: (view: E2eeView) => void = () => undefined;
+  /** Set by join(): the SFrame worker and the room's MLS group. */
+  crypto: MediaCrypto | null = null;
+  e2ee: CallE2ee | null = null;
 
   private link: Link | null = null;
   private roomId = '';
@@ -61,6 +76,13 @@ export class CallClient {
   private readonly onScreenEnded = () => void this.stopScreen();
   private readonly layers = new LayerPreferences((layers) => this.link?.sig.notify('media.layers', { layers }) ?? false);
   private readonly muted: MutedState = { camera: false, microphone: false };
+  private readonly keyFrames = new KeyFrameWatch({
+    pc: () => this.link?.sub.pc ?? null,
+    secure: () => this.e2ee?.view().state === 'secure',
+    videoMids: () => (this.link?.sub.received() ?? []).filter((r) => r.track.kind === 'video').map((r) => r.mid),
+    wanted: () => this.layers.wanted(),
+    send: (layers) => this.link?.sig.notify('media.layers', { layers }) ?? false,
+  });
   private status: CallStatus = 'connecting';
   private stopped = false;
   private rejoining = false;
@@ -76,11 +98,28 @@ export class CallClient {
     }
   };
 
-  /** Enters the room; rejects with a SignalingError (`room_not_found`, `mfa_required`, …). */
-  async join(roomId: string): Promise<void> {
+  /**
+   * Enters the room; rejects with a SignalingError (`room_not_found`, `mfa_required`,
+   * `e2ee_unsupported` when this browser cannot encrypt media, …).
+   */
+  async join(roomId: string, me: User): Promise<void> {
     this.roomId = roomId;
     window.addEventListener('online', this.onOnline);
     try {
+      if (!e2eeSupported()) throw new SignalingError('e2ee_unsupported', '');
+      this.crypto = new MediaCrypto();
+      this.crypto.onKeyFrameNeeded = (mid) => this.requestKeyFrame(mid);
+      // The device (and its KeyPackages) exists before room.join, so the host can admit
+      // us as soon as call signaling says we are here.
+      try {
+        this.e2ee = await CallE2ee.open(roomId, me, [this.crypto.worker]);
+      } catch (e) {
+        throw new SignalingError(e instanceof ApiError && e.code === 'mfa_required' ? 'mfa_required' : 'e2ee_device', '');
+      }
+      if (this.stopped) return;
+      this.e2ee.onChange = (v) => this.onE2eeChanged(v);
+      this.e2ee.onProblem = (code) => this.onProblem(code);
+      this.e2ee.emit();
       await this.connect();
     } catch (e) {
       // Not in the room: nothing to rejoin later.
@@ -190,8 +229,10 @@ export class CallClient {
     this.closeLink();
     const sig = new CallSignaling();
     const queue = new SerialQueue();
-    const pub = new Publisher(sig, queue);
-    const sub = new Subscriber(sig, queue);
+    const crypto = this.crypto;
+    if (!crypto) throw new SignalingError('e2ee_unsupported', '');
+    const pub = new Publisher(sig, queue, crypto);
+    const sub = new Subscriber(sig, queue, crypto);
     const stops = [
       watchIce(pub.pc, () => this.restartSend(), () => this.updateStatus()),
       watchIce(sub.pc, () => this.restartRecv(), () => this.updateStatus()),
@@ -210,6 +251,7 @@ export class CallClient {
     this.peerId = stringField(joined, 'peer_id');
     this.participants.clear();
     for (const p of participantsOf(joined.participants)) if (p.peer_id !== this.peerId) this.participants.set(p.peer_id, p);
+    this.e2ee?.attach(sig);
     this.changed();
     if (this.local) {
       pub.publish(this.local).catch((e: unknown) => this.problem(e));
@@ -338,6 +380,7 @@ export class CallClient {
   }
 
   private changed(): void {
+    this.e2ee?.setParticipants([...this.participants.values()].map((p) => ({ peerId: p.peer_id, userId: p.user_id })));
     this.updateStatus();
     this.onParticipantsChanged(this.peers());
   }
@@ -354,7 +397,26 @@ export class CallClient {
     this.onEnded(end);
   }
 
+  /**
+   * A receive track needs a key frame. With RTCRtpScriptTransform the worker has asked
+   * already (sendKeyFrameRequest → PLI). On Chromium's legacy path there is no such call
+   * and no signaling message for a PLI, so keyframe-watch.ts pauses and resumes the track
+   * through media.layers: the SFU asks the publisher for a key frame when a consumer resumes.
+   */
+  private requestKeyFrame(mid: string): void {
+    if (typeof RTCRtpScriptTransform !== 'undefined' || !mid) return;
+    this.keyFrames.request(mid);
+  }
+
+  /** Key-frame requests made through the SFU (for the test hook). */
+  get keyFrameRequests(): number {
+    return this.keyFrames.requests;
+  }
+
   private shutdown(): void {
+    this.e2ee?.close();
+    this.crypto?.close();
+    this.keyFrames.close();
     window.removeEventListener('online', this.onOnline);
     window.clearTimeout(this.rejoinTimer);
     this.layers.close();

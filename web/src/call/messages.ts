@@ -11,6 +11,10 @@ const JOIN_ERRORS: Record<string, string> = {
   already_in_room: 'This window is already in a call. Reload the page and try again.',
   disconnected: 'We could not reach Haven. Check your connection and try again.',
   timeout: 'Haven did not answer in time. Check your connection and try again.',
+  e2ee_unsupported:
+    'This browser cannot encrypt video calls end to end, and Haven calls are never unencrypted. Please join with a current Chrome or Edge (version 86 or later), Firefox (117 or later) or Safari (15.4 or later).',
+  e2ee_device:
+    'Haven could not set up encryption keys for this browser. Check your connection and try again; if it keeps happening, use another browser.',
 };
 
 const GENERIC = 'The call could not continue. Please try joining again.';

@@ -1,8 +1,10 @@
 // The SEND connection (docs/SFU.md "Negotiation"): the browser offers its own camera,
 // microphone and screen as sendonly transceivers, the SFU answers (media.publish →
 // media.publish_answer). Every renegotiation goes through the shared SerialQueue.
-import { PC_CONFIG } from './ice';
+// Every sender gets its SFrame transform when its transceiver is created (media-crypto.ts),
+// before the offer: nothing leaves this connection unencrypted.
 import type { SerialQueue } from './ice';
+import type { MediaCrypto } from './media-crypto';
 import { sdpOf } from './protocol';
 import type { Source } from './protocol';
 import { SignalingError } from './signaling';
@@ -30,13 +32,16 @@ function sourceOf(track: MediaStreamTrack): Source {
 }
 
 export class Publisher {
-  readonly pc = new RTCPeerConnection(PC_CONFIG);
+  readonly pc: RTCPeerConnection;
   private readonly sources = new Map<RTCRtpTransceiver, Source>();
 
   constructor(
     private readonly sig: CallSignaling,
     private readonly queue: SerialQueue,
-  ) {}
+    private readonly crypto: MediaCrypto,
+  ) {
+    this.pc = new RTCPeerConnection(crypto.pcConfig);
+  }
 
   /** Sends every track of `stream`: audio first, then video (the SFU's mids follow that order). */
   async publish(stream: MediaStream): Promise<void> {
@@ -132,6 +137,14 @@ export class Publisher {
     const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
     if (source === 'camera') init.sendEncodings = CAMERA_LAYERS.map((e) => ({ ...e }));
     else if (source === 'screen') init.sendEncodings = [{ maxBitrate: SCREEN_MAX_BITRATE }];
-    this.sources.set(this.pc.addTransceiver(track, init), source);
+    const t = this.pc.addTransceiver(track, init);
+    try {
+      this.crypto.attachSender(t.sender, track.kind === 'audio' ? 'audio' : 'video', source);
+    } catch (e) {
+      // Fail closed: a sender without its transform must never be negotiated.
+      t.stop();
+      throw e;
+    }
+    this.sources.set(t, source);
   }
 }

@@ -2,8 +2,10 @@
 // track it forwards (media.offer), the browser answers (media.answer). A publisher's camera
 // and microphone are grouped into one MediaStream, so a tile plays that person's video and
 // audio together; their screen share is a stream of its own, for a tile of its own.
-import { PC_CONFIG } from './ice';
+// Every receiver gets its SFrame transform in ontrack (media-crypto.ts), which fires while
+// the offer is applied, before any frame can reach the decoder.
 import type { SerialQueue } from './ice';
+import type { MediaCrypto } from './media-crypto';
 import { sdpOf, tracksOf } from './protocol';
 import type { Message, Source, TrackInfo } from './protocol';
 import type { CallSignaling } from './signaling';
@@ -34,7 +36,7 @@ interface Live {
 }
 
 export class Subscriber {
-  readonly pc = new RTCPeerConnection(PC_CONFIG);
+  readonly pc: RTCPeerConnection;
   /** Called when a publisher's MediaStream appears, changes or goes away. */
   onStreamsChanged: () => void = () => undefined;
   /** `tracks` of the last offer answered: mid → publisher and source. */
@@ -51,9 +53,12 @@ export class Subscriber {
   constructor(
     private readonly sig: CallSignaling,
     private readonly queue: SerialQueue,
+    crypto: MediaCrypto,
   ) {
+    this.pc = new RTCPeerConnection(crypto.pcConfig);
     this.pc.addEventListener('track', (ev: RTCTrackEvent) => {
       const mid = ev.transceiver.mid;
+      crypto.attachReceiver(ev.receiver, mid ?? '');
       const streamId = ev.streams[0]?.id;
       if (mid !== null && streamId) this.streamIdByMid.set(mid, streamId);
       // A section closed by the SFU ends its track: that person's tile loses it.

@@ -3,6 +3,9 @@
 // camera. Also installs window.__havenCall, the test hook (call page only; peer ids,
 // mids and counters, nothing secret).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { User } from '../api';
+import type { E2eeCounters, E2eeView } from '../e2ee/call-e2ee';
+import type { WorkerStats } from '../e2ee/sframe/attach';
 import { noteCallActivity, sessionEndedByServer } from '../idle';
 import { CallClient } from './call-client';
 import type { CallStatus, RemotePeer } from './call-client';
@@ -21,6 +24,10 @@ export interface HavenCallHook {
   /** The simulcast layer each remote tile wants now, by recv mid. */
   wantedLayers(): Record<string, string>;
   restartIce(): void;
+  /** The room's MLS group as this page sees it (ids, epoch, the public security code). */
+  e2ee(): (E2eeView & { counters: E2eeCounters; keyFrameRequests: number }) | null;
+  /** The SFrame worker's frame counters. */
+  sframeStats(): Promise<WorkerStats | null>;
 }
 
 declare global {
@@ -47,6 +54,8 @@ export interface CallView {
   sharing: boolean;
   /** The screen picker is open. */
   sharePending: boolean;
+  /** The call's end-to-end encryption: null until the group is known. */
+  e2ee: E2eeView | null;
 }
 
 /** Follows a remote video element for the layer it wants (CallClient.watchTile). */
@@ -62,12 +71,15 @@ function installHook(client: CallClient): HavenCallHook {
     stats: () => client.stats(),
     wantedLayers: () => client.wantedLayers(),
     restartIce: () => client.restartIce(),
+    e2ee: () => (client.e2ee ? { ...client.e2ee.view(), counters: { ...client.e2ee.counters }, keyFrameRequests: client.keyFrameRequests } : null),
+    sframeStats: () => (client.crypto ? client.crypto.stats() : Promise.resolve(null)),
   };
   window.__havenCall = hook;
   return hook;
 }
 
-export function useCall(roomId: string, enabled: boolean) {
+export function useCall(roomId: string, user: User | null) {
+  const enabled = user !== null;
   const [status, setStatus] = useState<CallStatus>('connecting');
   const [peers, setPeers] = useState<RemotePeer[]>([]);
   const [local, setLocal] = useState<MediaStream | null>(null);
@@ -78,6 +90,7 @@ export function useCall(roomId: string, enabled: boolean) {
   const [notice, setNotice] = useState('');
   const [sharing, setSharing] = useState(false);
   const [sharePending, setSharePending] = useState(false);
+  const [e2ee, setE2ee] = useState<E2eeView | null>(null);
   const clientRef = useRef<CallClient | null>(null);
 
   useEffect(() => {
@@ -89,6 +102,7 @@ export function useCall(roomId: string, enabled: boolean) {
     client.onParticipantsChanged = (p) => live && setPeers(p);
     client.onStatusChanged = (s) => live && setStatus(s);
     client.onScreenChanged = (on) => live && setSharing(on);
+    client.onE2eeChanged = (v) => live && setE2ee(v);
     client.onProblem = (code) => {
       const text = problemText(code);
       if (live && text) setNotice(text);
@@ -107,7 +121,7 @@ export function useCall(roomId: string, enabled: boolean) {
 
     void (async () => {
       try {
-        await client.join(roomId);
+        await client.join(roomId, user!);
       } catch (e) {
         const code = e instanceof SignalingError ? e.code : 'error';
         if (!live) return;
@@ -138,7 +152,8 @@ export function useCall(roomId: string, enabled: boolean) {
       if (window.__havenCall === hook) delete window.__havenCall;
       if (clientRef.current === client) clientRef.current = null;
     };
-  }, [roomId, enabled]);
+    // Keyed by the person's id: a new User object for the same person is no new call.
+  }, [roomId, user?.id]);
 
   const toggleMic = () => {
     const next = !micMuted;
@@ -194,6 +209,7 @@ export function useCall(roomId: string, enabled: boolean) {
     canShare: canShareScreen(),
     sharing,
     sharePending,
+    e2ee,
   };
   return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave };
 }

@@ -7,6 +7,7 @@ import { CallControls } from '../components/CallControls';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Layout } from '../components/Layout';
 import { ScreenTile } from '../components/ScreenTile';
+import { SecurityPanel } from '../components/SecurityPanel';
 import { VideoTile } from '../components/VideoTile';
 import { AccountActions, useSignedIn } from '../components/session';
 import { useTitle } from '../components/useTitle';
@@ -24,7 +25,7 @@ export function Call({ roomId }: { roomId: string }) {
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave } = useCall(roomId, user !== null);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave } = useCall(roomId, user);
   const [leaving, setLeaving] = useState(false);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundUnlock, setSoundUnlock] = useState(0);
@@ -82,6 +83,7 @@ export function Call({ roomId }: { roomId: string }) {
           </button>
         </p>
       ) : null}
+      {inCall ? <SecurityPanel view={view.e2ee} names={new Map(view.peers.map((p) => [p.user_id, p.display_name]))} /> : null}
       {inCall ? (
         <>
           <ul class="call-grid" aria-label="People in the call" data-testid="call-grid">

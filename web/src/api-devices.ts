@@ -1,0 +1,106 @@
+// Devices, KeyPackages and a room's device directory (docs/E2EE.md "Delivery service
+// (server)"). Keys travel as base64; nothing here is secret (public keys and public
+// KeyPackages only). Like api.ts: never log bodies; ids only in URLs.
+import { ApiError, GENERIC_MESSAGE, request } from './api';
+
+export interface DeviceInfo {
+  id: string;
+  /** Raw Ed25519 public key. */
+  signatureKey: Uint8Array;
+  revoked: boolean;
+  /** Unused KeyPackages the server holds for it. */
+  keyPackages: number;
+}
+
+/** One entry of GET /api/rooms/:id/devices: the auth service's directory. */
+export interface DirectoryEntry {
+  userId: string;
+  deviceId: string;
+  signatureKey: Uint8Array;
+  revoked: boolean;
+}
+
+export interface ClaimedKeyPackage {
+  userId: string;
+  deviceId: string;
+  keyPackage: Uint8Array;
+}
+
+function bad(): never {
+  throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function fromBase64(text: unknown): Uint8Array {
+  if (typeof text !== 'string') bad();
+  let raw: string;
+  try {
+    raw = atob(text);
+  } catch {
+    bad();
+  }
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : bad());
+const str = (v: unknown): string => (typeof v === 'string' && v !== '' ? v : bad());
+
+function deviceOf(raw: unknown): DeviceInfo {
+  const o = obj(raw);
+  return {
+    id: str(o.id),
+    signatureKey: fromBase64(o.signature_key),
+    revoked: typeof o.revoked_at === 'number',
+    keyPackages: typeof o.key_packages === 'number' ? o.key_packages : 0,
+  };
+}
+
+/** GET /api/devices: the caller's own devices, revoked ones included. */
+export async function listDevices(): Promise<DeviceInfo[]> {
+  const data = await request<{ devices?: unknown }>('GET', '/api/devices');
+  if (!data || !Array.isArray(data.devices)) bad();
+  return data.devices.map(deviceOf);
+}
+
+/** POST /api/devices: registers this browser's public signature key. */
+export async function registerDevice(signatureKey: Uint8Array): Promise<DeviceInfo> {
+  const data = await request<{ device?: unknown }>('POST', '/api/devices', { signature_key: toBase64(signatureKey) });
+  return deviceOf(data?.device);
+}
+
+/** POST /api/devices/:id/key-packages: answers how many unused ones the server now holds. */
+export async function uploadKeyPackages(deviceId: string, packages: Uint8Array[]): Promise<number> {
+  const data = await request<{ outstanding?: unknown }>('POST', `/api/devices/${encodeURIComponent(deviceId)}/key-packages`, {
+    key_packages: packages.map(toBase64),
+  });
+  return typeof data?.outstanding === 'number' ? data.outstanding : 0;
+}
+
+/** POST /api/rooms/:id/key-packages/claim (the host): one KeyPackage per active device of `userId`. */
+export async function claimKeyPackages(roomId: string, userId: string): Promise<ClaimedKeyPackage[]> {
+  const data = await request<{ key_packages?: unknown }>('POST', `/api/rooms/${encodeURIComponent(roomId)}/key-packages/claim`, {
+    user_id: userId,
+  });
+  if (!data || !Array.isArray(data.key_packages)) bad();
+  return data.key_packages.map((raw) => {
+    const o = obj(raw);
+    return { userId: str(o.user_id), deviceId: str(o.device_id), keyPackage: fromBase64(o.key_package) };
+  });
+}
+
+/** GET /api/rooms/:id/devices: every device key of the room's people. */
+export async function roomDirectory(roomId: string): Promise<DirectoryEntry[]> {
+  const data = await request<{ devices?: unknown }>('GET', `/api/rooms/${encodeURIComponent(roomId)}/devices`);
+  if (!data || !Array.isArray(data.devices)) bad();
+  return data.devices.map((raw) => {
+    const o = obj(raw);
+    return { userId: str(o.user_id), deviceId: str(o.device_id), signatureKey: fromBase64(o.signature_key), revoked: o.revoked === true };
+  });
+}

@@ -1,0 +1,394 @@
+// One room's MLS group during a call (docs/E2EE.md "In the call"), UI-free like
+// call-client.ts. It rides the call's own /ws socket (mls.* messages) and feeds each
+// epoch's SFrame key to the transform worker; without a key the worker drops every frame,
+// so a call carries encrypted media or none.
+//
+// Order matters everywhere, so all MLS work runs on one promise chain: subscribing,
+// processing mls.message in seq order, our own commits and the host's admissions. A
+// commit that loses the epoch (epoch_conflict) is retried from a new chain entry, after
+// the winner (already queued behind us) has been processed.
+//
+// Roles: the room's owner is the host. Its client creates the group and admits people of
+// the room who are in the call (call-e2ee-host.ts). Everyone else waits for a Welcome
+// naming one of our KeyPackages and skips what came before it.
+//
+// Resume: the group state and the seq of the last processed message are kept sealed in
+// the key store, so a reload subscribes with after_seq and carries on without being
+// admitted again. Its first act is a self-update: SFrame counters restart at zero in a
+// new page, and reusing (key, KID, CTR) would reuse a nonce (RFC 9605 §9.1), so no frame
+// is sent in a restored epoch.
+import { listRooms } from '../api-rooms';
+import type { User } from '../api';
+import { fromBase64, toBase64 } from '../api-devices';
+import type { Message } from '../call/protocol';
+import { postDropPreviousEpoch, postKeys } from './sframe/attach';
+import type { PageToWorker } from './sframe/messages';
+import { GroupSession, welcomeKeyPackageRefs } from './mls/index';
+import type { OutgoingCommit, SecurityCode } from './mls/index';
+import { keyFingerprint } from '../device-fingerprint';
+import { ensureDevice } from './device';
+import type { Device } from './device';
+import { RoomDirectory } from './directory';
+import { GroupStore } from './group-store';
+import { HostAdmission } from './call-e2ee-host';
+import type { E2eeCounters, E2eeState, E2eeView, MlsLink, RosterMember } from './call-e2ee-types';
+
+export type { E2eeCounters, E2eeState, E2eeView, MlsLink, RosterMember } from './call-e2ee-types';
+
+/** The previous epoch's keys stay this long for frames still in flight (RFC 9605 §4.4.1). */
+const PREVIOUS_EPOCH_GRACE_MS = 10_000;
+/** Self-update period, jittered so members do not all commit at once. */
+const UPDATE_EVERY_MS = 5 * 60_000;
+const UPDATE_JITTER_MS = 60_000;
+
+export class CallE2ee {
+  onChange: (view: E2eeView) => void = () => undefined;
+  /** Something went wrong that the page may word (a code, never message content). */
+  onProblem: (code: string) => void = () => undefined;
+  readonly counters: E2eeCounters = {
+    epochs: 0,
+    commitsAccepted: 0,
+    conflicts: 0,
+    welcomesJoined: 0,
+    added: 0,
+    removed: 0,
+    messagesProcessed: 0,
+    errors: 0,
+    keysPosted: 0,
+  };
+
+  session: GroupSession | null = null;
+  private state: E2eeState = 'joining';
+  private code: SecurityCode | null = null;
+  private lastSeq = 0;
+  private link: MlsLink | null = null;
+  private unlisten: (() => void)[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Epoch of a state read back from the store: never sent in (see the file comment). */
+  private restoredEpoch: bigint | null = null;
+  private dropTimer: number | undefined;
+  private updateTimer: number | undefined;
+  private closed = false;
+  /** Fingerprints of members' device keys, by user:device:key. */
+  private readonly fingerprints = new Map<string, string>();
+  private readonly groupId: Uint8Array;
+  private readonly stored: GroupStore;
+  readonly directory: RoomDirectory;
+  private readonly host: HostAdmission | null;
+
+  private constructor(
+    readonly roomId: string,
+    readonly device: Device,
+    private readonly workers: Worker[],
+    isHost: boolean,
+  ) {
+    this.groupId = new TextEncoder().encode(roomId);
+    const groupHex = [...this.groupId].map((b) => b.toString(16).padStart(2, '0')).join('');
+    this.stored = new GroupStore(device.store, groupHex);
+    this.directory = new RoomDirectory(roomId);
+    this.host = isHost ? new HostAdmission(this) : null;
+  }
+
+  /** Readies this browser's device, the directory and any stored group state for `roomId`. */
+  static async open(roomId: string, me: User, workers: Worker[]): Promise<CallE2ee> {
+    const device = await ensureDevice(me);
+    // The owner is the host. A room we cannot see is refused by room.join anyway.
+    const rooms = await listRooms().catch(() => []);
+    const isHost = rooms.some((r) => r.id === roomId && r.owner_id === me.id);
+    const e2ee = new CallE2ee(roomId, device, workers, isHost);
+    await e2ee.directory.refresh().catch(() => undefined);
+    await e2ee.restore();
+    return e2ee;
+  }
+
+  get isHost(): boolean {
+    return this.host !== null;
+  }
+
+  view(): E2eeView {
+    const s = this.session;
+    const roster: RosterMember[] = s
+      ? s.roster().map((e) => ({
+          userId: e.userId,
+          deviceId: e.deviceId,
+          leafIndex: e.leafIndex,
+          self: e.leafIndex === s.ownLeafIndex,
+          status: this.directory.statusOf(e),
+          fingerprint: this.fingerprints.get(fingerprintKey(e)) ?? '',
+        }))
+      : [];
+    return { state: this.state, host: this.isHost, epoch: s ? String(s.epoch) : null, code: this.state === 'secure' ? this.code : null, roster };
+  }
+
+  /** A new call socket (first join or rejoin): subscribe on it, resuming after the last seq. */
+  attach(link: MlsLink): void {
+    for (const u of this.unlisten) u();
+    this.link = link;
+    this.unlisten = [
+      link.on('mls.message', (m) => this.run(() => this.onMessage(link, m))),
+      link.on('mls.ended', () => this.run(async () => this.forget())),
+    ];
+    this.run(() => this.subscribe(link));
+  }
+
+  /** The others in the call (call signaling); the host admits and removes by it. */
+  setParticipants(people: { peerId: string; userId: string }[]): void {
+    this.host?.setParticipants(people);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const u of this.unlisten) u();
+    this.unlisten = [];
+    this.link = null;
+    this.host?.close();
+    window.clearTimeout(this.dropTimer);
+    window.clearTimeout(this.updateTimer);
+  }
+
+  /** Runs `work` after everything queued before it; failures are counted and reported by code. */
+  run(work: () => Promise<void>): void {
+    this.chain = this.chain.then(async () => {
+      if (this.closed) return;
+      try {
+        await work();
+      } catch (e) {
+        this.counters.errors++;
+        this.onProblem(e instanceof Error && e.name === 'SignalingError' ? 'e2ee_signaling' : 'e2ee_failed');
+      }
+    });
+  }
+
+  get currentLink(): MlsLink | null {
+    return this.link;
+  }
+
+  /**
+   * Sends a commit built from the current state and waits for the server's verdict.
+   * Answers 'accepted', 'conflict' (another commit won this epoch: process it, retry) or
+   * 'failed'. Must run on the chain.
+   */
+  async commit(build: (s: GroupSession) => Promise<OutgoingCommit & { welcome?: Uint8Array }>, welcomeTo: string[] = []): Promise<'accepted' | 'conflict' | 'failed'> {
+    const s = this.session;
+    const link = this.link;
+    if (!s || !link) return 'failed';
+    const out = await build(s);
+    const fields: Message = { room_id: this.roomId, commit: toBase64(out.commit) };
+    if (out.welcome && welcomeTo.length > 0) {
+      fields.welcome = toBase64(out.welcome);
+      fields.welcome_to = welcomeTo;
+    }
+    try {
+      await link.request('mls.commit', fields);
+    } catch (e) {
+      await s.commitRejected();
+      const code = (e as { code?: unknown }).code;
+      if (code === 'epoch_conflict') {
+        this.counters.conflicts++;
+        return 'conflict';
+      }
+      return 'failed';
+    }
+    await s.commitAccepted();
+    this.counters.commitsAccepted++;
+    this.restoredEpoch = null;
+    await this.persist();
+    await this.newEpoch();
+    return 'accepted';
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private async restore(): Promise<void> {
+    const got = await this.stored.load(this.directory.lookup);
+    if (!got) return;
+    this.session = got.session;
+    this.lastSeq = got.lastSeq;
+    this.restoredEpoch = got.session.epoch;
+  }
+
+  private async subscribe(link: MlsLink): Promise<void> {
+    if (this.link !== link) return;
+    const reply = await link.request('mls.subscribe', {
+      room_id: this.roomId,
+      device_id: this.device.local.deviceId,
+      after_seq: this.session ? this.lastSeq : 0,
+    });
+    const group = reply.group;
+    if (group === null || typeof group !== 'object') {
+      // No group on the server (new room, or it was ended and reopened): our old state is void.
+      if (this.session) await this.forget();
+      if (this.host) {
+        try {
+          await link.request('mls.create', { room_id: this.roomId });
+        } catch (e) {
+          if ((e as { code?: unknown }).code === 'group_exists') return; // another tab of the host won
+          throw e;
+        }
+        this.session = await GroupSession.create(this.groupId, this.device.local, { directory: this.directory.lookup });
+        this.lastSeq = 0;
+        await this.persist();
+        await this.newEpoch();
+        this.host.kick();
+      } else {
+        this.setState('waiting-for-host');
+      }
+      return;
+    }
+    if (this.session) {
+      if (this.restoredEpoch !== null) {
+        // Backlog first (queued behind us), then a fresh epoch of our own before sending.
+        this.run(async () => {
+          if (this.session && this.restoredEpoch !== null) await this.selfUpdate();
+        });
+      }
+      this.host?.kick();
+      return;
+    }
+    this.setState('waiting-for-host');
+  }
+
+  private async onMessage(link: MlsLink, m: Message): Promise<void> {
+    if (this.link !== link) return;
+    const seq = typeof m.seq === 'number' ? m.seq : -1;
+    if (seq <= this.lastSeq) return;
+    const data = fromBase64(m.data);
+    this.counters.messagesProcessed++;
+    const s = this.session;
+    if (!s) {
+      // Not a member: only our Welcome matters; what precedes it is not ours to read.
+      if (m.kind === 'welcome') await this.join(data);
+      this.lastSeq = seq;
+      if (this.session) await this.persist();
+      return;
+    }
+    if (m.kind === 'welcome') {
+      this.lastSeq = seq;
+      return;
+    }
+    let res = await s.processIncoming(data);
+    if (res.kind === 'error' && res.code === 'credential_rejected') {
+      // A device registered since we last looked: refresh the directory and try once more.
+      await this.directory.refresh().catch(() => undefined);
+      res = await s.processIncoming(data);
+    }
+    this.lastSeq = seq;
+    switch (res.kind) {
+      case 'commit':
+        for (const e of res.keyChanged) this.directory.noteKeyChanged(e);
+        this.counters.added += res.added.length;
+        this.counters.removed += res.removed.length;
+        this.restoredEpoch = null;
+        await this.persist();
+        await this.newEpoch();
+        this.host?.kick();
+        break;
+      case 'removed':
+        await this.forget();
+        this.setState('waiting-for-host');
+        break;
+      case 'error':
+        this.counters.errors++;
+        if (res.code === 'not_member') {
+          await this.forget();
+          this.setState('waiting-for-host');
+        } else {
+          await this.persist();
+        }
+        break;
+      default:
+        await this.persist();
+    }
+  }
+
+  private async join(welcome: Uint8Array): Promise<void> {
+    let refs: string[];
+    try {
+      refs = welcomeKeyPackageRefs(welcome);
+    } catch {
+      return;
+    }
+    for (const ref of refs) {
+      const kp = await this.device.keyPackage(ref).catch(() => undefined);
+      if (!kp) continue;
+      try {
+        this.session = await GroupSession.joinFromWelcome(welcome, kp, { directory: this.directory.lookup });
+      } catch {
+        // Most likely a member's device registered after our directory was fetched: the
+        // host already counts us in, so one more try with a fresh directory.
+        await this.directory.refresh().catch(() => undefined);
+        this.session = await GroupSession.joinFromWelcome(welcome, kp, { directory: this.directory.lookup });
+      }
+      await this.device.usedKeyPackage(ref);
+      this.counters.welcomesJoined++;
+      this.restoredEpoch = null;
+      void this.device.topUp().catch(() => undefined);
+      await this.newEpoch();
+      return;
+    }
+  }
+
+  private async selfUpdate(): Promise<void> {
+    const r = await this.commit((s) => s.update());
+    // Lost the epoch: the winner is queued; a fresh epoch came with it unless we were restored.
+    if (r === 'conflict' && this.restoredEpoch !== null) this.run(() => this.selfUpdate());
+  }
+
+  /** Keys for the epoch the session is in now, to every worker; the code and roster to the page. */
+  private async newEpoch(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    this.counters.epochs++;
+    if (this.restoredEpoch === null || s.epoch !== this.restoredEpoch) {
+      const baseKey = await s.exportSFrameBaseKey();
+      const leafCount = Math.max(...s.roster().map((e) => e.leafIndex)) + 1;
+      for (const w of this.workers) postKeys(w, { epoch: s.epoch, baseKey, leafIndex: s.ownLeafIndex, leafCount });
+      baseKey.fill(0);
+      this.counters.keysPosted++;
+      window.clearTimeout(this.dropTimer);
+      this.dropTimer = window.setTimeout(() => this.workers.forEach(postDropPreviousEpoch), PREVIOUS_EPOCH_GRACE_MS);
+      this.scheduleUpdate();
+    }
+    for (const e of s.roster()) {
+      const k = fingerprintKey(e);
+      if (!this.fingerprints.has(k)) this.fingerprints.set(k, await keyFingerprint(e.signatureKey));
+    }
+    this.code = await s.securityCode();
+    this.setState('secure');
+  }
+
+  private scheduleUpdate(): void {
+    window.clearTimeout(this.updateTimer);
+    const delay = UPDATE_EVERY_MS + Math.floor(Math.random() * UPDATE_JITTER_MS);
+    this.updateTimer = window.setTimeout(() => this.run(() => this.selfUpdate()), delay);
+  }
+
+  /** Leaves the group locally: no keys in the workers, nothing stored. */
+  private async forget(): Promise<void> {
+    this.session = null;
+    this.code = null;
+    this.lastSeq = 0;
+    this.restoredEpoch = null;
+    const clear: PageToWorker = { type: 'clearKeys' };
+    for (const w of this.workers) w.postMessage(clear);
+    await this.stored.drop();
+    this.setState('waiting-for-host');
+  }
+
+  private async persist(): Promise<void> {
+    if (this.session) await this.stored.save(this.session, this.lastSeq);
+  }
+
+  private setState(state: E2eeState): void {
+    this.state = state;
+    this.emit();
+  }
+
+  emit(): void {
+    if (!this.closed) this.onChange(this.view());
+  }
+}
+
+function fingerprintKey(e: { userId: string; deviceId: string; signatureKey: Uint8Array }): string {
+  return `${e.userId}:${e.deviceId}:${[...e.signatureKey].join(',')}`;
+}
