@@ -104,7 +104,8 @@ export interface Device {
 
 const optionalTime = (v: unknown): number | null => (isNumber(v) && v > 0 ? v : null);
 
-function deviceOf(raw: unknown): Device {
+/** One device as the API answers it (GET /api/devices, registration, revocation). */
+export function deviceOf(raw: unknown): Device {
   if (typeof raw !== 'object' || raw === null) throw badResponse();
   const d = raw as Partial<Record<keyof Device, unknown>>;
   if (typeof d.id !== 'string' || !d.id || typeof d.signature_key !== 'string') throw badResponse();

@@ -1,16 +1,10 @@
 // Devices, KeyPackages and a room's device directory (docs/E2EE.md "Delivery service
-// (server)"). Keys travel as base64; nothing here is secret (public keys and public
-// KeyPackages only). Like api.ts: never log bodies; ids only in URLs.
+// (server)"); listing and revoking one's devices is in api-account.ts. Keys travel as
+// base64; nothing here is secret (public keys and public KeyPackages only). Like api.ts:
+// never log bodies; ids only in URLs.
 import { ApiError, GENERIC_MESSAGE, request } from './api';
-
-export interface DeviceInfo {
-  id: string;
-  /** Raw Ed25519 public key. */
-  signatureKey: Uint8Array;
-  revoked: boolean;
-  /** Unused KeyPackages the server holds for it. */
-  keyPackages: number;
-}
+import { deviceOf } from './api-account';
+import type { Device } from './api-account';
 
 /** One entry of GET /api/rooms/:id/devices: the auth service's directory. */
 export interface DirectoryEntry {
@@ -52,25 +46,8 @@ export function fromBase64(text: unknown): Uint8Array {
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : bad());
 const str = (v: unknown): string => (typeof v === 'string' && v !== '' ? v : bad());
 
-function deviceOf(raw: unknown): DeviceInfo {
-  const o = obj(raw);
-  return {
-    id: str(o.id),
-    signatureKey: fromBase64(o.signature_key),
-    revoked: typeof o.revoked_at === 'number',
-    keyPackages: typeof o.key_packages === 'number' ? o.key_packages : 0,
-  };
-}
-
-/** GET /api/devices: the caller's own devices, revoked ones included. */
-export async function listDevices(): Promise<DeviceInfo[]> {
-  const data = await request<{ devices?: unknown }>('GET', '/api/devices');
-  if (!data || !Array.isArray(data.devices)) bad();
-  return data.devices.map(deviceOf);
-}
-
 /** POST /api/devices: registers this browser's public signature key. */
-export async function registerDevice(signatureKey: Uint8Array): Promise<DeviceInfo> {
+export async function registerDevice(signatureKey: Uint8Array): Promise<Device> {
   const data = await request<{ device?: unknown }>('POST', '/api/devices', { signature_key: toBase64(signatureKey) });
   return deviceOf(data?.device);
 }

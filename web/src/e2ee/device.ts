@@ -12,7 +12,8 @@
 // MIN_KEY_PACKAGES remain, UPLOAD_BATCH more are made. Each private half is kept under
 // its KeyPackageRef, which is how a Welcome names the package it was made for.
 import type { User } from '../api';
-import { listDevices, registerDevice, uploadKeyPackages } from '../api-devices';
+import { listDevices } from '../api-account';
+import { fromBase64, registerDevice, uploadKeyPackages } from '../api-devices';
 import { MlsKeyStore, createDeviceIdentity, makeKeyPackages, openIndexedDbBackend } from './mls/index';
 import type { DeviceIdentity, LocalDevice, StoredKeyPackage } from './mls/index';
 
@@ -62,8 +63,8 @@ async function open(userId: string): Promise<Device> {
   const storedId = await store.getSecret(DEVICE_ID_RECORD);
   let deviceId = storedId ? decoder.decode(storedId.secret) : '';
   const registered = devices.find((d) => d.id === deviceId);
-  let stock = registered?.keyPackages ?? 0;
-  if (!identity || !registered || registered.revoked || !sameKey(registered.signatureKey, identity.publicKey)) {
+  let stock = registered?.key_packages ?? 0;
+  if (!identity || !registered || registered.revoked_at !== null || !sameKey(fromBase64(registered.signature_key), identity.publicKey)) {
     identity = await createDeviceIdentity();
     const device = await registerDevice(identity.publicKey);
     deviceId = device.id;
@@ -96,7 +97,7 @@ async function topUp(store: MlsKeyStore, identity: DeviceIdentity, userId: strin
   if (topping) return topping;
   topping = (async () => {
     const mine = (await listDevices()).find((d) => d.id === deviceId);
-    if (mine && !mine.revoked && mine.keyPackages < MIN_KEY_PACKAGES) await upload(store, identity, userId, deviceId);
+    if (mine && mine.revoked_at === null && mine.key_packages < MIN_KEY_PACKAGES) await upload(store, identity, userId, deviceId);
   })().finally(() => {
     topping = null;
   });
