@@ -1,5 +1,7 @@
 #include "http/http_session.h"
 
+#include <algorithm>
+
 #include "http/request_handler.h"
 #include "log/logger.h"
 #include "metrics/metrics.h"
@@ -55,7 +57,10 @@ void HttpSession::read_header() {
   if (draining_) return close();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  parser_->body_limit(limits_.max_body_bytes);
+  // Beast checks Content-Length against this limit while it reads the header, before
+  // on_header can tell an upload route from any other: start with the larger limit and
+  // narrow it there.
+  parser_->body_limit(std::max(limits_.max_body_bytes, limits_.max_upload_bytes));
   idle_ = true;
   beast::get_lowest_layer(stream_).expires_after(limits_.read_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
@@ -81,9 +86,9 @@ void HttpSession::on_header(beast::error_code ec, std::size_t) {
   if (limits_.max_upload_bytes > 0 &&
       accepts_upload(parser_->get().method(), parser_->get().target())) {
     body_limit = limits_.max_upload_bytes;
-    parser_->body_limit(body_limit);
     beast::get_lowest_layer(stream_).expires_after(limits_.upload_timeout);
   }
+  parser_->body_limit(body_limit);  // also bounds a chunked body
   auto length = parser_->content_length();
   if (length && *length > body_limit) {
     return reject_and_close(errors::body_too_large());

@@ -11,8 +11,9 @@ import { after, before, test } from 'node:test';
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp } from '../lib/accounts.mjs';
 import { request, startServer } from '../lib/harness.mjs';
 
-const MAX_FILE = 4096;
-const MAX_ROOM = 10000;
+// Above server.max_body_bytes (64 KiB): uploads have their own limit.
+const MAX_FILE = 100_000;
+const MAX_ROOM = 250_000;
 let srv;
 let therapist;
 let alice;
@@ -65,6 +66,9 @@ test('a file encrypted in one browser is read in another; limits and strangers a
   assert.equal((await upload(alice, new Uint8Array(0))).json.error.code, 'empty_body');
   const big = await upload(alice, new Uint8Array(MAX_FILE + 1));
   assert.equal(big.json.error.code, 'body_too_large');
+  // Every other route keeps server.max_body_bytes, however large files may be.
+  const bigJson = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: JSON.stringify({ participant_ids: [alice.id], pad: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
+  assert.equal(bigJson.json.error.code, 'body_too_large');
   assert.equal((await upload(alice, new Uint8Array(MAX_FILE))).status, 201);
   assert.equal((await upload(alice, new Uint8Array(MAX_FILE))).status, 201);
   assert.equal((await upload(alice, new Uint8Array(MAX_FILE))).json.error.code, 'room_files_full');
