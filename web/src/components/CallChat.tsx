@@ -59,7 +59,14 @@ function timeOf(at: number): string {
 export function CallChat({ entries, enabled, names, onSend, onShare, fileBlob }: Props) {
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState('');
-  const [problem, setProblem] = useState('');
+  const [problem, setProblemText] = useState('');
+  const [problemCode, setProblemCode] = useState('');
+  // The code (never content) rides along for tests and support.
+  const setProblem = (text: string, code = '') => {
+    setProblemText(text);
+    setProblemCode(code);
+  };
+  const fail = (e: unknown) => setProblem(problemText(e), e instanceof ChatError || e instanceof ApiError ? e.code : 'error');
   const [busy, setBusy] = useState(false);
   const [seen, setSeen] = useState(0);
   const known = useRef(new Map<string, string>());
@@ -100,7 +107,7 @@ export function CallChat({ entries, enabled, names, onSend, onShare, fileBlob }:
     try {
       await onSend(text);
     } catch (err) {
-      setProblem(problemText(err));
+      fail(err);
     }
   };
 
@@ -118,7 +125,7 @@ export function CallChat({ entries, enabled, names, onSend, onShare, fileBlob }:
     try {
       await onShare(file);
     } catch (err) {
-      setProblem(problemText(err));
+      fail(err);
     } finally {
       setBusy(false);
     }
@@ -138,7 +145,7 @@ export function CallChat({ entries, enabled, names, onSend, onShare, fileBlob }:
       a.remove();
       window.setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
     } catch (err) {
-      setProblem(problemText(err));
+      fail(err);
     }
   };
 
@@ -211,7 +218,7 @@ export function CallChat({ entries, enabled, names, onSend, onShare, fileBlob }:
           ))}
         </ol>
         {problem ? (
-          <p class="error" role="alert" data-testid="chat-error">
+          <p class="error" role="alert" data-testid="chat-error" data-code={problemCode}>
             {problem}
           </p>
         ) : null}
