@@ -54,11 +54,25 @@ export function Call({ roomId }: { roomId: string }) {
   return (
     <Layout actions={user ? <AccountActions user={user} current="home" onError={setPageError} /> : null}>
       <h1>Video call</h1>
-      {user ? (
-        <p class={`ws-status call-status call-${view.status}`} role="status" data-testid="call-status">
-          {STATUS_TEXT[view.status]}
-        </p>
-      ) : null}
+      {/* The chat's toggle sits on the status line: the page around the tiles keeps its
+          height (a tile pushed out of view is no longer sent), and its panel is an overlay. */}
+      <div class="call-topline">
+        {user ? (
+          <p class={`ws-status call-status call-${view.status}`} role="status" data-testid="call-status">
+            {STATUS_TEXT[view.status]}
+          </p>
+        ) : null}
+        {inCall ? (
+          <CallChat
+            entries={view.chat}
+            enabled={view.e2ee?.state === 'secure'}
+            names={names}
+            onSend={sendChat}
+            onShare={shareFile}
+            fileBlob={fileBlob}
+          />
+        ) : null}
+      </div>
       <ErrorMessage message={shown} testId="call-error" />
       {view.error && user ? (
         <p>
@@ -147,14 +161,6 @@ export function Call({ roomId }: { roomId: string }) {
             onCamera={toggleCamera}
             onShare={() => void toggleScreen()}
             onLeave={() => void onLeave()}
-          />
-          <CallChat
-            entries={view.chat}
-            enabled={view.e2ee?.state === 'secure'}
-            names={names}
-            onSend={sendChat}
-            onShare={shareFile}
-            fileBlob={fileBlob}
           />
         </>
       ) : null}
