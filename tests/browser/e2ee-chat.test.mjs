@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener } from '../lib/browser-session.mjs';
-import { launchTrustingBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
+import { LOG_DIR, launchTrustingBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
 const POLL_MS = 500;
@@ -119,6 +119,7 @@ describe('chat and files in an end-to-end encrypted call', () => {
     assert.match(await page.getByTestId('chat-panel').textContent(), /Chat opens once the host admits you/);
     const box = await page.getByTestId('chat-panel').boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 375 && box.y >= 0 && box.y + box.height <= 740, `panel ${JSON.stringify(box)}`);
+    await page.screenshot({ path: path.join(LOG_DIR, 'call-chat-375.png') });
     // Keyboard: Escape closes and gives focus back to the toggle.
     await page.getByTestId('chat-close').focus();
     await page.keyboard.press('Escape');
@@ -143,6 +144,7 @@ describe('chat and files in an end-to-end encrypted call', () => {
       assert.equal(list.filter((m) => m.text === secretText).length, 1, `${label}: ${JSON.stringify(list)}`);
       assert.equal(list.find((m) => m.text === secretText).self, label === 'patientA', label);
     }
+    await callPages.patientA.screenshot({ path: path.join(LOG_DIR, 'call-chat-375-open.png') });
     // The others see who wrote it and an unread count while their panel is closed.
     const unread = await callPages.patientB.getByTestId('chat-unread').textContent();
     assert.match(unread, /1/);
