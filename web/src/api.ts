@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-const NETWORK_MESSAGE = 'We could not reach Haven. Check your connection and try again.';
+export const NETWORK_MESSAGE = 'We could not reach Haven. Check your connection and try again.';
 export const GENERIC_MESSAGE = 'Something went wrong. Please try again.';
 
 /** Called (method, path) when a request answers 401 `unauthenticated` (see idle.ts). */

@@ -10,6 +10,7 @@ import type { User } from '../api';
 import { ApiError } from '../api';
 import { CallE2ee } from '../e2ee/call-e2ee';
 import type { E2eeView } from '../e2ee/call-e2ee';
+import type { ChatEntry } from '../e2ee/chat';
 import { collectStats } from './call-stats';
 import type { CallStats } from './call-stats';
 import { SerialQueue, watchIce } from './ice';
@@ -63,6 +64,8 @@ export class CallClient {
   onScreenChanged: (sharing: boolean) => void = () => undefined;
   /** The group's state changed: secure or not, epoch, security code, roster. */
   onE2eeChanged: (view: E2eeView) => void = () => undefined;
+  /** The call's chat list changed (e2ee/chat.ts). */
+  onChatChanged: (entries: readonly ChatEntry[]) => void = () => undefined;
   /** Set by join(): the SFrame worker and the room's MLS group. */
   crypto: MediaCrypto | null = null;
   e2ee: CallE2ee | null = null;
@@ -119,6 +122,7 @@ export class CallClient {
       if (this.stopped) return;
       this.e2ee.onChange = (v) => this.onE2eeChanged(v);
       this.e2ee.onProblem = (code) => this.onProblem(code);
+      this.e2ee.chat.onChange = (entries) => this.onChatChanged(entries);
       this.e2ee.emit();
       await this.connect();
     } catch (e) {

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { User } from '../api';
 import type { E2eeCounters, E2eeView } from '../e2ee/call-e2ee';
+import type { ChatEntry } from '../e2ee/chat';
 import type { WorkerStats } from '../e2ee/sframe/attach';
 import { noteCallActivity, sessionEndedByServer } from '../idle';
 import { CallClient } from './call-client';
@@ -28,6 +29,8 @@ export interface HavenCallHook {
   e2ee(): (E2eeView & { counters: E2eeCounters; keyFrameRequests: number }) | null;
   /** The SFrame worker's frame counters. */
   sframeStats(): Promise<WorkerStats | null>;
+  /** The chat list without its words or keys: order, sender ids, state. */
+  chat(): { seq: number | null; kind: string; userId: string; self: boolean; state: string }[];
 }
 
 declare global {
@@ -56,6 +59,8 @@ export interface CallView {
   sharePending: boolean;
   /** The call's end-to-end encryption: null until the group is known. */
   e2ee: E2eeView | null;
+  /** Chat and shared files, in group order (memory only). */
+  chat: readonly ChatEntry[];
 }
 
 /** Follows a remote video element for the layer it wants (CallClient.watchTile). */
@@ -73,6 +78,7 @@ function installHook(client: CallClient): HavenCallHook {
     restartIce: () => client.restartIce(),
     e2ee: () => (client.e2ee ? { ...client.e2ee.view(), counters: { ...client.e2ee.counters }, keyFrameRequests: client.keyFrameRequests } : null),
     sframeStats: () => (client.crypto ? client.crypto.stats() : Promise.resolve(null)),
+    chat: () => (client.e2ee?.chat.list() ?? []).map((e) => ({ seq: e.seq, kind: e.kind, userId: e.userId, self: e.self, state: e.state })),
   };
   window.__havenCall = hook;
   return hook;
@@ -91,6 +97,7 @@ export function useCall(roomId: string, user: User | null) {
   const [sharing, setSharing] = useState(false);
   const [sharePending, setSharePending] = useState(false);
   const [e2ee, setE2ee] = useState<E2eeView | null>(null);
+  const [chat, setChat] = useState<readonly ChatEntry[]>([]);
   const clientRef = useRef<CallClient | null>(null);
 
   useEffect(() => {
@@ -103,6 +110,7 @@ export function useCall(roomId: string, user: User | null) {
     client.onStatusChanged = (s) => live && setStatus(s);
     client.onScreenChanged = (on) => live && setSharing(on);
     client.onE2eeChanged = (v) => live && setE2ee(v);
+    client.onChatChanged = (entries) => live && setChat(entries);
     client.onProblem = (code) => {
       const text = problemText(code);
       if (live && text) setNotice(text);
@@ -210,6 +218,21 @@ export function useCall(roomId: string, user: User | null) {
     sharing,
     sharePending,
     e2ee,
+    chat,
   };
-  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave };
+  // Chat: each rejects with a ChatError or ApiError for the panel to word.
+  const sendChat = async (text: string) => {
+    const log = clientRef.current?.e2ee?.chat;
+    if (log) await log.sendText(text);
+  };
+  const shareFile = async (file: File) => {
+    const log = clientRef.current?.e2ee?.chat;
+    if (log) await log.shareFile(file);
+  };
+  const fileBlob = async (localId: number) => {
+    const log = clientRef.current?.e2ee?.chat;
+    if (!log) throw new Error('no_call');
+    return log.fileBlob(localId);
+  };
+  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, sendChat, shareFile, fileBlob };
 }

@@ -31,6 +31,7 @@ import type { Device } from './device';
 import { RoomDirectory } from './directory';
 import { GroupStore } from './group-store';
 import { HostAdmission } from './call-e2ee-host';
+import { ChatError, ChatLog } from './chat';
 import type { E2eeCounters, E2eeState, E2eeView, MlsLink, RosterMember } from './call-e2ee-types';
 
 export type { E2eeCounters, E2eeState, E2eeView, MlsLink, RosterMember } from './call-e2ee-types';
@@ -75,6 +76,8 @@ export class CallE2ee {
   private readonly stored: GroupStore;
   readonly directory: RoomDirectory;
   private readonly host: HostAdmission | null;
+  /** Chat and files over the group (chat.ts), in memory for this call. */
+  readonly chat: ChatLog;
 
   private constructor(
     readonly roomId: string,
@@ -87,6 +90,12 @@ export class CallE2ee {
     this.stored = new GroupStore(device.store, groupHex);
     this.directory = new RoomDirectory(roomId);
     this.host = isHost ? new HostAdmission(this) : null;
+    this.chat = new ChatLog({
+      roomId,
+      ownDevice: { userId: device.local.userId, deviceId: device.local.deviceId },
+      statusOf: (e) => this.directory.statusOf(e),
+      sendApplication: (p) => this.sendApplication(p),
+    });
   }
 
   /** Readies this browser's device, the directory and any stored group state for `roomId`. */
@@ -144,6 +153,7 @@ export class CallE2ee {
     this.host?.close();
     window.clearTimeout(this.dropTimer);
     window.clearTimeout(this.updateTimer);
+    this.chat.clear();
   }
 
   /** Runs `work` after everything queued before it; failures are counted and reported by code. */
@@ -156,6 +166,30 @@ export class CallE2ee {
         this.counters.errors++;
         this.onProblem(e instanceof Error && e.name === 'SignalingError' ? 'e2ee_signaling' : 'e2ee_failed');
       }
+    });
+  }
+
+  /**
+   * Encrypts an application message (chat, a file's key) in the current epoch and sends
+   * it; resolves with the server's seq. Runs on the chain, so it never races a commit. The
+   * state is stored before the message leaves: a reload must not reuse its ratchet
+   * generation.
+   */
+  sendApplication(plaintext: Uint8Array): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.chain = this.chain.then(async () => {
+        try {
+          const s = this.session;
+          const link = this.link;
+          if (this.closed || !s || !link || this.state !== 'secure') throw new ChatError('not_member');
+          const message = await s.encryptApplication(plaintext);
+          await this.persist();
+          const reply = await link.request('mls.send', { room_id: this.roomId, message: toBase64(message) });
+          resolve(typeof reply.seq === 'number' ? reply.seq : 0);
+        } catch (e) {
+          reject(e instanceof ChatError ? e : new ChatError('send_failed'));
+        }
+      });
     });
   }
 
@@ -282,6 +316,10 @@ export class CallE2ee {
         await this.persist();
         await this.newEpoch();
         this.host?.kick();
+        break;
+      case 'application':
+        await this.persist();
+        this.chat.received(seq, res.sender, res.plaintext);
         break;
       case 'removed':
         await this.forget();

@@ -3,6 +3,7 @@ import { roleHome } from '../api';
 import { useCall } from '../call/useCall';
 import type { CallStatus } from '../call/call-client';
 import { navigate } from '../router';
+import { CallChat } from '../components/CallChat';
 import { CallControls } from '../components/CallControls';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Layout } from '../components/Layout';
@@ -25,7 +26,7 @@ export function Call({ roomId }: { roomId: string }) {
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave } = useCall(roomId, user);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, sendChat, shareFile, fileBlob } = useCall(roomId, user);
   const [leaving, setLeaving] = useState(false);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundUnlock, setSoundUnlock] = useState(0);
@@ -48,15 +49,30 @@ export function Call({ roomId }: { roomId: string }) {
   const inCall = user !== null && !view.error;
   const hasMic = (view.local?.getAudioTracks().length ?? 0) > 0;
   const hasCamera = (view.local?.getVideoTracks().length ?? 0) > 0;
+  const names = new Map(view.peers.map((p) => [p.user_id, p.display_name]));
 
   return (
     <Layout actions={user ? <AccountActions user={user} current="home" onError={setPageError} /> : null}>
       <h1>Video call</h1>
-      {user ? (
-        <p class={`ws-status call-status call-${view.status}`} role="status" data-testid="call-status">
-          {STATUS_TEXT[view.status]}
-        </p>
-      ) : null}
+      {/* The chat's toggle sits on the status line: the page around the tiles keeps its
+          height (a tile pushed out of view is no longer sent), and its panel is an overlay. */}
+      <div class="call-topline">
+        {user ? (
+          <p class={`ws-status call-status call-${view.status}`} role="status" data-testid="call-status">
+            {STATUS_TEXT[view.status]}
+          </p>
+        ) : null}
+        {inCall ? (
+          <CallChat
+            entries={view.chat}
+            enabled={view.e2ee?.state === 'secure'}
+            names={names}
+            onSend={sendChat}
+            onShare={shareFile}
+            fileBlob={fileBlob}
+          />
+        ) : null}
+      </div>
       <ErrorMessage message={shown} testId="call-error" />
       {view.error && user ? (
         <p>
@@ -83,7 +99,7 @@ export function Call({ roomId }: { roomId: string }) {
           </button>
         </p>
       ) : null}
-      {inCall ? <SecurityPanel view={view.e2ee} names={new Map(view.peers.map((p) => [p.user_id, p.display_name]))} /> : null}
+      {inCall ? <SecurityPanel view={view.e2ee} names={names} /> : null}
       {inCall ? (
         <>
           <ul class="call-grid" aria-label="People in the call" data-testid="call-grid">
