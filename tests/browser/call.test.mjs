@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession } from '../lib/browser-session.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession, pollUntil } from '../lib/browser-session.mjs';
 
 const MEDIA_DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
@@ -64,18 +64,7 @@ async function mediaFlows(page, count, label) {
   assert.fail(`${label}: media from ${count} publisher(s) did not keep flowing; last sample: ${summary(cur)}`);
 }
 
-/** Polls `probe` (answers [done, detail]) until done or the deadline; fails with `label` and the last detail. */
-async function until(label, probe) {
-  const deadline = Date.now() + MEDIA_DEADLINE_MS;
-  let detail = null;
-  while (Date.now() < deadline) {
-    const [done, d] = await probe();
-    detail = d;
-    if (done) return d;
-    await sleep(POLL_MS);
-  }
-  assert.fail(`${label}; last: ${JSON.stringify(detail)}`);
-}
+const until = (label, probe) => pollUntil(label, probe, { deadlineMs: MEDIA_DEADLINE_MS, pollMs: POLL_MS });
 
 /**
  * Installed before the page's scripts (addInitScript): keeps the `layers` of every

@@ -15,25 +15,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, shownText, pollUntil } from '../lib/browser-session.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `probe` (answers [done, detail]) until done or the deadline. */
-async function until(label, probe) {
-  const deadline = Date.now() + DEADLINE_MS;
-  let detail = null;
-  while (Date.now() < deadline) {
-    const [done, d] = await probe();
-    detail = d;
-    if (done) return d;
-    await sleep(POLL_MS);
-  }
-  assert.fail(`${label}; last: ${JSON.stringify(detail)}`);
-}
+const until = (label, probe) => pollUntil(label, probe, { deadlineMs: DEADLINE_MS, pollMs: POLL_MS });
 
 /** What a page decodes and what its group and SFrame worker say (ids, counters, the public code). */
 function sample(page) {

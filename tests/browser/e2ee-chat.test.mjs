@@ -15,24 +15,14 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener } from '../lib/browser-session.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
 import { LOG_DIR, launchTrustingBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
 const POLL_MS = 500;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function until(label, probe) {
-  const deadline = Date.now() + DEADLINE_MS;
-  let detail = null;
-  while (Date.now() < deadline) {
-    const [done, d] = await probe();
-    detail = d;
-    if (done) return d;
-    await sleep(POLL_MS);
-  }
-  assert.fail(`${label}; last: ${JSON.stringify(detail)}`);
-}
+const until = (label, probe) => pollUntil(label, probe, { deadlineMs: DEADLINE_MS, pollMs: POLL_MS });
 
 const e2eeOf = (page) => page.evaluate(() => window.__havenCall?.e2ee() ?? null);
 

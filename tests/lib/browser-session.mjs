@@ -95,3 +95,19 @@ export async function shownText(page, testId = 'error') {
 export function pageWidth(page) {
   return page.evaluate(() => document.scrollingElement.scrollWidth);
 }
+
+/**
+ * Polls `probe` (answers [done, detail]) every `pollMs` until done or `deadlineMs` passed;
+ * answers the last detail, or fails with `label` and the last detail.
+ */
+export async function pollUntil(label, probe, { deadlineMs = 90_000, pollMs = 1000 } = {}) {
+  const deadline = Date.now() + deadlineMs;
+  let detail = null;
+  while (Date.now() < deadline) {
+    const [done, d] = await probe();
+    detail = d;
+    if (done) return d;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  assert.fail(`${label}; last: ${JSON.stringify(detail)}`);
+}
