@@ -248,7 +248,8 @@ void Participant::apply_layers() {
     if (consumer->paused()) consumer->resume();
     if (consumer->preferred_layer() != *layer) {
       consumer->set_preferred_layer(*layer);
-    } else if (consumer->current_layer() && *consumer->current_layer() != *layer) {
+    } else if (consumer->current_layer() &&
+               *consumer->current_layer() != consumer->target_layer()) {
       // Still not on the wanted layer: the key frame asked for may have been lost or not
       // usable for a switch. Ask again (the producer sends at most one request a second).
       consumer->request_keyframe();

@@ -36,7 +36,8 @@ Consumer::Consumer(ConsumerId id, PeerTransport& subscriber, Producer& producer,
   mid_ = params_.mid;
   if (mid_.empty() || mid_.size() > 255) mid_id_ = 0;  // RFC 8285 two-byte limit
   simulcast_ = producer.stream_count() > 1;
-  target_ = producer.stream_count() - 1;  // best layer until told otherwise
+  preferred_ = producer.stream_count() - 1;  // best layer until told otherwise
+  target_ = preferred_;
   if (config_.cache_packets > 0) sent_.emplace(config_.cache_packets, config_.cache_age_ns);
 }
 
@@ -59,7 +60,25 @@ void Consumer::request_keyframe() noexcept {
 
 void Consumer::set_preferred_layer(std::size_t layer) noexcept {
   const std::size_t top = producer_.stream_count() - 1;
-  if (layer > top) layer = top;
+  preferred_ = std::min(layer, top);
+  retarget(preferred_);  // follow_active_layers lowers it again if that layer is idle
+}
+
+void Consumer::follow_active_layers(std::int64_t now_ns) noexcept {
+  if (!simulcast_) return;
+  const auto arriving = [&](std::size_t i) {
+    const std::int64_t last = producer_.stream(i).last_packet_ns;
+    return last >= 0 && now_ns - last < kLayerIdleNs;
+  };
+  // Downward only: Chromium sheds its top layers first, and a wish for a layer that never
+  // arrived yet (a consumer just created) is no reason to go up.
+  std::size_t layer = preferred_;
+  while (layer > 0 && !arriving(layer)) --layer;
+  if (!arriving(layer)) layer = preferred_;  // silent altogether: nothing to choose from
+  retarget(layer);
+}
+
+void Consumer::retarget(std::size_t layer) noexcept {
   if (layer == target_) return;
   target_ = layer;
   if (!current_ || *current_ != target_) request_keyframe();

@@ -86,7 +86,17 @@ class Consumer {
   // the layers the producer has. A switch happens at that layer's next key frame, which
   // is requested.
   void set_preferred_layer(std::size_t layer) noexcept;
-  std::size_t preferred_layer() const noexcept { return target_; }
+  std::size_t preferred_layer() const noexcept { return preferred_; }
+  // The layer actually converged to: the preferred one, or the best one below it that the
+  // publisher still sends (follow_active_layers).
+  std::size_t target_layer() const noexcept { return target_; }
+  // A publisher stops sending its top layers when its bandwidth or CPU run short
+  // (Chromium's simulcast adaptation); a consumer waiting for a layer that no longer
+  // comes would forward nothing. So the target is the best layer at or below the
+  // preferred one that had a packet in the last kLayerIdleNs, and climbs back when the
+  // preferred layer returns. Router::tick calls it.
+  void follow_active_layers(std::int64_t now_ns) noexcept;
+  static constexpr std::int64_t kLayerIdleNs = 1'500'000'000;
   // The layer being forwarded, nullopt before the first packet.
   std::optional<std::size_t> current_layer() const noexcept { return current_; }
 
@@ -119,6 +129,7 @@ class Consumer {
   // The SR for this consumer's SSRC when one is due (every report interval, once
   // something was sent); `ntp` is now on the wall clock.
   std::optional<rtcp::SenderReport> make_sender_report(std::int64_t now_ns, std::uint64_t ntp);
+  void retarget(std::size_t layer) noexcept;
   void retransmit(std::span<std::uint8_t> cached, std::int64_t now_ns) noexcept;
   // The subscriber's version of publisher packet `pkt` into `out` (≥ kMaxDatagram bytes):
   // its PT, extension ids, MID, abs-send-time and `twcc_seq`, our seq/ts/SSRC. The payload
@@ -152,7 +163,8 @@ class Consumer {
 
   bool paused_ = false;
   std::optional<std::size_t> current_;
-  std::size_t target_ = 0;
+  std::size_t preferred_ = 0;  // what the caller asked for
+  std::size_t target_ = 0;     // what is converged to (follow_active_layers)
   SeqTsRewriter rewriter_;
   Vp8PictureRewriter vp8_;
   std::int64_t last_sent_ns_ = 0;

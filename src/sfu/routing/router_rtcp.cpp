@@ -172,6 +172,11 @@ void Router::update_active_speaker(std::int64_t now_ns) {
 
 void Router::tick(std::int64_t now_ns) {
   std::vector<rtcp::Packet> out;
+  // Layers a publisher stopped sending are noticed here, not per packet (nothing arrives
+  // on them to notice with), before the feedback below carries the key-frame requests.
+  for (auto& [id, peer] : peers_) {
+    for (Consumer* c : peer.consumers) c->follow_active_layers(now_ns);
+  }
   for (auto& [id, peer] : peers_) {
     out.clear();
     // Sender reports first: a compound packet starts with an SR or RR (RFC 3550 §6.1).

@@ -177,5 +177,62 @@ TEST(RouterSimulcast, SwitchesDownOnRequestWithoutSenderReports) {
   EXPECT_EQ(s.consumer->stats().layer_switches, 1u);
 }
 
+// Chromium stops sending its top layers when bandwidth or CPU run short. A consumer on the
+// top layer must not wait for it: it falls back to the best layer still arriving (asking
+// for its key frame) and climbs back when the top layer returns.
+TEST(RouterSimulcast, FallsBackWhenTheLayerStopsAndClimbsBackWhenItReturns) {
+  Simulcast s;
+  int k = 0;
+  for (; k < 3; ++k) {
+    for (int layer = 0; layer < 3; ++layer) s.frame(layer, k, k == 0);
+  }
+  ASSERT_EQ(s.consumer->current_layer(), 2u);
+  const auto switches = s.consumer->stats().layer_switches;  // 0 → 1 → 2 at the start
+  s.router.tick(k * kFrameNs);
+  s.pub.clear();
+  // The top layer stops; the two lower ones go on for two seconds, mid-GOP.
+  const int stop = k;
+  for (; k < stop + 67; ++k) {
+    s.frame(0, k, false);
+    s.frame(1, k, false);
+    s.router.tick(k * kFrameNs + kMs);
+  }
+  EXPECT_EQ(s.consumer->preferred_layer(), 2u);  // the wish stays
+  EXPECT_EQ(s.consumer->target_layer(), 1u);
+  const auto plis = s.pub.rtcp_of<rtcp::Pli>();
+  ASSERT_FALSE(plis.empty());
+  EXPECT_EQ(plis[0].media_ssrc, kLayerSsrc[1]);
+  const std::size_t before = s.sub.rtp.size();
+  s.frame(1, k, true);
+  s.frame(0, k, false);
+  ++k;
+  s.frame(1, k, false);
+  EXPECT_EQ(s.consumer->current_layer(), 1u);
+  EXPECT_EQ(s.sub.rtp.size(), before + 2);
+
+  // The top layer comes back: a key-frame request for it, then the switch up.
+  ++k;
+  s.pub.clear();
+  s.frame(2, k, false);
+  s.frame(1, k, false);
+  s.router.tick(k * kFrameNs + kMs);
+  EXPECT_EQ(s.consumer->target_layer(), 2u);
+  ASSERT_FALSE(s.pub.rtcp_of<rtcp::Pli>().empty());
+  EXPECT_EQ(s.pub.rtcp_of<rtcp::Pli>().back().media_ssrc, kLayerSsrc[2]);
+  ++k;
+  s.frame(2, k, true);
+  EXPECT_EQ(s.consumer->current_layer(), 2u);
+  EXPECT_EQ(s.consumer->stats().layer_switches, switches + 2);
+}
+
+// A publisher that goes silent altogether (camera off) changes nothing: the wish stays the
+// target, so the consumer resumes on the layer it wants.
+TEST(RouterSimulcast, SilentPublisherKeepsTheTarget) {
+  Simulcast s;
+  for (int layer = 0; layer < 3; ++layer) s.frame(layer, 0, true);
+  s.router.tick(10 * kSec);
+  EXPECT_EQ(s.consumer->target_layer(), 2u);
+}
+
 }  // namespace
 }  // namespace haven::sfu::routing::test
