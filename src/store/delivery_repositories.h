@@ -62,7 +62,6 @@ struct GroupState {
   std::int64_t epoch = 0;
   std::int64_t last_seq = 0;
   std::string creator_device_id;
-  std::int64_t message_count = 0;
 };
 
 // A file shared in a session: ciphertext only (docs/E2EE.md, "Chat and files").

@@ -125,12 +125,10 @@ bool SqliteStore::create_group(const std::string& room_id, const std::string& de
 std::optional<GroupState> SqliteStore::find_group(const std::string& room_id) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_,
-                   "SELECT epoch, last_seq, creator_device_id, "
-                   "(SELECT COUNT(*) FROM mls_messages WHERE room_id = ?1) "
-                   "FROM mls_groups WHERE room_id = ?1");
+                   "SELECT epoch, last_seq, creator_device_id FROM mls_groups WHERE room_id = ?");
   q.bind(1, room_id);
   if (!q.step()) return std::nullopt;
-  return GroupState{room_id, q.integer(0), q.integer(1), q.text(2), q.integer(3)};
+  return GroupState{room_id, q.integer(0), q.integer(1), q.text(2)};
 }
 
 AppendOutcome SqliteStore::append_group_messages(const std::string& room_id,
@@ -141,7 +139,8 @@ AppendOutcome SqliteStore::append_group_messages(const std::string& room_id,
   sql::Transaction tx(conn_);
   auto group = find_group(room_id);
   if (!group) return AppendOutcome::no_group;
-  if (group->message_count + static_cast<std::int64_t>(messages.size()) > max_messages) {
+  // Messages are only ever deleted with their group, so last_seq is also their count.
+  if (group->last_seq + static_cast<std::int64_t>(messages.size()) > max_messages) {
     return AppendOutcome::group_full;
   }
   // RFC 9420 §14: of two commits for one epoch, the first to arrive wins.

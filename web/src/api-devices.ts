@@ -4,6 +4,7 @@
 // never log bodies; ids only in URLs.
 import { ApiError, GENERIC_MESSAGE, request } from './api';
 import { deviceOf } from './api-account';
+import { base64ToBytes, bytesToBase64 } from './base64';
 import type { Device } from './api-account';
 
 /** One entry of GET /api/rooms/:id/devices: the auth service's directory. */
@@ -24,23 +25,11 @@ function bad(): never {
   throw new ApiError(500, 'bad_response', GENERIC_MESSAGE);
 }
 
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
+export const toBase64 = bytesToBase64;
 
+/** Bytes of a base64 field of an answer; a malformed answer is an ApiError. */
 export function fromBase64(text: unknown): Uint8Array {
-  if (typeof text !== 'string') bad();
-  let raw: string;
-  try {
-    raw = atob(text);
-  } catch {
-    bad();
-  }
-  const out = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-  return out;
+  return (typeof text === 'string' ? base64ToBytes(text) : null) ?? bad();
 }
 
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : bad());

@@ -3,18 +3,7 @@
 // device. SHA-256 of the raw 32-byte Ed25519 public key; its first 16 bytes as 8 groups
 // of 4 lowercase hex digits ("3f2a 9c01 …"). Public data: it identifies a key, it is not
 // a secret.
-
-/** Standard base64 → bytes; null when it is not base64. */
-function bytesOf(base64: string): Uint8Array | null {
-  try {
-    const binary = atob(base64);
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
-}
+import { base64ToBytes } from './base64';
 
 /** The fingerprint of raw public-key bytes: "xxxx xxxx xxxx xxxx xxxx xxxx xxxx xxxx". */
 export async function keyFingerprint(key: Uint8Array): Promise<string> {
@@ -25,7 +14,7 @@ export async function keyFingerprint(key: Uint8Array): Promise<string> {
 
 /** The fingerprint of a base64 public key (as GET /api/devices sends it); '' when it is not 32 bytes of base64. */
 export async function deviceFingerprint(signatureKey: string): Promise<string> {
-  const key = bytesOf(signatureKey);
+  const key = base64ToBytes(signatureKey);
   if (!key || key.length !== 32) return '';
   return keyFingerprint(key);
 }
