@@ -132,7 +132,8 @@ int run_serve(const std::vector<std::string>& args) {
               {{"entries", audit_log.size()},
                {"verifier_key", audit::verifier_key(audit_log.origin(), audit_log.public_key())}});
     // The media plane: its own thread and UDP port (docs/SFU.md, docs/SIGNALING.md).
-    sfu::rooms::MediaWorker media(sfu::WebRtcServerOptions::from_config(*cfg));
+    sfu::rooms::MediaWorker media(sfu::WebRtcServerOptions::from_config(*cfg),
+                                  cfg->sfu_test_payload_sample_file);
     metrics.set_extra_source([&media] { return media.render_metrics(); });
     log::info("sfu.listening", {{"port", media.port()}});
     // The MLS delivery service (docs/E2EE.md): groups' order and storage, no secrets.

@@ -171,6 +171,7 @@ const std::vector<Setting>& settings() {
       HAVEN_INT("sfu.consent_timeout_seconds", sfu_consent_timeout_seconds, 5, 120),
       HAVEN_INT("sfu.max_packets_per_second_per_peer", sfu_max_packets_per_second_per_peer, 0,
                 1000000),
+      HAVEN_STRING("sfu.test_payload_sample_file", sfu_test_payload_sample_file, any_string),
       HAVEN_STRING("log.level", log_level, check_log_level),
       HAVEN_STRING("log.file", log_file, any_string),
   };

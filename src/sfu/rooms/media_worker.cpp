@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -15,12 +16,17 @@ constexpr auto kTickInterval = std::chrono::milliseconds(20);
 
 }  // namespace
 
-MediaWorker::MediaWorker(WebRtcServerOptions options)
+MediaWorker::MediaWorker(WebRtcServerOptions options, std::string payload_sample_file)
     : certificate_(DtlsCertificate::generate()),
       dtls_context_(certificate_),
       server_(std::make_unique<WebRtcServer>(ioc_, dtls_context_, std::move(options))),
       port_(server_->port()),
-      tick_timer_(ioc_) {}
+      tick_timer_(ioc_),
+      payload_sample_file_(std::move(payload_sample_file)) {
+  if (!payload_sample_file_.empty()) {
+    payload_sampler_ = std::make_unique<routing::PayloadSampler>();
+  }
+}
 
 MediaWorker::~MediaWorker() { stop(); }
 
@@ -118,8 +124,10 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     auto& room = rooms_[command.room_id];
     if (!room) {
       const std::string room_id = command.room_id;
+      routing::RouterConfig router_config{routing::steady_to_unix_offset_ns()};
+      router_config.payload_sampler = payload_sampler_.get();
       room = std::make_unique<Room>(
-          room_id, *server_, routing::RouterConfig{routing::steady_to_unix_offset_ns()},
+          room_id, *server_, router_config,
           [this, room_id](const std::string& peer_id) {
             // A transport failed inside its own callback: remove the participant later.
             boost::asio::post(ioc_, [this, room_id, peer_id] {
@@ -192,6 +200,11 @@ void MediaWorker::schedule_tick() {
     const DropSnapshot drops = server_->dropped().snapshot();
     for (std::size_t i = 0; i < kDropReasonCount; ++i) {
       drops_[i].store(drops.by_reason[i], std::memory_order_relaxed);
+    }
+    if (payload_sampler_ && now >= next_sample_flush_ns_) {
+      next_sample_flush_ns_ = now + 250'000'000;
+      // Tests only: a blocking append on the media thread is acceptable there.
+      std::ofstream(payload_sample_file_, std::ios::app) << payload_sampler_->drain_json_lines();
     }
     schedule_tick();
   });

@@ -37,7 +37,9 @@ class MediaWorker final : public CallControl {
 
   // Creates the DTLS certificate and binds the UDP port (throws std::runtime_error naming
   // the address when it cannot). Nothing runs until start().
-  explicit MediaWorker(WebRtcServerOptions options);
+  // `payload_sample_file` (sfu.test_payload_sample_file, tests only): where samples of the
+  // forwarded payloads go (routing/payload_sampler.h); empty: nothing is sampled.
+  explicit MediaWorker(WebRtcServerOptions options, std::string payload_sample_file = {});
   ~MediaWorker() override;  // stop()
   MediaWorker(const MediaWorker&) = delete;
   MediaWorker& operator=(const MediaWorker&) = delete;
@@ -85,6 +87,9 @@ class MediaWorker final : public CallControl {
   // Media thread only.
   std::unordered_map<ChannelId, Channel> channels_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
+  std::string payload_sample_file_;
+  std::unique_ptr<routing::PayloadSampler> payload_sampler_;  // null unless sampling
+  std::int64_t next_sample_flush_ns_ = 0;
   // Figures the media thread publishes on every tick for render_metrics().
   std::atomic<std::uint64_t> rooms_open_{0}, participants_{0}, datagrams_received_{0};
   std::array<std::atomic<std::uint64_t>, kDropReasonCount> drops_{};

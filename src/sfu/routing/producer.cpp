@@ -114,6 +114,7 @@ void Producer::receive_rtp(rtp::RtpPacket& packet, std::size_t index, bool rtx,
   stats_.bytes += pkt->size();
 
   if (!stores_.empty()) stores_[index]->store(pkt->sequence_number(), pkt->data(), arrival_ns);
+  if (config_.sampler) config_.sampler->offer(params_.kind, codec, pkt->ssrc(), pkt->payload());
   const IncomingPacket in{*pkt, seq, index, codec, keyframe, detectable, rtx};
   for (Consumer* consumer : consumers_) consumer->forward(in, arrival_ns);
 }

@@ -18,6 +18,7 @@
 #include "sfu/routing/keyframe_requester.h"
 #include "sfu/routing/nack_generator.h"
 #include "sfu/routing/packet_store.h"
+#include "sfu/routing/payload_sampler.h"
 #include "sfu/routing/peer_sink.h"
 #include "sfu/routing/rtp_mapping.h"
 #include "sfu/rtcp/receiver_stats.h"
@@ -99,6 +100,7 @@ class Producer {
     std::size_t store_entries = 0;
     std::size_t store_bytes = 0;
     std::int64_t store_age_ns = 0;
+    PayloadSampler* sampler = nullptr;  // tests only (payload_sampler.h)
   };
 
   Producer(ProducerId id, PeerTransport& publisher, const RtpParameters& params, Config config);

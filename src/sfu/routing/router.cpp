@@ -116,6 +116,7 @@ Producer* Router::add_producer(PeerId peer_id, const RtpParameters& params) {
   pc.store_entries = video ? config_.video_cache_packets : config_.audio_cache_packets;
   pc.store_bytes = video ? config_.video_store_bytes : config_.audio_store_bytes;
   pc.store_age_ns = video ? config_.video_cache_age_ns : config_.audio_cache_age_ns;
+  pc.sampler = config_.payload_sampler;
   const ProducerId id = next_producer_id_++;
   auto owned = std::unique_ptr<Producer>(new Producer(id, *peer.transport, params, pc));
   Producer* p = owned.get();

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sfu/routing/payload_sampler.h"
 #include "sfu/routing/active_speaker.h"
 #include "sfu/routing/consumer.h"
 #include "sfu/routing/peer_sink.h"
@@ -61,6 +62,8 @@ struct RouterConfig {
   std::int64_t transport_cc_interval_ns = 100'000'000;
   std::int64_t remb_interval_ns = 1'000'000'000;
   ActiveSpeakerSelector::Config speaker;
+  // Tests only (payload_sampler.h): every producer offers its packets here; null: off.
+  PayloadSampler* payload_sampler = nullptr;
 };
 
 class Router {
