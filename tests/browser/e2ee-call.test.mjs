@@ -8,19 +8,29 @@
 // decrypted by the worker and no authentication failure; all three show one security
 // code. A patient leaves; the host removes their device and the code changes on the two
 // left. A reload resumes from the stored group state without a new Welcome; the same
-// patient in a new browser (a new device) is admitted again. A browser
-// without encoded transforms is refused with words naming the browsers that work.
+// patient in a new browser (a new device) is admitted again and the code changes on both
+// pages. The server's own sample of what its SFU forwards (sfu.test_payload_sample_file)
+// holds SFrame headers after the codec's clear prefix, counters rising per sender. A browser
+// without encoded transforms is refused with words naming the browsers that work. A page
+// whose socket drops its Welcome, like a listener a server slipped into the call, receives
+// the video and decodes none of it.
 // Everything is polled until a generous deadline; nothing here asserts how fast.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, shownText, pollUntil } from '../lib/browser-session.mjs';
+import { assertCleanPages, openSignedIn, pageOpener, shownText, pollUntil, useSession } from '../lib/browser-session.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The server's tests-only sample of what its SFU forwards (sfu.test_payload_sample_file).
+const SAMPLE_FILE = path.join(os.tmpdir(), `haven-forwarded-${process.pid}.jsonl`);
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: DEADLINE_MS, pollMs: POLL_MS });
 
@@ -51,6 +61,45 @@ function sample(page) {
   });
 }
 
+/** RFC 9605 §4.3 header at `at`: { kid, ctr } or null when it does not parse. */
+function sframeHeader(bytes, at) {
+  if (at >= bytes.length) return null;
+  const config = bytes[at];
+  let i = at + 1;
+  const field = (extended, value) => {
+    if (!extended) return value;
+    const n = value + 1;
+    if (i + n > bytes.length) return null;
+    let v = 0n;
+    for (let k = 0; k < n; k++) v = (v << 8n) | BigInt(bytes[i + k]);
+    i += n;
+    return v;
+  };
+  const kid = field((config & 0x80) !== 0, (config >> 4) & 7);
+  const ctr = kid === null ? null : field((config & 0x08) !== 0, config & 7);
+  return ctr === null ? null : { kid: BigInt(kid), ctr: BigInt(ctr) };
+}
+
+/**
+ * Where a forwarded payload's SFrame header starts, or -1 when the packet does not start a
+ * frame. VP8 (RFC 7741 §4.2): the payload descriptor, then Haven's clear prefix of 10 bytes
+ * on key frames and 3 otherwise; Opus: the 1-byte TOC (docs/E2EE.md, codec-prefix.ts).
+ */
+function sframeOffset(sample, bytes) {
+  if (sample.codec === 'opus') return 1;
+  let i = 1;
+  const b0 = bytes[0];
+  if (!(b0 & 0x10) || (b0 & 0x07) !== 0) return -1; // not S=1, PID 0
+  if (b0 & 0x80) {
+    const x = bytes[i++];
+    if (x & 0x80) i += bytes[i] & 0x80 ? 2 : 1; // PictureID, 7 or 15 bits
+    if (x & 0x40) i += 1; // TL0PICIDX
+    if (x & 0x30) i += 1; // TID/KEYIDX
+  }
+  const keyFrame = (bytes[i] & 0x01) === 0;
+  return i + (keyFrame ? 10 : 3);
+}
+
 /** Between two samples: `count` remote pictures, each still decoding new frames. */
 function decoding(prev, cur, count) {
   if (!prev || !cur || cur.videos.length !== count) return false;
@@ -78,7 +127,8 @@ describe('end-to-end encrypted call', () => {
   const callPages = {};
 
   before(async () => {
-    srv = await startServer({ env: MANY_REQUESTS_ENV });
+    fs.rmSync(SAMPLE_FILE, { force: true });
+    srv = await startServer({ env: { ...MANY_REQUESTS_ENV, HAVEN_SFU_TEST_PAYLOAD_SAMPLE_FILE: SAMPLE_FILE } });
     const admin = await enrollAdminWithTotp(srv);
     therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'e2ee-therapist');
     patientA = await invitePerson(srv, therapist.cookie, 'patient', 'e2ee-patient-a');
@@ -94,6 +144,7 @@ describe('end-to-end encrypted call', () => {
     if (pages) await pages.closeAll();
     if (browser) await browser.close();
     if (srv) await srv.stop();
+    fs.rmSync(SAMPLE_FILE, { force: true });
   });
 
   test('patients who arrive before the host wait for it and receive nothing', async () => {
@@ -153,6 +204,43 @@ describe('end-to-end encrypted call', () => {
     assert.equal(samples.therapist.counters.welcomesJoined, 0);
   });
 
+  test('what the SFU forwards is SFrame ciphertext behind the codec prefix, never a plain frame', async (t) => {
+    // Let a few more seconds of media pass through the sampler (flushed every 250 ms).
+    await sleep(3000);
+    const samples = fs.readFileSync(SAMPLE_FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const bySsrc = new Map();
+    const starts = { video: 0, audio: 0 };
+    const seen = new Set();
+    for (const s of samples) {
+      assert.ok(s.codec === 'vp8' || s.codec === 'opus', `forwarded ${s.codec}`);
+      if (s.size < 20) continue; // too short to hold a header and a tag (Opus DTX, padding)
+      if (seen.has(`${s.ssrc}/${s.head}`)) continue; // a retransmission (RTX) of one already seen
+      seen.add(`${s.ssrc}/${s.head}`);
+      const bytes = Buffer.from(s.head, 'hex');
+      const at = sframeOffset(s, bytes);
+      if (at < 0) continue; // a later packet of a video frame: ciphertext without a header
+      const header = sframeHeader(bytes, at);
+      assert.ok(header, `${s.kind} frame without an SFrame header: ${s.head}`);
+      starts[s.kind]++;
+      const key = `${s.ssrc}/${header.kid}`;
+      if (!bySsrc.has(key)) bySsrc.set(key, []);
+      bySsrc.get(key).push(header.ctr);
+    }
+    t.diagnostic(`sampled ${samples.length} forwarded payloads: ${starts.video} video frame starts, ${starts.audio} audio frames, ${bySsrc.size} (SSRC, KID) pairs`);
+    assert.ok(starts.video >= 20 && starts.audio >= 20, JSON.stringify(starts));
+    // Each sender's CTR counts its frames: per (SSRC, KID) the counters rise, which a plain
+    // VP8 or Opus frame read as a header would not do.
+    for (const [key, ctrs] of bySsrc) {
+      if (ctrs.length < 5) continue;
+      let rising = 0;
+      for (let i = 1; i < ctrs.length; i++) {
+        assert.ok(ctrs[i] >= ctrs[i - 1] || ctrs[i - 1] - ctrs[i] < 64n, `${key}: CTR went back ${ctrs[i - 1]} → ${ctrs[i]}`);
+        if (ctrs[i] > ctrs[i - 1]) rising++;
+      }
+      assert.ok(rising >= (ctrs.length - 1) * 0.9, `${key}: CTRs do not count frames: ${ctrs.slice(0, 20).join(',')}`);
+    }
+  });
+
   test('a patient leaves; the host removes their device and the code changes for the two left', async () => {
     const before = await sample(callPages.therapist);
     await callPages.patientB.getByTestId('call-leave').click();
@@ -187,10 +275,11 @@ describe('end-to-end encrypted call', () => {
     await mediaFlows(callPages.therapist, 1, 'therapist after the patient reloaded');
   });
 
-  test('the same patient from a new browser (a new device) is admitted again', async () => {
+  test('the same patient from a new browser (a new device) is admitted again; the code changes on both pages', async () => {
     const old = callPages.patientA;
     await old.getByTestId('call-leave').click();
     await old.waitForURL((u) => u.pathname === '/patient');
+    const before = await sample(callPages.therapist);
     const { page } = await openSignedIn(pages, srv, patientA.cookie, `/call/${roomId}`);
     callPages.patientA = page;
     const s = await mediaFlows(page, 1, 'patientA in a new browser');
@@ -200,6 +289,10 @@ describe('end-to-end encrypted call', () => {
     // person is in the call; it goes once they have been away for the grace period).
     assert.ok(s.roster.some((m) => m.self && m.user === patientA.id && m.status === 'verified'), JSON.stringify(s.roster));
     await mediaFlows(callPages.therapist, 1, 'therapist with the patient’s new browser');
+    await until('the therapist and the new browser do not agree on a new code', async () => {
+      const [th, pa] = await Promise.all([sample(callPages.therapist), sample(page)]);
+      return [th.code && th.code === pa.code && th.code !== before.code, { before: before.code, th: th.code, pa: pa.code }];
+    });
   });
 
   test('a browser that cannot encrypt media is refused, naming the browsers that can', async () => {
@@ -220,6 +313,56 @@ describe('end-to-end encrypted call', () => {
     // The two in the call never saw this page join.
     const s = await sample(callPages.therapist);
     assert.equal(s.videos.length, 1);
+  });
+
+  test('a page that never gets its Welcome (like a listener a server slipped in) receives the media and decodes none of it', async (t) => {
+    // The page's own socket drops every Welcome the server forwards to it, so it is in the
+    // SFU's call and in the host's roster, as a listener injected by a server would be, but
+    // holds no epoch secret.
+    const { ctx, page } = await pages.open();
+    await useSession(ctx, srv, patientB.cookie);
+    let dropped = 0;
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        try {
+          const m = JSON.parse(String(message));
+          if (m.type === 'mls.message' && m.kind === 'welcome') {
+            dropped++;
+            return;
+          }
+        } catch {
+          /* not JSON: pass it on */
+        }
+        ws.send(message);
+      });
+    });
+    await page.goto(`${srv.url}/call/${roomId}`);
+    await page.getByTestId('call-self-video').waitFor();
+    await until('no Welcome for the listener was sent and dropped', async () => [dropped > 0, dropped]);
+    const first = await until('the listener receives no video', async () => {
+      const s = await page.evaluate(async () => (await window.__havenCall.stats()).bytesReceived.video);
+      return [s > 0, s];
+    });
+    // The therapist still decodes patient A (the listener's tile stays dark: it sends nothing).
+    let prev = null;
+    await until('the therapist stopped decoding patient A with the listener in the call', async () => {
+      const cur = await sample(callPages.therapist);
+      const lit = cur.videos.filter((v) => v.width > 0);
+      const ok = prev && lit.length === 1 && (cur.frames[lit[0].peer] ?? 0) > (prev.frames[lit[0].peer] ?? Infinity);
+      prev = cur;
+      return [ok, cur];
+    });
+    await sleep(5000);
+    const s = await sample(page);
+    const bytes = await page.evaluate(async () => (await window.__havenCall.stats()).bytesReceived.video);
+    t.diagnostic(`listener: ${dropped} Welcome(s) dropped, ${bytes} video bytes received, state ${s.state}`);
+    assert.ok(bytes > first, 'the SFU stopped forwarding to the listener; the test proves nothing');
+    assert.notEqual(s.state, 'secure');
+    assert.ok(Object.values(s.frames).every((n) => !n), `decoded frames without keys: ${JSON.stringify(s.frames)}`);
+    assert.equal(s.sframe.received, 0, 'frames decrypted without keys');
+    assert.ok(s.videos.every((v) => v.width === 0), `a picture without keys: ${JSON.stringify(s.videos)}`);
+    await page.close();
   });
 
   test('nothing violated the CSP and no page threw', () => {
