@@ -58,6 +58,8 @@ const char* action_name(Action action) {
       return "room_join";
     case Action::room_admit:
       return "room_admit";
+    case Action::room_moderate:
+      return "room_moderate";
     case Action::room_devices_read:
       return "room_devices_read";
     case Action::room_files:
@@ -120,8 +122,9 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
     case Action::room_join:
       return object.actor_is_owner || object.actor_is_participant ? Decision::allow
                                                                   : Decision::deny_forbidden;
-    // Admission is the host's (docs/E2EE.md); issue 7 adds co-hosts.
+    // Admission and removal are the host's (docs/E2EE.md); issue 7 adds co-hosts.
     case Action::room_admit:
+    case Action::room_moderate:
       return object.id.empty() || object.actor_is_owner ? Decision::allow
                                                         : Decision::deny_forbidden;
     case Action::room_devices_read:
@@ -196,6 +199,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::room_end:
     case Action::room_join:
     case Action::room_admit:
+    case Action::room_moderate:
     case Action::room_devices_read:
     case Action::room_files:
       if (!signed_in) return Decision::deny_unauthenticated;

@@ -47,6 +47,7 @@ enum class Action {
   room_join,            // enter a room's call over /ws; object: the room
   room_admit,           // add someone to a room's MLS group (claim their KeyPackages,
                         // send a Welcome); object: the room
+  room_moderate,        // take someone out of a room's call (room.remove); object: the room
   room_devices_read,    // the device keys of a room's people; object: the room
   room_files,           // upload and download a room's encrypted files; object: the room
   device_manage,        // register, list, revoke own devices, upload their KeyPackages;

@@ -42,6 +42,11 @@ std::optional<CallMessageError> parse_call_message(const nlohmann::json& message
     command.room_id = *room_id;
   } else if (type == "room.leave") {
     command.kind = Kind::leave;
+  } else if (type == "room.remove") {
+    const auto* peer_id = string_field(message, "peer_id", 64);
+    if (!peer_id || !is_opaque_id(*peer_id)) return invalid("room.remove needs a peer_id.");
+    command.kind = Kind::remove;
+    command.peer_id = *peer_id;
   } else if (type == "media.publish" || type == "media.answer") {
     const auto* sdp = string_field(message, "sdp", sfu::sdp::kMaxSdpSize);
     if (!sdp) return invalid(type + " needs an sdp of at most 64 KiB.");

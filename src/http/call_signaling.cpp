@@ -1,15 +1,12 @@
 #include "http/call_signaling.h"
 
-#include "access/authorize.h"
-
-#include <ctime>
 #include "http/call_message.h"
+#include "http/room_access.h"
 #include "log/logger.h"
 
 namespace haven {
 
 namespace rooms = sfu::rooms;
-
 
 CallSignaling::CallSignaling(Services& services, std::string user_id, std::string request_id,
                              rooms::MediaWorker* worker,
@@ -39,46 +36,41 @@ void CallSignaling::error(const nlohmann::json& message, const char* code,
   reply_(out.dump());
 }
 
-// The one answer for a room that does not exist, has ended, or is not this person's: a
-// stranger learns nothing about which rooms exist.
 bool CallSignaling::admit(const nlohmann::json& message, const std::string& room_id,
                           rooms::JoinRequest& who) {
-  auto user = services_.store.find_user(user_id_);
-  auto room = services_.store.find_room(room_id);
-  Actor actor;
-  actor.user = user;
-  const Decision decision =
-      room && user ? authorize(actor, Action::room_join, room_ref(*room, user->id))
-                   : Decision::deny_forbidden;
-  const std::string role = user ? role_name(user->role) : "";
-  if (decision != Decision::allow || !room || room->ended_at) {
-    audit("call.join_refused", room_id, "denied", role);
-  }
-  if (decision == Decision::deny_mfa_required) {
-    error(message, "mfa_required", "Turn on two-step verification to join calls.");
-    return false;
-  }
-  if (!room || room->ended_at || decision != Decision::allow) {
+  auto access = room_access(services_.store, user_id_, room_id, Action::room_join);
+  if (!access.allowed()) {
+    audit_room_event(services_.store, user_id_, request_id_, "call.join_refused", room_id,
+                     "denied");
     log::info("room.join_refused", {{"room", room_id}, {"user", user_id_}});
-    error(message, "room_not_found", "This call does not exist or you are not invited to it.");
+    error(message, access.code, access.message);
     return false;
   }
-  who.user_id = user->id;
-  who.display_name = user->display_name;
-  audit("call.joined", room_id, "success", role);
+  who.user_id = access.user->id;
+  who.display_name = access.user->display_name;
+  audit_room_event(services_.store, user_id_, request_id_, "call.joined", room_id, "success");
+  joined_room_ = room_id;
   return true;
 }
 
-// Entering a call is access to a clinical session: recorded like any other access, with
-// ids only (the room's participants are in the rooms table, never in the log).
-void CallSignaling::audit(const char* action, const std::string& room_id, const char* outcome,
-                          const std::string& role) {
-  try {
-    services_.store.append_audit({static_cast<std::int64_t>(std::time(nullptr)), user_id_, action,
-                                  "room", room_id, outcome, request_id_, role, ""});
-  } catch (const std::exception& e) {
-    log::error("audit.append_failed", {{"what", e.what()}});
+// Taking someone out of the call is the host's (room_moderate) in the room this connection
+// joined; the worker then checks that the peer is in that call.
+bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& command) {
+  if (joined_room_.empty()) {
+    error(message, "not_in_room", "You are not in a call.");
+    return false;
   }
+  auto access = room_access(services_.store, user_id_, joined_room_, Action::room_moderate);
+  if (!access.allowed()) {
+    audit_room_event(services_.store, user_id_, request_id_, "call.remove_refused", joined_room_,
+                     "denied");
+    error(message, access.code, access.message);
+    return false;
+  }
+  command.room_id = joined_room_;
+  audit_room_event(services_.store, user_id_, request_id_, "call.participant_removed",
+                   joined_room_, "success");
+  return true;
 }
 
 void CallSignaling::handle(const nlohmann::json& message) {
@@ -93,6 +85,7 @@ void CallSignaling::handle(const nlohmann::json& message) {
       !admit(message, command.room_id, command.join)) {
     return;
   }
+  if (command.kind == rooms::CallCommand::Kind::remove && !moderate(message, command)) return;
   worker_->submit(channel_, std::move(command));
 }
 

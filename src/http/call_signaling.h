@@ -1,7 +1,8 @@
-// Call messages on one /ws connection (docs/SIGNALING.md): checks each message's shape
-// and, for room.join, that the room exists, is open and admits this person
-// (authorize(actor, room_join, room)), then hands it to the media worker, which answers
-// through the connection's SignalingSink. Runs on the connection's strand.
+// Call messages on one /ws connection (docs/SIGNALING.md): checks each message's shape;
+// for room.join, that the room exists, is open and admits this person (authorize(actor,
+// room_join, room)); for room.remove, that this person is the host of the room joined
+// (room_moderate); then hands it to the media worker, which answers through the
+// connection's SignalingSink. Runs on the connection's strand.
 #pragma once
 
 #include <functional>
@@ -33,8 +34,7 @@ class CallSignaling {
   void error(const nlohmann::json& message, const char* code, const std::string& text);
   bool admit(const nlohmann::json& message, const std::string& room_id,
              sfu::rooms::JoinRequest& who);
-  void audit(const char* action, const std::string& room_id, const char* outcome,
-             const std::string& role);
+  bool moderate(const nlohmann::json& message, sfu::rooms::CallCommand& command);
 
   Services& services_;
   std::string user_id_;
@@ -42,6 +42,7 @@ class CallSignaling {
   sfu::rooms::MediaWorker* worker_;
   std::function<void(std::string)> reply_;
   sfu::rooms::MediaWorker::ChannelId channel_ = 0;
+  std::string joined_room_;  // the room of the last room.join this connection was let into
 };
 
 }  // namespace haven

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "access/authorize.h"
+#include "http/room_access.h"
 #include "log/logger.h"
 
 namespace haven {
@@ -52,23 +53,10 @@ void GroupSignaling::answer(const GroupCommand& command, const char* type,
   reply_(fields.dump());
 }
 
-// Read again for every message: a room that ended, or a person taken off it, stops here.
 std::optional<Room> GroupSignaling::room_for(const GroupCommand& command, Action action) {
-  auto user = services_.store.find_user(user_id_);
-  auto room = services_.store.find_room(command.room_id);
-  Actor actor;
-  actor.user = user;
-  const Decision decision = room && user && !room->ended_at
-                                ? authorize(actor, action, room_ref(*room, user->id))
-                                : Decision::deny_forbidden;
-  if (decision == Decision::allow) return room;
-  if (decision == Decision::deny_mfa_required) {
-    error(command, "mfa_required", "Turn on two-step verification to join calls.");
-  } else if (action == Action::room_admit && room && room->admits(user_id_)) {
-    error(command, "forbidden", "Only the host admits people to this session.");
-  } else {
-    error(command, "room_not_found", "This call does not exist or you are not invited to it.");
-  }
+  auto access = room_access(services_.store, user_id_, command.room_id, action);
+  if (access.allowed()) return access.room;
+  error(command, access.code, access.message);
   return std::nullopt;
 }
 
@@ -190,13 +178,7 @@ void GroupSignaling::send(GroupCommand& command, const Subscription& subscriptio
 
 // Ids only: which room's group changed, by whom (the entry's actor); never its content.
 void GroupSignaling::audit(const char* action, const std::string& room_id) {
-  try {
-    auto user = services_.store.find_user(user_id_);
-    services_.store.append_audit({unix_now(), user_id_, action, "room", room_id, "success",
-                                  request_id_, user ? role_name(user->role) : "", ""});
-  } catch (const std::exception& e) {
-    log::error("audit.append_failed", {{"what", e.what()}});
-  }
+  audit_room_event(services_.store, user_id_, request_id_, action, room_id, "success");
 }
 
 }  // namespace haven

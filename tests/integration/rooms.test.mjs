@@ -138,6 +138,51 @@ test('joining: the invited get in and see each other; strangers and bad messages
   await s.close();
 });
 
+test('the host removes someone from the call: they are told, the others see them go, and they cannot come back until it ends', async () => {
+  const a = await connect(bob.cookie);
+  const b = await connect(alice.cookie);
+  const t = await connect(therapist.cookie);
+  // Before joining there is nothing to remove from.
+  t.send({ type: 'room.remove', peer_id: 'ab12', id: 1 });
+  assert.equal((await t.next('error')).code, 'not_in_room');
+  t.send({ type: 'room.join', room_id: room.id });
+  const tJoined = await t.next('room.joined');
+  a.send({ type: 'room.join', room_id: room.id });
+  const aJoined = await a.next('room.joined');
+  b.send({ type: 'room.join', room_id: room.id });
+  const bJoined = await b.next('room.joined');
+  await t.next('room.participant_joined');
+  await t.next('room.participant_joined');
+  await a.next('room.participant_joined');
+
+  // Only the host: a patient of the room is told so, and nothing changes.
+  a.send({ type: 'room.remove', peer_id: bJoined.peer_id, id: 2 });
+  assert.deepEqual(await a.next('error'), {
+    type: 'error', code: 'forbidden', message: 'Only the host can do that in this session.', request_type: 'room.remove', id: 2,
+  });
+  t.send({ type: 'room.remove', peer_id: 'ffff0000ffff0000', id: 3 });
+  assert.equal((await t.next('error')).code, 'participant_not_found');
+  t.send({ type: 'room.remove', peer_id: tJoined.peer_id, id: 4 });
+  assert.equal((await t.next('error')).code, 'cannot_remove_self');
+
+  t.send({ type: 'room.remove', peer_id: bJoined.peer_id, id: 5 });
+  assert.deepEqual(await t.next('room.removed'), { type: 'room.removed', peer_id: bJoined.peer_id, id: 5 });
+  assert.deepEqual(await b.next('room.left'), { type: 'room.left', reason: 'removed' });
+  assert.equal((await a.next('room.participant_left')).peer_id, bJoined.peer_id);
+  assert.equal((await t.next('room.participant_left')).peer_id, bJoined.peer_id);
+  b.send({ type: 'room.join', room_id: room.id, id: 6 });
+  assert.deepEqual(await b.next('error'), {
+    type: 'error', code: 'removed_from_call', message: 'The host removed you from this call.', request_type: 'room.join', id: 6,
+  });
+  // A new connection is no way around it; the others stay.
+  const b2 = await connect(alice.cookie);
+  b2.send({ type: 'room.join', room_id: room.id });
+  assert.equal((await b2.next('error')).code, 'removed_from_call');
+  a.send({ type: 'room.leave' });
+  assert.equal((await a.next('room.left')).reason, 'left');
+  for (const c of [a, b, b2, t]) await c.close();
+});
+
 test('only the owner ends a room; everyone in it is told and nobody can join again', async () => {
   const b = await connect(bob.cookie);
   b.send({ type: 'room.join', room_id: room.id });
@@ -168,6 +213,8 @@ test('entering a call, and being refused, is in the audit trail with ids only', 
   assert.ok(joins.some((e) => e.actor_id === therapist.id));
   const refused = await search('call.join_refused');
   assert.ok(refused.some((e) => e.actor_id === stranger.id && e.subject_id === room.id && e.outcome === 'denied'));
+  assert.ok((await search('call.participant_removed')).some((e) => e.actor_id === therapist.id && e.subject_id === room.id && e.outcome === 'success'));
+  assert.ok((await search('call.remove_refused')).some((e) => e.actor_id === bob.id && e.subject_id === room.id && e.outcome === 'denied'));
   for (const action of ['room.created', 'room.ended']) {
     assert.ok((await search(action)).some((e) => e.actor_id === therapist.id && e.subject_id === room.id), action);
   }

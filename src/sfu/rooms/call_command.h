@@ -15,7 +15,7 @@ namespace haven::sfu::rooms {
 
 // One call message from a client (docs/SIGNALING.md), checked on the HTTP side.
 struct CallCommand {
-  enum class Kind { join, leave, publish, answer, restart_ice, mute, layers };
+  enum class Kind { join, leave, remove, publish, answer, restart_ice, mute, layers };
   Kind kind = Kind::join;
   std::string type;                     // the message's type, echoed in errors
   std::optional<std::int64_t> request;  // the message's id, echoed in errors
@@ -26,6 +26,7 @@ struct CallCommand {
   TrackSource source = TrackSource::camera;    // mute
   bool muted = false;                          // mute
   std::map<std::string, LayerWish> layers;     // layers: by recv mid
+  std::string peer_id;                         // remove: whom (authorized by the caller)
 };
 
 }  // namespace haven::sfu::rooms

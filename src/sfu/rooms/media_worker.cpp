@@ -75,6 +75,7 @@ void MediaWorker::close_channel(ChannelId channel) {
 
 void MediaWorker::end_call(const std::string& room_id) {
   boost::asio::post(ioc_, [this, room_id] {
+    removed_.erase(room_id);
     auto room = rooms_.find(room_id);
     if (room == rooms_.end()) return;
     room->second->close_all("ended");
@@ -110,6 +111,34 @@ void MediaWorker::leave_room(Channel& channel, const char* reason, RequestId rep
   channel.peer_id.clear();
 }
 
+// The host (authorized by CallSignaling) takes `command.peer_id` out of their call: that
+// person's page is told `room.left {reason: "removed"}`, everyone else sees them leave, and
+// they cannot join this call again until it ends (their client would rejoin on its own).
+void MediaWorker::remove(Channel& host, const CallCommand& command) {
+  SignalingSink& sink = *host.sink;
+  if (host.room_id.empty() || host.room_id != command.room_id) {
+    return send_error(sink, command, "not_in_room", "You are not in a call.");
+  }
+  Channel* target = nullptr;
+  for (auto& [id, ch] : channels_) {
+    if (ch.room_id == host.room_id && ch.peer_id == command.peer_id) target = &ch;
+  }
+  Participant* self = participant_of(host);
+  Participant* them = target ? participant_of(*target) : nullptr;
+  if (!self || !them) {
+    return send_error(sink, command, "participant_not_found", "That person is no longer in the call.");
+  }
+  if (them->user_id() == self->user_id()) {
+    return send_error(sink, command, "cannot_remove_self", "Leave the call instead.");
+  }
+  removed_[host.room_id].insert(them->user_id());
+  const std::string peer_id = command.peer_id;
+  leave_room(*target, "removed");
+  nlohmann::json done{{"type", "room.removed"}, {"peer_id", peer_id}};
+  if (command.request) done["id"] = *command.request;
+  sink.deliver(done.dump());
+}
+
 void MediaWorker::handle(ChannelId id, CallCommand& command) {
   auto it = channels_.find(id);
   if (it == channels_.end() || !server_) return;  // the socket closed meanwhile
@@ -120,6 +149,10 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
   if (command.kind == Kind::join) {
     if (!channel.room_id.empty()) {
       return send_error(sink, command, "already_in_room", "Leave the current call first.");
+    }
+    if (auto banned = removed_.find(command.room_id);
+        banned != removed_.end() && banned->second.contains(command.join.user_id)) {
+      return send_error(sink, command, "removed_from_call", "The host removed you from this call.");
     }
     auto& room = rooms_[command.room_id];
     if (!room) {
@@ -151,6 +184,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     }
     return leave_room(channel, "left", command.request);
   }
+  if (command.kind == Kind::remove) return remove(channel, command);
 
   Participant* p = participant_of(channel);
   if (!p) return send_error(sink, command, "not_in_room", "You are not in a call.");
@@ -179,6 +213,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
       return;
     case Kind::join:
     case Kind::leave:
+    case Kind::remove:
       return;
   }
 }

@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "api/route_table.h"
 #include "sfu/dtls/dtls_certificate.h"
@@ -70,6 +71,7 @@ class MediaWorker final : public CallControl {
 
   void handle(ChannelId id, CallCommand& command);
   void leave_room(Channel& channel, const char* reason, RequestId reply_to = std::nullopt);
+  void remove(Channel& host, const CallCommand& command);
   Participant* participant_of(Channel& channel);
   void schedule_tick();
   static void send_error(SignalingSink& sink, const CallCommand& command, const char* code,
@@ -87,6 +89,9 @@ class MediaWorker final : public CallControl {
   // Media thread only.
   std::unordered_map<ChannelId, Channel> channels_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
+  // People the host removed, per room id, kept until the room ends (not when it empties:
+  // the call goes on when the host comes back).
+  std::unordered_map<std::string, std::unordered_set<std::string>> removed_;
   std::string payload_sample_file_;
   std::unique_ptr<routing::PayloadSampler> payload_sampler_;  // null unless sampling
   std::int64_t next_sample_flush_ns_ = 0;

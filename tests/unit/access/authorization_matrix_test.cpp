@@ -241,7 +241,7 @@ TEST(AuthorizationMatrix, RoomByRelationship) {
   EXPECT_EQ(authorize(actor_with(std::nullopt), Action::room_join, listed), U);
 }
 
-// Admission into a room's MLS group is the host's; every person of the room may read its
+// Admission into a room's MLS group and removal from its call are the host's; every person of the room may read its
 // device keys; a device is managed only by its owner.
 TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   ObjectRef owned{"room", "r1", "org1"};
@@ -254,10 +254,14 @@ TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   therapist.user->mfa_enabled = true;
   EXPECT_EQ(authorize(therapist, Action::room_admit, owned), A);
   EXPECT_EQ(authorize(therapist, Action::room_admit, listed), F);
+  EXPECT_EQ(authorize(therapist, Action::room_moderate, owned), A);  // room.remove on /ws
+  EXPECT_EQ(authorize(therapist, Action::room_moderate, listed), F);
   EXPECT_EQ(authorize(therapist, Action::room_devices_read, listed), A);
   EXPECT_EQ(authorize(therapist, Action::room_devices_read, stranger), F);
   Actor patient = actor_with(Role::patient);
   EXPECT_EQ(authorize(patient, Action::room_admit, listed), F);
+  EXPECT_EQ(authorize(patient, Action::room_moderate, listed), F);
+  EXPECT_EQ(authorize(actor_with(std::nullopt), Action::room_moderate, owned), U);
   EXPECT_EQ(authorize(patient, Action::room_devices_read, listed), A);
   EXPECT_EQ(authorize(patient, Action::room_devices_read, stranger), F);
   EXPECT_EQ(authorize(patient, Action::room_files, listed), A);

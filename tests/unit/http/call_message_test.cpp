@@ -40,6 +40,12 @@ TEST(CallMessage, EveryKnownTypeBecomesItsCommand) {
   EXPECT_EQ(l.layers.at("3"), sfu::rooms::LayerWish::off);
   EXPECT_EQ(l.layers.at("5"), sfu::rooms::LayerWish::medium);
 
+  CallCommand r;
+  EXPECT_FALSE(parse(R"({"type":"room.remove","peer_id":"ab12","id":4})", r));
+  EXPECT_EQ(r.kind, Kind::remove);
+  EXPECT_EQ(r.peer_id, "ab12");
+  EXPECT_TRUE(r.room_id.empty());  // the caller names the room the connection joined
+
   for (auto [text, kind] : {std::pair{R"({"type":"room.leave"})", Kind::leave},
                             {R"({"type":"media.answer","sdp":"v=0"})", Kind::answer},
                             {R"({"type":"media.restart_ice"})", Kind::restart_ice}}) {
@@ -61,6 +67,9 @@ TEST(CallMessage, MalformedMessagesAreRefusedWithStableCodes) {
            R"({"type":"room.join","room_id":""})",
            R"({"type":"room.join","room_id":"r","id":"7"})",
            R"({"type":"room.leave","id":1.5})",
+           R"({"type":"room.remove"})",
+           R"({"type":"room.remove","peer_id":"../x"})",
+           R"({"type":"room.remove","peer_id":7})",
            R"({"type":"media.publish","sdp":"v=0"})",
            R"({"type":"media.publish","sdp":"v=0","sources":{"0":"hologram"}})",
            R"({"type":"media.publish","sdp":"v=0","sources":{"a b":"camera"}})",
