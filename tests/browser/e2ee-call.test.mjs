@@ -123,6 +123,7 @@ describe('end-to-end encrypted call', () => {
   let therapist;
   let patientA;
   let patientB;
+  let patientC;
   let roomId = '';
   const callPages = {};
 
@@ -133,7 +134,11 @@ describe('end-to-end encrypted call', () => {
     therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'e2ee-therapist');
     patientA = await invitePerson(srv, therapist.cookie, 'patient', 'e2ee-patient-a');
     patientB = await invitePerson(srv, therapist.cookie, 'patient', 'e2ee-patient-b');
-    const res = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [patientA.id, patientB.id] } });
+    patientC = await invitePerson(srv, therapist.cookie, 'patient', 'e2ee-patient-c');
+    const res = await request(srv, 'POST', '/api/rooms', {
+      cookie: therapist.cookie,
+      body: { participant_ids: [patientA.id, patientB.id, patientC.id] },
+    });
     assert.equal(res.status, 201, res.text);
     roomId = res.json.room.id;
     browser = await launchTrustingBrowser(srv);
@@ -362,6 +367,46 @@ describe('end-to-end encrypted call', () => {
     assert.ok(Object.values(s.frames).every((n) => !n), `decoded frames without keys: ${JSON.stringify(s.frames)}`);
     assert.equal(s.sframe.received, 0, 'frames decrypted without keys');
     assert.ok(s.videos.every((v) => v.width === 0), `a picture without keys: ${JSON.stringify(s.videos)}`);
+    await page.close();
+  });
+
+  test('the host removes a patient: that page is told and holds no key of the next epoch, cannot rejoin, and the others go on', async (t) => {
+    const { page } = await openSignedIn(pages, srv, patientC.cookie, `/call/${roomId}`);
+    const joined = await until('patient C is not admitted', async () => {
+      const s = await sample(page);
+      return [s?.state === 'secure' && s.videos.some((v) => v.width > 0), s];
+    });
+    const peerC = await page.evaluate(() => window.__havenCall.peerId);
+    const tile = callPages.therapist.locator(`[data-testid="call-peer"][data-peer-id="${peerC}"]`);
+    // The control asks first; Cancel changes nothing.
+    await tile.getByTestId('call-remove').click();
+    await tile.getByTestId('call-remove-cancel').click();
+    assert.equal(await tile.getByTestId('call-remove-confirm').count(), 0);
+    // Patients have no such control.
+    assert.equal(await callPages.patientA.getByTestId('call-remove').count(), 0);
+    const before = await sample(callPages.therapist);
+    await tile.getByTestId('call-remove').click();
+    await tile.getByTestId('call-remove-confirm').click();
+
+    assert.match(await shownText(page, 'call-error'), /The host removed you from this call/);
+    const last = await sample(page).catch(() => null);
+    const after = await until('the therapist and patient A do not agree on a code without patient C', async () => {
+      const s = await Promise.all([sample(callPages.therapist), sample(callPages.patientA)]);
+      const ok = s.every((x) => x.code && x.code !== before.code && x.code === s[0].code && !x.roster.some((m) => m.user === patientC.id));
+      return [ok, s.map((x) => ({ epoch: x.epoch, roster: x.roster }))];
+    });
+    // The page's keys stop at the epoch it was removed from: everything said after is in
+    // an epoch it never had a secret for.
+    const keptEpoch = BigInt(last?.sframe?.epoch ?? joined.epoch);
+    t.diagnostic(`patient C held epoch ${keptEpoch}; the two left moved on to ${after[0].epoch}`);
+    assert.ok(BigInt(after[0].epoch) > keptEpoch, `epoch ${after[0].epoch} vs the removed page's ${keptEpoch}`);
+    assert.equal(await page.locator('[data-testid="call-remote-video"]').count(), 0, 'the removed page still shows the call');
+    await mediaFlows(callPages.patientA, 1, 'patient A after the removal');
+
+    // Coming back is refused until the call ends, in plain words.
+    await page.reload();
+    assert.match(await shownText(page, 'call-error'), /removed you from this call/);
+    assert.equal(await page.locator('[data-testid="call-remote-video"]').count(), 0);
     await page.close();
   });
 

@@ -38,7 +38,7 @@ export interface RemotePeer extends Participant {
 }
 
 /** Why the call stopped without us leaving: the room ended, another tab took over, sign-out, a refusal. */
-export type CallEnd = { kind: 'ended' } | { kind: 'replaced' } | { kind: 'signed-out' } | { kind: 'error'; code: string };
+export type CallEnd = { kind: 'ended' } | { kind: 'replaced' } | { kind: 'removed' } | { kind: 'signed-out' } | { kind: 'error'; code: string };
 
 const MAX_BACKOFF_MS = 30_000;
 /** How long a restart of the RECV side waits for the SFU's fresh offer before it may ask again. */
@@ -218,6 +218,19 @@ export class CallClient {
     return this.link ? collectStats(this.link.pub, this.link.sub) : Promise.resolve(null);
   }
 
+  /**
+   * The host takes someone out of the call (room.remove; the server refuses anyone else):
+   * they cannot come back until the call ends, and their devices leave the group at once,
+   * without the grace a reload gets. Rejects with a SignalingError.
+   */
+  async remove(peerId: string): Promise<void> {
+    const link = this.link;
+    const person = this.participants.get(peerId);
+    if (!link || !person) return;
+    await link.sig.request('room.remove', { peer_id: peerId });
+    this.e2ee?.removePerson(person.user_id);
+  }
+
   /** Leaves the room (best effort) and closes everything. Safe to call more than once. */
   async leave(): Promise<void> {
     if (this.stopped) return;
@@ -294,7 +307,7 @@ export class CallClient {
       }),
       on('room.left', (m) => {
         const reason = leftReasonOf(m.reason);
-        this.finish(reason === 'replaced' ? { kind: 'replaced' } : { kind: 'ended' });
+        this.finish(reason === 'replaced' || reason === 'removed' ? { kind: reason } : { kind: 'ended' });
       }),
       on('media.offer', (m) => {
         sub.handleOffer(m).catch((e: unknown) => this.problem(e));

@@ -13,6 +13,7 @@ const JOIN_ERRORS: Record<string, string> = {
   timeout: 'Haven did not answer in time. Check your connection and try again.',
   e2ee_unsupported:
     'This browser cannot encrypt video calls end to end, and Haven calls are never unencrypted. Please join with a current Chrome or Edge (version 86 or later), Firefox (117 or later) or Safari (15.4 or later).',
+  removed_from_call: 'The host removed you from this call, so you cannot join it again.',
   e2ee_device:
     'Haven could not set up encryption keys for this browser. Check your connection and try again; if it keeps happening, use another browser.',
 };
@@ -31,6 +32,8 @@ export function endText(end: CallEnd): string {
       return 'The call has ended.';
     case 'replaced':
       return 'You joined this call from another window or device, so it was closed here.';
+    case 'removed':
+      return 'The host removed you from this call.';
     case 'signed-out':
       return 'You were signed out, so the call was closed.';
     case 'error':

@@ -200,6 +200,11 @@ export function useCall(roomId: string, user: User | null) {
   // Stable, so tiles do not stop and start watching on every render.
   const watchTile = useCallback<WatchTile>((mid, el) => clientRef.current?.watchTile(mid, el) ?? (() => undefined), []);
 
+  /** The host takes someone out of the call; rejects with a SignalingError. */
+  const remove = async (peerId: string) => {
+    await clientRef.current?.remove(peerId);
+  };
+
   /** Leaves the room; resolves once the server was told (or gave up after a few seconds). */
   const leave = async () => {
     await clientRef.current?.leave();
@@ -234,5 +239,5 @@ export function useCall(roomId: string, user: User | null) {
     if (!log) throw new Error('no_call');
     return log.fileBlob(localId);
   };
-  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, sendChat, shareFile, fileBlob };
+  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, remove, sendChat, shareFile, fileBlob };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WatchTile } from '../call/useCall';
 import { useLayerWatch } from './useLayerWatch';
 
@@ -20,14 +20,28 @@ interface VideoTileProps {
   soundUnlock?: number;
   /** The browser refused to play sound before a click (autoplay policy). */
   onSoundBlocked?: () => void;
+  /** The host's control: take this person out of the call (asked to confirm first). */
+  onRemove?: (() => Promise<void>) | undefined;
 }
 
 /**
  * One person in the call: a <video> that also plays their sound, with their name. Without
  * a stream yet (the SFU has not forwarded anything) only the name shows.
  */
-export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked }: VideoTileProps) {
+export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove }: VideoTileProps) {
   const ref = useRef<HTMLVideoElement>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const confirmRemove = async () => {
+    if (!onRemove || removing) return;
+    setRemoving(true);
+    try {
+      await onRemove();
+    } finally {
+      setRemoving(false);
+      setConfirming(false);
+    }
+  };
   useLayerWatch(ref, mid, watch, stream !== null);
 
   useEffect(() => {
@@ -73,6 +87,24 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
         {states.length ? <span class="call-tile-state">{` · ${states.join(', ')}`}</span> : null}
         {speaking ? <span class="visually-hidden"> · speaking</span> : null}
       </p>
+      {onRemove ? (
+        <div class="call-tile-actions">
+          {confirming ? (
+            <>
+              <button type="button" class="button danger" disabled={removing} onClick={() => void confirmRemove()} data-testid="call-remove-confirm">
+                {`Remove ${label}`}
+              </button>
+              <button type="button" class="button" onClick={() => setConfirming(false)} data-testid="call-remove-cancel">
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" class="button" aria-label={`Remove ${label} from the call`} onClick={() => setConfirming(true)} data-testid="call-remove">
+              Remove
+            </button>
+          )}
+        </div>
+      ) : null}
     </li>
   );
 }

@@ -11,7 +11,8 @@
 //
 // Removal: a member whose person has not been in the call for LEAVE_GRACE_MS is removed
 // (the grace lets a reload or a network change come back without a new Welcome), and so
-// is a leaf of a device the server lists as revoked. Every change of membership is a new
+// is a leaf of a device the server lists as revoked. Someone the host removed from the
+// call (room.remove) leaves at once and is not admitted again by this client. Every change of membership is a new
 // epoch, so someone who left cannot decrypt what is said after they are gone.
 //
 // All of this runs on CallE2ee's chain, so it never overlaps processing or other commits.
@@ -36,6 +37,8 @@ export class HostAdmission {
   private readonly absentSince = new Map<string, number>();
   private readonly retryAt = new Map<string, number>();
   private readonly failures = new Map<string, number>();
+  /** People the host took out of the call: out of the group now, never admitted again here. */
+  private readonly removed = new Set<string>();
   private directoryStale = true;
   private directoryAt = 0;
   private queued = false;
@@ -56,7 +59,14 @@ export class HostAdmission {
       this.retryAt.delete(p.userId);
     }
     this.peers = new Set(people.map((p) => p.peerId));
-    this.inCall = new Set(people.map((p) => p.userId));
+    this.inCall = new Set(people.map((p) => p.userId).filter((u) => !this.removed.has(u)));
+    this.kick();
+  }
+
+  /** The host removed this person from the call (the server keeps them out of it). */
+  removeNow(userId: string): void {
+    this.removed.add(userId);
+    this.inCall.delete(userId);
     this.kick();
   }
 
@@ -86,7 +96,7 @@ export class HostAdmission {
     for (const u of members) if (this.inCall.has(u) || u === me.userId) this.absentSince.delete(u);
     const gone = roster.filter((e) => {
       if (e.leafIndex === s.ownLeafIndex) return false;
-      if (this.e2ee.directory.revoked(e.userId, e.deviceId)) return true;
+      if (this.e2ee.directory.revoked(e.userId, e.deviceId) || this.removed.has(e.userId)) return true;
       if (e.userId === me.userId || this.inCall.has(e.userId)) return false;
       const since = this.absentSince.get(e.userId) ?? now;
       this.absentSince.set(e.userId, since);

@@ -140,6 +140,11 @@ export class CallE2ee {
     this.run(() => this.subscribe(link));
   }
 
+  /** The host removed this person from the call: their devices leave the group now. */
+  removePerson(userId: string): void {
+    this.host?.removeNow(userId);
+  }
+
   /** The others in the call (call signaling); the host admits and removes by it. */
   setParticipants(people: { peerId: string; userId: string }[]): void {
     this.host?.setParticipants(people);

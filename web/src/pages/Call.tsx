@@ -26,7 +26,7 @@ export function Call({ roomId }: { roomId: string }) {
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, sendChat, shareFile, fileBlob } = useCall(roomId, user);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, remove, sendChat, shareFile, fileBlob } = useCall(roomId, user);
   const [leaving, setLeaving] = useState(false);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundUnlock, setSoundUnlock] = useState(0);
@@ -50,6 +50,15 @@ export function Call({ roomId }: { roomId: string }) {
   const hasMic = (view.local?.getAudioTracks().length ?? 0) > 0;
   const hasCamera = (view.local?.getVideoTracks().length ?? 0) > 0;
   const names = new Map(view.peers.map((p) => [p.user_id, p.display_name]));
+  const isHost = view.e2ee?.host === true;
+
+  const onRemove = async (peerId: string) => {
+    try {
+      await remove(peerId);
+    } catch {
+      setPageError('That person could not be removed. They may have left already.');
+    }
+  };
 
   return (
     <Layout actions={user ? <AccountActions user={user} current="home" onError={setPageError} /> : null}>
@@ -132,6 +141,7 @@ export function Call({ roomId }: { roomId: string }) {
                 speaking={p.speaking}
                 soundUnlock={soundUnlock}
                 onSoundBlocked={() => setSoundBlocked(true)}
+                onRemove={isHost ? () => onRemove(p.peer_id) : undefined}
               />
             ))}
           </ul>
