@@ -34,12 +34,20 @@ std::optional<GroupState> DeliveryService::subscribe(const std::string& room_id,
   }
   id = next_id_++;
   subscriptions_[id] = {room_id, std::move(subscriber)};
+  by_room_[room_id].insert(id);
   return group;
 }
 
 void DeliveryService::unsubscribe(SubscriptionId id) {
   std::lock_guard lock(mutex_);
-  subscriptions_.erase(id);
+  auto it = subscriptions_.find(id);
+  if (it == subscriptions_.end()) return;
+  auto room = by_room_.find(it->second.room_id);
+  if (room != by_room_.end()) {
+    room->second.erase(id);
+    if (room->second.empty()) by_room_.erase(room);
+  }
+  subscriptions_.erase(it);
 }
 
 bool DeliveryService::create_group(const std::string& room_id, const std::string& device_id,
@@ -59,27 +67,21 @@ SubmitResult DeliveryService::submit_commit(
     messages.push_back({0, commit_epoch + 1, "welcome", "", "", device_id, welcome, now});
   }
   std::lock_guard lock(mutex_);
-  return append(room_id, sender, commit_epoch, std::move(messages));
+  return append(room_id, sender, {EpochRule::Kind::commit, commit_epoch}, std::move(messages));
 }
 
 SubmitResult DeliveryService::submit_message(const std::string& room_id, SubscriptionId sender,
                                              std::int64_t epoch, const char* kind,
                                              ByteVector body, std::int64_t now) {
-  std::lock_guard lock(mutex_);
-  auto group = groups_.find_group(room_id);
-  if (!group) return {SubmitOutcome::no_group};
-  if (epoch > group->epoch || epoch + 1 < group->epoch) {
-    return {SubmitOutcome::stale_epoch, 0, group->epoch};
-  }
   std::vector<GroupMessage> messages;
   messages.push_back({0, epoch, kind, "", "", "", std::move(body), now});
-  return append(room_id, sender, std::nullopt, std::move(messages));
+  std::lock_guard lock(mutex_);
+  return append(room_id, sender, {EpochRule::Kind::application, epoch}, std::move(messages));
 }
 
 // Caller holds mutex_.
 SubmitResult DeliveryService::append(const std::string& room_id, SubscriptionId sender,
-                                     std::optional<std::int64_t> commit_epoch,
-                                     std::vector<GroupMessage> messages) {
+                                     EpochRule rule, std::vector<GroupMessage> messages) {
   auto from = subscriptions_.find(sender);
   if (from == subscriptions_.end() || from->second.room_id != room_id) {
     return {SubmitOutcome::no_group};
@@ -88,12 +90,12 @@ SubmitResult DeliveryService::append(const std::string& room_id, SubscriptionId 
     message.sender_device_id = from->second.subscriber.device_id;
     message.sender_user_id = from->second.subscriber.user_id;
   }
-  auto outcome = groups_.append_group_messages(room_id, commit_epoch, messages, kMaxGroupMessages);
-  auto group = groups_.find_group(room_id);
-  const std::int64_t epoch = group ? group->epoch : 0;
+  const auto [outcome, epoch] =
+      groups_.append_group_messages(room_id, rule, messages, kMaxGroupMessages);
   switch (outcome) {
     case AppendOutcome::no_group: return {SubmitOutcome::no_group};
     case AppendOutcome::epoch_conflict: return {SubmitOutcome::epoch_conflict, 0, epoch};
+    case AppendOutcome::stale_epoch: return {SubmitOutcome::stale_epoch, 0, epoch};
     case AppendOutcome::group_full: return {SubmitOutcome::group_full, 0, epoch};
     case AppendOutcome::appended: break;
   }
@@ -105,8 +107,11 @@ SubmitResult DeliveryService::append(const std::string& room_id, SubscriptionId 
 // process its own commit, docs/E2EE.md); a Welcome reaches only its addressee.
 void DeliveryService::fan_out(const std::string& room_id,
                               const std::vector<GroupMessage>& messages, SubscriptionId except) {
-  for (const auto& [id, subscription] : subscriptions_) {
-    if (id == except || subscription.room_id != room_id) continue;
+  auto room = by_room_.find(room_id);
+  if (room == by_room_.end()) return;
+  for (const SubscriptionId id : room->second) {
+    if (id == except) continue;
+    const Subscription& subscription = subscriptions_.at(id);
     for (const auto& message : messages) {
       if (!message.recipient_device_id.empty() &&
           message.recipient_device_id != subscription.subscriber.device_id) {
@@ -120,14 +125,13 @@ void DeliveryService::fan_out(const std::string& room_id,
 void DeliveryService::end_group(const std::string& room_id) {
   std::lock_guard lock(mutex_);
   const auto ended = nlohmann::json{{"type", "mls.ended"}, {"room_id", room_id}}.dump();
-  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
-    if (it->second.room_id == room_id) {
-      it->second.subscriber.sink->deliver(ended);
-      it = subscriptions_.erase(it);
-    } else {
-      ++it;
-    }
+  auto room = by_room_.find(room_id);
+  if (room == by_room_.end()) return;
+  for (const SubscriptionId id : room->second) {
+    subscriptions_.at(id).subscriber.sink->deliver(ended);
+    subscriptions_.erase(id);
   }
+  by_room_.erase(room);
 }
 
 std::size_t DeliveryService::subscriber_count() const {

@@ -15,7 +15,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sfu/rooms/signaling_sink.h"
@@ -83,13 +85,16 @@ class DeliveryService {
   };
   void fan_out(const std::string& room_id, const std::vector<GroupMessage>& messages,
                SubscriptionId except);
-  SubmitResult append(const std::string& room_id, SubscriptionId sender,
-                      std::optional<std::int64_t> commit_epoch, std::vector<GroupMessage> messages);
+  SubmitResult append(const std::string& room_id, SubscriptionId sender, EpochRule rule,
+                      std::vector<GroupMessage> messages);
 
   GroupRepository& groups_;
   mutable std::mutex mutex_;
   SubscriptionId next_id_ = 1;
   std::map<SubscriptionId, Subscription> subscriptions_;
+  // The same subscriptions by room, so a message reaches its room without a walk over
+  // every call on the server.
+  std::unordered_map<std::string, std::set<SubscriptionId>> by_room_;
 };
 
 // The JSON a subscriber receives for one message (docs/E2EE.md, "Delivery service").

@@ -1,6 +1,7 @@
 #include "http/call_message.h"
 
 #include "api/json_body.h"
+#include "http/message_fields.h"
 #include "sfu/sdp/session_description.h"
 
 namespace haven {
@@ -8,15 +9,6 @@ namespace haven {
 namespace rooms = sfu::rooms;
 
 namespace {
-
-// A non-empty string field of at most max_bytes, or nullptr.
-const std::string* string_field(const nlohmann::json& message, const char* name,
-                                std::size_t max_bytes) {
-  auto it = message.find(name);
-  if (it == message.end() || !it->is_string()) return nullptr;
-  const auto& text = it->get_ref<const std::string&>();
-  return text.empty() || text.size() > max_bytes ? nullptr : &text;
-}
 
 CallMessageError invalid(std::string why) { return {"invalid_message", std::move(why)}; }
 
@@ -30,21 +22,18 @@ std::optional<CallMessageError> parse_call_message(const nlohmann::json& message
   using Kind = rooms::CallCommand::Kind;
   const auto& type = message.at("type").get_ref<const std::string&>();
   command.type = type;
-  if (auto id = message.find("id"); id != message.end()) {
-    if (!id->is_number_integer()) return invalid("The id must be an integer.");
-    command.request = id->get<std::int64_t>();
-  }
+  if (!read_request_id(message, command.request)) return invalid("The id must be an integer.");
 
   if (type == "room.join") {
-    const auto* room_id = string_field(message, "room_id", 64);
-    if (!room_id || !is_opaque_id(*room_id)) return invalid("room.join needs a room_id.");
+    const auto* room_id = opaque_id_field(message, "room_id");
+    if (!room_id) return invalid("room.join needs a room_id.");
     command.kind = Kind::join;
     command.room_id = *room_id;
   } else if (type == "room.leave") {
     command.kind = Kind::leave;
   } else if (type == "room.remove") {
-    const auto* peer_id = string_field(message, "peer_id", 64);
-    if (!peer_id || !is_opaque_id(*peer_id)) return invalid("room.remove needs a peer_id.");
+    const auto* peer_id = opaque_id_field(message, "peer_id");
+    if (!peer_id) return invalid("room.remove needs a peer_id.");
     command.kind = Kind::remove;
     command.peer_id = *peer_id;
   } else if (type == "media.publish" || type == "media.answer") {

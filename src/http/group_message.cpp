@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/json_body.h"
+#include "http/message_fields.h"
 #include "util/secret_bytes.h"
 
 namespace haven {
@@ -83,24 +84,15 @@ std::optional<CallMessageError> parse_group_message(const nlohmann::json& messag
   using Kind = GroupCommand::Kind;
   const auto& type = message.at("type").get_ref<const std::string&>();
   command.type = type;
-  if (auto id = message.find("id"); id != message.end()) {
-    if (!id->is_number_integer()) return invalid("The id must be an integer.");
-    command.request = id->get<std::int64_t>();
-  }
-  auto room = message.find("room_id");
-  if (room == message.end() || !room->is_string() ||
-      !is_opaque_id(room->get_ref<const std::string&>())) {
-    return invalid(type + " needs a room_id.");
-  }
-  command.room_id = room->get<std::string>();
+  if (!read_request_id(message, command.request)) return invalid("The id must be an integer.");
+  const auto* room_id = opaque_id_field(message, "room_id");
+  if (!room_id) return invalid(type + " needs a room_id.");
+  command.room_id = *room_id;
 
   if (type == "mls.subscribe") {
-    auto device = message.find("device_id");
-    if (device == message.end() || !device->is_string() ||
-        !is_opaque_id(device->get_ref<const std::string&>())) {
-      return invalid("mls.subscribe needs a device_id.");
-    }
-    command.device_id = device->get<std::string>();
+    const auto* device_id = opaque_id_field(message, "device_id");
+    if (!device_id) return invalid("mls.subscribe needs a device_id.");
+    command.device_id = *device_id;
     if (auto after = message.find("after_seq"); after != message.end()) {
       if (!after->is_number_integer() || after->get<std::int64_t>() < 0) {
         return invalid("after_seq must be a non-negative integer.");

@@ -87,7 +87,22 @@ class RoomFileRepository {
   virtual std::optional<RoomFile> find_room_file(const std::string& id) = 0;
 };
 
-enum class AppendOutcome { appended, no_group, epoch_conflict, group_full };
+enum class AppendOutcome { appended, no_group, epoch_conflict, stale_epoch, group_full };
+
+// What an append needs of the group's epoch. A commit must be for exactly the current
+// epoch and moves the group to the next (RFC 9420 §14: one commit per epoch); an
+// application message may be for the current or the previous one (its sender has not
+// processed the latest commit yet).
+struct EpochRule {
+  enum class Kind { commit, application };
+  Kind kind = Kind::application;
+  std::int64_t epoch = 0;
+};
+
+struct AppendResult {
+  AppendOutcome outcome = AppendOutcome::no_group;
+  std::int64_t epoch = 0;  // the group's epoch after the append, or when refused
+};
 
 class GroupRepository {
  public:
@@ -96,13 +111,12 @@ class GroupRepository {
   virtual bool create_group(const std::string& room_id, const std::string& device_id,
                             std::int64_t now) = 0;
   virtual std::optional<GroupState> find_group(const std::string& room_id) = 0;
-  // In one transaction: when `commit_epoch` is set, the group must still be at that epoch
-  // and moves to the next (RFC 9420 §14: one commit per epoch); then every message gets
-  // the next sequence numbers (written into `messages`). Nothing changes unless appended.
-  virtual AppendOutcome append_group_messages(const std::string& room_id,
-                                              std::optional<std::int64_t> commit_epoch,
-                                              std::vector<GroupMessage>& messages,
-                                              std::int64_t max_messages) = 0;
+  // In one transaction: the group's epoch is checked against `rule` (a commit then moves
+  // it to the next), and every message gets the next sequence numbers (written into
+  // `messages`). Nothing changes unless appended.
+  virtual AppendResult append_group_messages(const std::string& room_id, EpochRule rule,
+                                             std::vector<GroupMessage>& messages,
+                                             std::int64_t max_messages) = 0;
   // Messages after `after_seq` that `device_id` may receive (welcomes only if addressed
   // to it), in order, at most `limit`.
   virtual std::vector<GroupMessage> group_messages_after(const std::string& room_id,

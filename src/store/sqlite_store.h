@@ -134,10 +134,9 @@ class SqliteStore final : public Store {
   bool create_group(const std::string& room_id, const std::string& device_id,
                     std::int64_t now) override;
   std::optional<GroupState> find_group(const std::string& room_id) override;
-  AppendOutcome append_group_messages(const std::string& room_id,
-                                      std::optional<std::int64_t> commit_epoch,
-                                      std::vector<GroupMessage>& messages,
-                                      std::int64_t max_messages) override;
+  AppendResult append_group_messages(const std::string& room_id, EpochRule rule,
+                                     std::vector<GroupMessage>& messages,
+                                     std::int64_t max_messages) override;
   std::vector<GroupMessage> group_messages_after(const std::string& room_id,
                                                  std::int64_t after_seq,
                                                  const std::string& device_id,

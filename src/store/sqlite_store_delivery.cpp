@@ -131,20 +131,23 @@ std::optional<GroupState> SqliteStore::find_group(const std::string& room_id) {
   return GroupState{room_id, q.integer(0), q.integer(1), q.text(2)};
 }
 
-AppendOutcome SqliteStore::append_group_messages(const std::string& room_id,
-                                                 std::optional<std::int64_t> commit_epoch,
-                                                 std::vector<GroupMessage>& messages,
-                                                 std::int64_t max_messages) {
+AppendResult SqliteStore::append_group_messages(const std::string& room_id, EpochRule rule,
+                                                std::vector<GroupMessage>& messages,
+                                                std::int64_t max_messages) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(conn_);
   auto group = find_group(room_id);
-  if (!group) return AppendOutcome::no_group;
+  if (!group) return {AppendOutcome::no_group};
+  const bool commit = rule.kind == EpochRule::Kind::commit;
+  // RFC 9420 §14: of two commits for one epoch, the first to arrive wins.
+  if (commit && rule.epoch != group->epoch) return {AppendOutcome::epoch_conflict, group->epoch};
+  if (!commit && (rule.epoch > group->epoch || rule.epoch + 1 < group->epoch)) {
+    return {AppendOutcome::stale_epoch, group->epoch};
+  }
   // Messages are only ever deleted with their group, so last_seq is also their count.
   if (group->last_seq + static_cast<std::int64_t>(messages.size()) > max_messages) {
-    return AppendOutcome::group_full;
+    return {AppendOutcome::group_full, group->epoch};
   }
-  // RFC 9420 §14: of two commits for one epoch, the first to arrive wins.
-  if (commit_epoch && *commit_epoch != group->epoch) return AppendOutcome::epoch_conflict;
   std::int64_t seq = group->last_seq;
   for (auto& message : messages) {
     message.seq = ++seq;
@@ -167,11 +170,11 @@ AppendOutcome SqliteStore::append_group_messages(const std::string& room_id,
   }
   sql::Statement(conn_, "UPDATE mls_groups SET last_seq = ?, epoch = ? WHERE room_id = ?")
       .bind(1, seq)
-      .bind(2, commit_epoch ? group->epoch + 1 : group->epoch)
+      .bind(2, commit ? group->epoch + 1 : group->epoch)
       .bind(3, room_id)
       .run();
   tx.commit();
-  return AppendOutcome::appended;
+  return {AppendOutcome::appended, commit ? group->epoch + 1 : group->epoch};
 }
 
 std::vector<GroupMessage> SqliteStore::group_messages_after(const std::string& room_id,

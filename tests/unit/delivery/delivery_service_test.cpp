@@ -121,5 +121,35 @@ TEST_F(DeliveryServiceTest, EndingTheRoomDropsItsSubscribersAndGroup) {
             SubmitOutcome::no_group);
 }
 
+// Messages reach the subscribers of their own room only, and ending one room leaves the
+// other's subscribers and group alone.
+TEST_F(DeliveryServiceTest, RoomsAreKeptApart) {
+  const std::string other = store.create_room("org1", "ther1", {"pat1"}, 10);
+  auto host = join("ther1", host_device, host_sink);
+  auto elsewhere = std::make_shared<RecordingSink>();
+  DeliveryService::SubscriptionId elsewhere_id = 0;
+  service.subscribe(other, {"pat1", pat1_device, elsewhere}, 0, elsewhere_id);
+  ASSERT_TRUE(service.create_group(room, host_device, 11));
+  ASSERT_TRUE(service.create_group(other, pat1_device, 11));
+  join("pat2", pat2_device, pat2_sink);
+  service.submit_message(room, host, 0, "application", ByteVector{1}, 12);
+  EXPECT_EQ(pat2_sink->kinds(), (std::vector<std::string>{"1:application"}));
+  EXPECT_TRUE(elsewhere->received.empty());
+
+  ASSERT_TRUE(store.end_room(room, 20));
+  service.end_group(room);
+  EXPECT_EQ(service.subscriber_count(), 1u);
+  EXPECT_TRUE(elsewhere->received.empty());
+  auto still = std::make_shared<RecordingSink>();
+  DeliveryService::SubscriptionId still_id = 0;
+  service.subscribe(other, {"ther1", host_device, still}, 0, still_id);
+  EXPECT_EQ(service.submit_message(other, elsewhere_id, 0, "application", ByteVector{2}, 21).outcome,
+            SubmitOutcome::accepted);
+  EXPECT_EQ(still->kinds(), (std::vector<std::string>{"1:application"}));
+  service.unsubscribe(elsewhere_id);
+  service.unsubscribe(elsewhere_id);  // twice changes nothing
+  EXPECT_EQ(service.subscriber_count(), 1u);
+}
+
 }  // namespace
 }  // namespace haven::delivery
