@@ -231,6 +231,14 @@ export class CallClient {
     this.e2ee?.removePerson(person.user_id);
   }
 
+  /** Quick exit: tells the server without waiting for its answer and closes everything now. */
+  leaveNow(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.link?.sig.notify('room.leave');
+    this.shutdown();
+  }
+
   /** Leaves the room (best effort) and closes everything. Safe to call more than once. */
   async leave(): Promise<void> {
     if (this.stopped) return;
