@@ -1,5 +1,8 @@
 // Video rooms (docs/SIGNALING.md): a therapist opens a room for named people of the
 // practice; the owner and those people see it and may join its call over /ws.
+#include <algorithm>
+#include <map>
+
 #include "api/handler_support.h"
 #include "api/route_table.h"
 #include "store/repositories.h"
@@ -52,6 +55,58 @@ ApiResult end(const RequestContext& ctx, Services& s) {
           "room"};
 }
 
+// Seconds in the call per person: the union of their joins (two tabs at once count once);
+// a join still open counts up to now.
+std::int64_t seconds_present(std::vector<std::pair<std::int64_t, std::int64_t>> spans) {
+  std::sort(spans.begin(), spans.end());
+  std::int64_t total = 0, start = 0, end = -1;
+  for (const auto& [from, to] : spans) {
+    if (from > end) {
+      if (end > start) total += end - start;
+      start = from;
+      end = to;
+    } else {
+      end = std::max(end, to);
+    }
+  }
+  if (end > start) total += end - start;
+  return total;
+}
+
+// The room's owner sees who was in its call and when (docs/SESSIONS.md "Attendance").
+ApiResult attendance(const RequestContext& ctx, Services& s) {
+  auto room = s.store.find_room(ctx.path_param);
+  const User& actor = *ctx.actor.user;
+  if (!room || !room->admits(actor.id)) return error_result(errors::not_found());
+  if (auto decision = authorize(ctx.actor, Action::room_attendance_read, room_ref(*room, actor.id));
+      decision != Decision::allow) {
+    return error_result(decision_error(decision));
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> by_person;
+  std::vector<std::string> order;
+  std::map<std::string, std::string> names;
+  for (const auto& row : s.store.attendance_of_room(room->id)) {
+    if (!names.count(row.user_id)) {
+      auto user = s.store.find_user(row.user_id);
+      names[row.user_id] = user ? user->display_name : "";
+      order.push_back(row.user_id);
+    }
+    rows.push_back({{"user_id", row.user_id},
+                    {"display_name", names[row.user_id]},
+                    {"joined_at", row.joined_at},
+                    {"left_at", row.left_at ? nlohmann::json(*row.left_at) : nlohmann::json(nullptr)}});
+    by_person[row.user_id].push_back({row.joined_at, row.left_at.value_or(ctx.now)});
+  }
+  nlohmann::json people = nlohmann::json::array();
+  for (const auto& user_id : order) {
+    people.push_back({{"user_id", user_id},
+                      {"display_name", names[user_id]},
+                      {"seconds", seconds_present(by_person[user_id])}});
+  }
+  return {200, {{"attendance", rows}, {"people", people}}};
+}
+
 }  // namespace
 
 std::vector<Route> room_routes() {
@@ -61,6 +116,8 @@ std::vector<Route> room_routes() {
        create},
       {http::verb::get, "/api/rooms", Action::room_list, std::nullopt, list},
       {http::verb::post, "/api/rooms/:id/end", Action::room_end, std::nullopt, end},
+      {http::verb::get, "/api/rooms/:id/attendance", Action::room_attendance_read, std::nullopt,
+       attendance},
   };
 }
 

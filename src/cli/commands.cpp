@@ -19,6 +19,7 @@
 #include "delivery/delivery_service.h"
 #include "http/request_handler.h"
 #include "http/server.h"
+#include "sessions/attendance_recorder.h"
 #include "sfu/rooms/media_worker.h"
 #include "http/static_files.h"
 #include "http/tls_context.h"
@@ -131,10 +132,16 @@ int run_serve(const std::vector<std::string>& args) {
     log::info("audit.ready",
               {{"entries", audit_log.size()},
                {"verifier_key", audit::verifier_key(audit_log.origin(), audit_log.public_key())}});
+    // Attendance (docs/SESSIONS.md): rows a stop or crash left open end now, the latest
+    // they can have ended; then every join and leave is written off the media thread.
+    store->close_open_attendance(static_cast<std::int64_t>(std::time(nullptr)));
+    AttendanceRecorder attendance(*store);
     // The media plane: its own thread and UDP port (docs/SFU.md, docs/SIGNALING.md).
+    // Declared after the recorder, so it stops (and stops sending events) first.
     sfu::rooms::MediaWorker media(sfu::WebRtcServerOptions::from_config(*cfg),
                                   cfg->sfu_test_payload_sample_file);
     metrics.set_extra_source([&media] { return media.render_metrics(); });
+    media.set_event_listener(&attendance);
     log::info("sfu.listening", {{"port", media.port()}});
     // The MLS delivery service (docs/E2EE.md): groups' order and storage, no secrets.
     delivery::DeliveryService delivery(*store);
@@ -151,6 +158,7 @@ int run_serve(const std::vector<std::string>& args) {
                                      record_scheduled_backup(done, at, *store, metrics);
                                    });
     backups.start();
+    attendance.start();
     media.start();
 
     std::cout << "Haven is running at " << cfg->effective_public_url() << "\n";
@@ -161,6 +169,7 @@ int run_serve(const std::vector<std::string>& args) {
     std::cout.flush();
     server.run();
     media.stop();
+    attendance.stop();
     backups.stop();
     return 0;
   } catch (const KeyFileError& e) {

@@ -320,6 +320,18 @@ CREATE TABLE appointment_participants (
 );
 CREATE INDEX appointment_participants_user ON appointment_participants(user_id);
 )sql"},
+      {16, "attendance: when each person entered and left each call", R"sql(
+-- One row per join (peer id), from the media worker's events (docs/SESSIONS.md).
+CREATE TABLE attendance (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  peer_id TEXT NOT NULL,
+  joined_at INTEGER NOT NULL,
+  left_at INTEGER,
+  PRIMARY KEY (room_id, peer_id)
+);
+CREATE INDEX attendance_user ON attendance(user_id, joined_at);
+)sql"},
   };
   return list;
 }

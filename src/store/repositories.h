@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/appointment_repository.h"
+#include "store/attendance_repository.h"
 #include "store/delivery_repositories.h"
 
 namespace haven {
@@ -350,6 +351,7 @@ class Store : public UserRepository,
               public CohortRepository,
               public RoomRepository,
               public AppointmentRepository,
+              public AttendanceRepository,
               public DeviceRepository,
               public GroupRepository,
               public RoomFileRepository,

@@ -121,6 +121,12 @@ class SqliteStore final : public Store {
                               std::int64_t duration_minutes, std::int64_t now) override;
   bool cancel_appointment(const std::string& id, std::int64_t now) override;
   std::string appointment_room(const std::string& id, std::int64_t now) override;
+  void record_join(const std::string& room_id, const std::string& user_id,
+                   const std::string& peer_id, std::int64_t at) override;
+  void record_leave(const std::string& room_id, const std::string& peer_id,
+                    std::int64_t at) override;
+  int close_open_attendance(std::int64_t at) override;
+  std::vector<AttendanceRow> attendance_of_room(const std::string& room_id) override;
 
   std::string register_device(const std::string& user_id, const ByteVector& signature_key,
                               std::int64_t now) override;

@@ -202,6 +202,33 @@ test('only the owner ends a room; everyone in it is told and nobody can join aga
   await b.close();
 });
 
+test('the owner sees who was in the call and when; the others may not', async () => {
+  const get = (who) => request(srv, 'GET', `/api/rooms/${room.id}/attendance`, { cookie: who.cookie });
+  // Written off the media thread: wait until every leave of the ended room is in.
+  let res;
+  for (let i = 0; i < 50; i++) {
+    res = await get(therapist);
+    assert.equal(res.status, 200, res.text);
+    if (res.json.attendance.length > 0 && res.json.attendance.every((r) => r.left_at !== null)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const rows = res.json.attendance;
+  const who = new Set(rows.map((r) => r.user_id));
+  for (const person of [therapist, alice, bob]) assert.ok(who.has(person.id), `no attendance for ${person.id}`);
+  assert.ok(!who.has(stranger.id));
+  for (const r of rows) {
+    assert.equal(typeof r.joined_at, 'number');
+    assert.ok(r.left_at !== null && r.left_at >= r.joined_at, JSON.stringify(r));
+  }
+  // Alice joined three times (twice in the first call, once before being removed).
+  assert.ok(rows.filter((r) => r.user_id === alice.id).length >= 3, JSON.stringify(rows));
+  const alicePerson = res.json.people.find((p) => p.user_id === alice.id);
+  assert.equal(alicePerson.display_name, alice.who.displayName);
+  assert.ok(alicePerson.seconds >= 0);
+  assert.equal((await get(alice)).status, 403);
+  assert.equal((await get(stranger)).status, 404);
+});
+
 test('entering a call, and being refused, is in the audit trail with ids only', async () => {
   const search = async (action) => {
     const res = await request(srv, 'POST', '/api/audit/search', { cookie: admin.cookie, body: { action } });

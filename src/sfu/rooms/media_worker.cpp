@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -78,6 +79,12 @@ void MediaWorker::end_call(const std::string& room_id) {
     removed_.erase(room_id);
     auto room = rooms_.find(room_id);
     if (room == rooms_.end()) return;
+    for (auto& [id, channel] : channels_) {
+      if (channel.room_id != room_id) continue;
+      if (Participant* p = participant_of(channel)) {
+        emit(CallEvent::Kind::left, room_id, p->user_id(), p->peer_id());
+      }
+    }
     room->second->close_all("ended");
     rooms_.erase(room);
     for (auto& [id, channel] : channels_) {
@@ -102,6 +109,9 @@ Participant* MediaWorker::participant_of(Channel& channel) {
 
 void MediaWorker::leave_room(Channel& channel, const char* reason, RequestId reply_to) {
   if (channel.room_id.empty()) return;
+  if (Participant* p = participant_of(channel)) {
+    emit(CallEvent::Kind::left, channel.room_id, p->user_id(), p->peer_id());
+  }
   auto room = rooms_.find(channel.room_id);
   if (room != rooms_.end()) {
     room->second->leave(channel.peer_id, reason, reply_to);
@@ -109,6 +119,13 @@ void MediaWorker::leave_room(Channel& channel, const char* reason, RequestId rep
   }
   channel.room_id.clear();
   channel.peer_id.clear();
+}
+
+void MediaWorker::emit(CallEvent::Kind kind, const std::string& room_id,
+                       const std::string& user_id, const std::string& peer_id) {
+  if (!events_) return;
+  events_->on_call_event(
+      {kind, room_id, user_id, peer_id, static_cast<std::int64_t>(std::time(nullptr))});
 }
 
 // The host (authorized by CallSignaling) takes `command.peer_id` out of their call: that
@@ -176,6 +193,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     Participant& p = room->join(command.join, channel.sink, command.request);
     channel.room_id = command.room_id;
     channel.peer_id = p.peer_id();
+    emit(CallEvent::Kind::joined, channel.room_id, p.user_id(), p.peer_id());
     return;
   }
   if (command.kind == Kind::leave) {

@@ -26,6 +26,7 @@
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
 #include "sfu/rooms/call_command.h"
+#include "sfu/rooms/call_events.h"
 #include "sfu/rooms/room.h"
 #include "sfu/transport/webrtc_server.h"
 #include "util/io_thread.h"
@@ -45,6 +46,8 @@ class MediaWorker final : public CallControl {
   MediaWorker(const MediaWorker&) = delete;
   MediaWorker& operator=(const MediaWorker&) = delete;
 
+  // Who joins and leaves calls, for attendance; set before start(), outlives the worker.
+  void set_event_listener(CallEventListener* listener) { events_ = listener; }
   void start();
   // Everyone leaves (transports send close_notify), then the thread ends. Idempotent.
   void stop();
@@ -72,6 +75,8 @@ class MediaWorker final : public CallControl {
   void handle(ChannelId id, CallCommand& command);
   void leave_room(Channel& channel, const char* reason, RequestId reply_to = std::nullopt);
   void remove(Channel& host, const CallCommand& command);
+  void emit(CallEvent::Kind kind, const std::string& room_id, const std::string& user_id,
+            const std::string& peer_id);
   Participant* participant_of(Channel& channel);
   void schedule_tick();
   static void send_error(SignalingSink& sink, const CallCommand& command, const char* code,
@@ -92,6 +97,7 @@ class MediaWorker final : public CallControl {
   // People the host removed, per room id, kept until the room ends (not when it empties:
   // the call goes on when the host comes back).
   std::unordered_map<std::string, std::unordered_set<std::string>> removed_;
+  CallEventListener* events_ = nullptr;
   std::string payload_sample_file_;
   std::unique_ptr<routing::PayloadSampler> payload_sampler_;  // null unless sampling
   std::int64_t next_sample_flush_ns_ = 0;
