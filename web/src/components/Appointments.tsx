@@ -139,7 +139,7 @@ export function PatientAppointments() {
 
   return (
     <section class="card" aria-labelledby="my-appts-heading" data-testid="my-appointments">
-      <SectionHead id="my-appts-heading" title="Scheduled sessions" onRefresh={() => void load()} testId="my-appts-refresh" />
+      <SectionHead id="my-appts-heading" title="Sessions" onRefresh={() => void load()} testId="my-appts-refresh" />
       <ErrorMessage message={loadError} testId="my-appts-error" />
       <LoadedList
         items={shown}
