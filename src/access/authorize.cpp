@@ -64,6 +64,14 @@ const char* action_name(Action action) {
       return "room_devices_read";
     case Action::room_files:
       return "room_files";
+    case Action::appointment_create:
+      return "appointment_create";
+    case Action::appointment_list:
+      return "appointment_list";
+    case Action::appointment_manage:
+      return "appointment_manage";
+    case Action::appointment_join:
+      return "appointment_join";
     case Action::device_manage:
       return "device_manage";
     case Action::audit_read:
@@ -103,7 +111,8 @@ Decision authorize_cohort(const User& user, const ObjectRef& object) {
   return object.in_actors_care_team ? Decision::allow : Decision::deny_forbidden;
 }
 
-// Video rooms: a therapist opens one for named people; only they and the owner may enter.
+// Video rooms, and the appointments that open them: a therapist schedules or opens one for
+// named people; only they and the owner may enter.
 // Clinicians need MFA for anything that puts them with a patient; patients do not
 // (role_requires_mfa). An empty object is the route-level question.
 Decision authorize_room(const User& user, Action action, const ObjectRef& object) {
@@ -113,15 +122,22 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
   }
   switch (action) {
     case Action::room_create:
+    case Action::appointment_create:
       return user.role == Role::therapist ? Decision::allow : Decision::deny_forbidden;
     case Action::room_list:
-      return Decision::allow;  // the handler lists only the actor's own rooms
+    case Action::appointment_list:
+      return Decision::allow;  // the handler lists only the actor's own
     case Action::room_end:
+    case Action::appointment_manage:
       return object.id.empty() || object.actor_is_owner ? Decision::allow
                                                         : Decision::deny_forbidden;
     case Action::room_join:
       return object.actor_is_owner || object.actor_is_participant ? Decision::allow
                                                                   : Decision::deny_forbidden;
+    case Action::appointment_join:
+      return object.id.empty() || object.actor_is_owner || object.actor_is_participant
+                 ? Decision::allow
+                 : Decision::deny_forbidden;
     // Admission and removal are the host's (docs/E2EE.md); issue 7 adds co-hosts.
     case Action::room_admit:
     case Action::room_moderate:
@@ -202,6 +218,10 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::room_moderate:
     case Action::room_devices_read:
     case Action::room_files:
+    case Action::appointment_create:
+    case Action::appointment_list:
+    case Action::appointment_manage:
+    case Action::appointment_join:
       if (!signed_in) return Decision::deny_unauthenticated;
       return authorize_room(*actor.user, action, object);
     case Action::device_manage:
@@ -220,6 +240,13 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
       return authorize_patient_data(*actor.user, action, object);
   }
   return Decision::deny_forbidden;  // an action without a rule is denied
+}
+
+ObjectRef appointment_ref(const Appointment& appointment, const std::string& actor_id) {
+  ObjectRef ref{"appointment", appointment.id, appointment.org_id};
+  ref.actor_is_owner = appointment.owner_id == actor_id;
+  ref.actor_is_participant = appointment.admits(actor_id);
+  return ref;
 }
 
 ObjectRef room_ref(const Room& room, const std::string& actor_id) {

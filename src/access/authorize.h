@@ -50,6 +50,10 @@ enum class Action {
   room_moderate,        // take someone out of a room's call (room.remove); object: the room
   room_devices_read,    // the device keys of a room's people; object: the room
   room_files,           // upload and download a room's encrypted files; object: the room
+  appointment_create,   // therapists with MFA schedule a session for named people
+  appointment_list,     // the appointments the actor owns or is invited to
+  appointment_manage,   // the owner reschedules or cancels; object: the appointment
+  appointment_join,     // the owner and the invited open its room, get its .ics; object: it
   device_manage,        // register, list, revoke own devices, upload their KeyPackages;
                         // object: a device (actor_is_owner)
 };
@@ -66,7 +70,7 @@ struct ObjectRef {
   // For cohorts: in_actors_care_team = the actor is a clinician of the cohort's care team.
   bool in_actors_care_team = false;
   bool break_glass_active = false;
-  // For rooms: the actor created it / is listed in it.
+  // For rooms and appointments: the actor created it / is listed in it (or created it).
   bool actor_is_owner = false;
   bool actor_is_participant = false;
 };
@@ -77,5 +81,6 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object = 
 
 // A room as the object of a room action by `actor_id` (owner / participant facts filled).
 ObjectRef room_ref(const Room& room, const std::string& actor_id);
+ObjectRef appointment_ref(const Appointment& appointment, const std::string& actor_id);
 
 }  // namespace haven

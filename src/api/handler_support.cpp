@@ -1,5 +1,6 @@
 #include "api/handler_support.h"
 
+#include <set>
 #include <sstream>
 
 #include "auth/password.h"
@@ -7,6 +8,7 @@
 #include "auth/rate_limiter.h"
 #include "auth/session_manager.h"
 #include "config/config.h"
+#include "delivery/delivery_service.h"
 
 namespace haven {
 
@@ -88,6 +90,27 @@ std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
     return std::nullopt;
   }
   return room;
+}
+
+std::optional<std::vector<std::string>> practice_participants(const nlohmann::json& ids,
+                                                              const User& owner, Services& s) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& item : ids) {
+    const auto& id = item.get_ref<const std::string&>();
+    if (id == owner.id || !seen.insert(id).second) return std::nullopt;
+    auto user = s.store.find_user(id);
+    if (!user || user->disabled || user->org_id != owner.org_id) return std::nullopt;
+    out.push_back(id);
+  }
+  return out;
+}
+
+bool end_room_everywhere(Services& s, const std::string& room_id, std::int64_t now) {
+  if (!s.store.end_room(room_id, now)) return false;
+  if (s.calls) s.calls->end_call(room_id);
+  if (s.delivery) s.delivery->end_group(room_id);
+  return true;
 }
 
 }  // namespace haven

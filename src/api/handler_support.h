@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/route_table.h"
 
@@ -36,5 +37,14 @@ ApiError decision_error(Decision decision);
 // (a room the actor may not see, or that has ended, is not found).
 std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
                                   const std::string& room_id, Action action, ApiResult& refusal);
+
+// The participants of a new room or appointment, from a validated id_list: distinct active
+// people of the owner's practice other than the owner; nullopt when one is not (unknown,
+// disabled and another practice's people look the same).
+std::optional<std::vector<std::string>> practice_participants(const nlohmann::json& ids,
+                                                              const User& owner, Services& s);
+// Ends a room everywhere: the store (its group and files go too), its call and its MLS
+// subscribers. False when it was already ended.
+bool end_room_everywhere(Services& s, const std::string& room_id, std::int64_t now);
 
 }  // namespace haven

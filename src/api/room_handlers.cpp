@@ -1,11 +1,7 @@
 // Video rooms (docs/SIGNALING.md): a therapist opens a room for named people of the
 // practice; the owner and those people see it and may join its call over /ws.
-#include <algorithm>
-#include <set>
-
 #include "api/handler_support.h"
 #include "api/route_table.h"
-#include "delivery/delivery_service.h"
 #include "store/repositories.h"
 
 namespace haven {
@@ -29,19 +25,9 @@ ApiError invalid_participants() {
 
 ApiResult create(const RequestContext& ctx, Services& s) {
   const User& owner = *ctx.actor.user;
-  std::vector<std::string> ids;
-  std::set<std::string> seen;
-  for (const auto& item : ctx.body["participant_ids"]) {
-    const auto& id = item.get_ref<const std::string&>();
-    if (id == owner.id || !seen.insert(id).second) return error_result(invalid_participants());
-    // Unknown, disabled and another practice's people look the same.
-    auto user = s.store.find_user(id);
-    if (!user || user->disabled || user->org_id != owner.org_id) {
-      return error_result(invalid_participants());
-    }
-    ids.push_back(id);
-  }
-  auto id = s.store.create_room(owner.org_id, owner.id, ids, ctx.now);
+  auto ids = practice_participants(ctx.body["participant_ids"], owner, s);
+  if (!ids) return error_result(invalid_participants());
+  auto id = s.store.create_room(owner.org_id, owner.id, *ids, ctx.now);
   return {201, {{"room", room_json(*s.store.find_room(id))}}, {}, "room.created", id, "room"};
 }
 
@@ -61,9 +47,7 @@ ApiResult end(const RequestContext& ctx, Services& s) {
     return error_result(decision_error(decision));
   }
   if (room->ended_at) return {200, {{"room", room_json(*room)}}};  // already ended: same answer
-  s.store.end_room(room->id, ctx.now);
-  if (s.calls) s.calls->end_call(room->id);
-  if (s.delivery) s.delivery->end_group(room->id);
+  end_room_everywhere(s, room->id, ctx.now);
   return {200, {{"room", room_json(*s.store.find_room(room->id))}}, {}, "room.ended", room->id,
           "room"};
 }

@@ -298,6 +298,28 @@ CREATE TABLE room_files (
 );
 CREATE INDEX room_files_room ON room_files(room_id);
 )sql"},
+      {15, "appointments: scheduled sessions and the room each one opens", R"sql(
+-- Ids, a kind and times only (docs/SESSIONS.md): no title or note, nothing to seal.
+CREATE TABLE appointments (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  owner_id TEXT NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL CHECK (kind IN ('individual', 'couples', 'group')),
+  starts_at INTEGER NOT NULL,
+  duration_minutes INTEGER NOT NULL,
+  cancelled_at INTEGER,
+  room_id TEXT REFERENCES rooms(id),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX appointments_owner ON appointments(owner_id, starts_at);
+CREATE TABLE appointment_participants (
+  appointment_id TEXT NOT NULL REFERENCES appointments(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (appointment_id, user_id)
+);
+CREATE INDEX appointment_participants_user ON appointment_participants(user_id);
+)sql"},
   };
   return list;
 }

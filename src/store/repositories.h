@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/appointment_repository.h"
 #include "store/delivery_repositories.h"
 
 namespace haven {
@@ -348,6 +349,7 @@ class Store : public UserRepository,
               public PasswordResetRepository,
               public CohortRepository,
               public RoomRepository,
+              public AppointmentRepository,
               public DeviceRepository,
               public GroupRepository,
               public RoomFileRepository,

@@ -113,6 +113,14 @@ class SqliteStore final : public Store {
   std::optional<Room> find_room(const std::string& id) override;
   std::vector<Room> open_rooms_of(const std::string& user_id) override;
   bool end_room(const std::string& id, std::int64_t now) override;
+  std::string create_appointment(const Appointment& appointment) override;
+  std::optional<Appointment> find_appointment(const std::string& id) override;
+  std::vector<Appointment> appointments_of(const std::string& user_id, std::int64_t from,
+                                           std::int64_t to, int limit) override;
+  bool reschedule_appointment(const std::string& id, std::int64_t starts_at,
+                              std::int64_t duration_minutes, std::int64_t now) override;
+  bool cancel_appointment(const std::string& id, std::int64_t now) override;
+  std::string appointment_room(const std::string& id, std::int64_t now) override;
 
   std::string register_device(const std::string& user_id, const ByteVector& signature_key,
                               std::int64_t now) override;
@@ -189,6 +197,9 @@ class SqliteStore final : public Store {
   CareTeam read_members(CareTeam team);
   Cohort read_cohort_members(Cohort cohort);
   Room read_room(sql::Statement& row);
+  Appointment read_appointment(sql::Statement& row);
+  std::string insert_room(const std::string& org_id, const std::string& owner_id,
+                          const std::vector<std::string>& participant_ids, std::int64_t now);
   Device read_device(sql::Statement& row);
   void write_recovery_codes(const std::string& user_id, const std::vector<std::string>& hashes);
   // Seals user's name, email and passkey labels again under the subject of user.role.

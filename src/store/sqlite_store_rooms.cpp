@@ -18,6 +18,15 @@ std::string SqliteStore::create_room(const std::string& org_id, const std::strin
                                      std::int64_t now) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(conn_);
+  auto id = insert_room(org_id, owner_id, participant_ids, now);
+  tx.commit();
+  return id;
+}
+
+// Caller holds mutex_ inside a transaction.
+std::string SqliteStore::insert_room(const std::string& org_id, const std::string& owner_id,
+                                     const std::vector<std::string>& participant_ids,
+                                     std::int64_t now) {
   auto id = random_id();
   sql::Statement(conn_, "INSERT INTO rooms (id, org_id, owner_id, created_at) VALUES (?, ?, ?, ?)")
       .bind(1, id)
@@ -31,7 +40,6 @@ std::string SqliteStore::create_room(const std::string& org_id, const std::strin
         .bind(2, user_id)
         .run();
   }
-  tx.commit();
   return id;
 }
 

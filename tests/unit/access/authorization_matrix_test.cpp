@@ -87,6 +87,15 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/rooms/:id/end", Action::room_end, U, M, M, M, A, U, U},
     {http::verb::post, "/api/rooms/:id/key-packages/claim", Action::room_admit, U, M, M, M, A, U,
      U},
+    {http::verb::post, "/api/appointments", Action::appointment_create, U, M, M, M, F, U, U},
+    {http::verb::get, "/api/appointments", Action::appointment_list, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/appointments/:id/reschedule", Action::appointment_manage, U, M, M, M,
+     A, U, U},
+    {http::verb::post, "/api/appointments/:id/cancel", Action::appointment_manage, U, M, M, M, A,
+     U, U},
+    {http::verb::post, "/api/appointments/:id/join", Action::appointment_join, U, M, M, M, A, U,
+     U},
+    {http::verb::get, "/api/appointments/:id/ics", Action::appointment_join, U, M, M, M, A, U, U},
     {http::verb::get, "/api/rooms/:id/devices", Action::room_devices_read, U, M, M, M, A, U, U},
     {http::verb::post, "/api/rooms/:id/files", Action::room_files, U, M, M, M, A, U, U},
     {http::verb::get, "/api/files/:id", Action::room_files, U, M, M, M, A, U, U},
@@ -266,6 +275,13 @@ TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   EXPECT_EQ(authorize(patient, Action::room_devices_read, stranger), F);
   EXPECT_EQ(authorize(patient, Action::room_files, listed), A);
   EXPECT_EQ(authorize(patient, Action::room_files, stranger), F);
+  // Appointments: the owner manages, the invited join, strangers get nothing.
+  EXPECT_EQ(authorize(therapist, Action::appointment_manage, owned), A);
+  EXPECT_EQ(authorize(therapist, Action::appointment_manage, listed), F);
+  EXPECT_EQ(authorize(patient, Action::appointment_manage, listed), F);
+  EXPECT_EQ(authorize(patient, Action::appointment_join, listed), A);
+  EXPECT_EQ(authorize(patient, Action::appointment_join, stranger), F);
+  EXPECT_EQ(authorize(patient, Action::appointment_create), F);
   ObjectRef own_device{"device", "d1", ""};
   own_device.actor_is_owner = true;
   ObjectRef other_device{"device", "d2", ""};
