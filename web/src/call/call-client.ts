@@ -117,7 +117,9 @@ export class CallClient {
       try {
         this.e2ee = await CallE2ee.open(roomId, me, [this.crypto.worker]);
       } catch (e) {
-        throw new SignalingError(e instanceof ApiError && e.code === 'mfa_required' ? 'mfa_required' : 'e2ee_device', '');
+        // Codes with their own words pass through; anything else is "keys could not be set up".
+        const code = e instanceof ApiError && (e.code === 'mfa_required' || e.code === 'too_many_devices') ? e.code : 'e2ee_device';
+        throw new SignalingError(code, '');
       }
       if (this.stopped) return;
       this.e2ee.onChange = (v) => this.onE2eeChanged(v);
@@ -229,6 +231,14 @@ export class CallClient {
     if (!link || !person) return;
     await link.sig.request('room.remove', { peer_id: peerId });
     this.e2ee?.removePerson(person.user_id);
+  }
+
+  /** Quick exit: tells the server without waiting for its answer and closes everything now. */
+  leaveNow(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.link?.sig.notify('room.leave');
+    this.shutdown();
   }
 
   /** Leaves the room (best effort) and closes everything. Safe to call more than once. */

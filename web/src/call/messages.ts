@@ -13,6 +13,8 @@ const JOIN_ERRORS: Record<string, string> = {
   timeout: 'Haven did not answer in time. Check your connection and try again.',
   e2ee_unsupported:
     'This browser cannot encrypt video calls end to end, and Haven calls are never unencrypted. Please join with a current Chrome or Edge (version 86 or later), Firefox (117 or later) or Safari (15.4 or later).',
+  too_many_devices:
+    'This account already has 10 browsers set up for encrypted calls. Revoke one you no longer use under “Devices for encrypted calls” on your Account page, then join again.',
   removed_from_call: 'The host removed you from this call, so you cannot join it again.',
   e2ee_device:
     'Haven could not set up encryption keys for this browser. Check your connection and try again; if it keeps happening, use another browser.',

@@ -200,6 +200,12 @@ export function useCall(roomId: string, user: User | null) {
   // Stable, so tiles do not stop and start watching on every render.
   const watchTile = useCallback<WatchTile>((mid, el) => clientRef.current?.watchTile(mid, el) ?? (() => undefined), []);
 
+  /** Quick exit: the call stops at once, camera and microphone included (quick-exit.ts). */
+  const leaveNow = () => {
+    clientRef.current?.leaveNow();
+    stopTracks(local);
+  };
+
   /** The host takes someone out of the call; rejects with a SignalingError. */
   const remove = async (peerId: string) => {
     await clientRef.current?.remove(peerId);
@@ -239,5 +245,5 @@ export function useCall(roomId: string, user: User | null) {
     if (!log) throw new Error('no_call');
     return log.fileBlob(localId);
   };
-  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, remove, sendChat, shareFile, fileBlob };
+  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, sendChat, shareFile, fileBlob };
 }

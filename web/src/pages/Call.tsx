@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleHome } from '../api';
 import { useCall } from '../call/useCall';
 import type { CallStatus } from '../call/call-client';
+import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
 import { navigate } from '../router';
 import { CallChat } from '../components/CallChat';
 import { CallControls } from '../components/CallControls';
@@ -26,7 +27,11 @@ export function Call({ roomId }: { roomId: string }) {
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, remove, sendChat, shareFile, fileBlob } = useCall(roomId, user);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, sendChat, shareFile, fileBlob } = useCall(roomId, user);
+  // Read by the key listener, which is installed once.
+  const leaveNowRef = useRef(leaveNow);
+  leaveNowRef.current = leaveNow;
+  useEffect(() => listenForDoubleEscape(() => quickExit(() => leaveNowRef.current())), []);
   const [leaving, setLeaving] = useState(false);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundUnlock, setSoundUnlock] = useState(0);
@@ -62,7 +67,19 @@ export function Call({ roomId }: { roomId: string }) {
 
   return (
     <Layout actions={user ? <AccountActions user={user} current="home" onError={setPageError} /> : null}>
-      <h1>Video call</h1>
+      <div class="call-heading">
+        <h1>Video call</h1>
+        {/* First in the page after the heading, so it is one Tab away; Escape twice does the same. */}
+        <button
+          type="button"
+          class="button danger call-quick-exit"
+          onClick={() => quickExit(leaveNow)}
+          aria-label="Quick exit: leave now and show a neutral page (or press Escape twice)"
+          data-testid="call-quick-exit"
+        >
+          Quick exit
+        </button>
+      </div>
       {/* The chat's toggle sits on the status line: the page around the tiles keeps its
           height (a tile pushed out of view is no longer sent), and its panel is an overlay. */}
       <div class="call-topline">
