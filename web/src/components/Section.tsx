@@ -7,13 +7,17 @@ interface SectionHeadProps {
   onRefresh: () => void;
   /** data-testid of the Refresh button. */
   testId: string;
+  /** Lets a script move focus to the heading (after a change moved or removed the focused control). */
+  focusable?: boolean;
 }
 
 /** A section's heading with a "Refresh" button beside it. */
-export function SectionHead({ id, title, onRefresh, testId }: SectionHeadProps) {
+export function SectionHead({ id, title, onRefresh, testId, focusable = false }: SectionHeadProps) {
   return (
     <div class="section-head">
-      <h2 id={id}>{title}</h2>
+      <h2 id={id} tabIndex={focusable ? -1 : undefined}>
+        {title}
+      </h2>
       <button type="button" class="button" onClick={onRefresh} data-testid={testId}>
         Refresh
       </button>

@@ -12,6 +12,7 @@ import { AdminPanels } from '../components/AdminPanels';
 import { ClinicianPanels } from '../components/ClinicianPanels';
 import { Disclosures } from '../components/Disclosures';
 import { VideoRooms } from '../components/VideoRooms';
+import { PatientAppointments, TherapistAppointments } from '../components/Appointments';
 import { useServerConnection } from '../ws';
 import type { WsStatus } from '../ws';
 
@@ -99,6 +100,9 @@ export function Landing({ role }: { role: Role }) {
         <>
           <ConnectionStatus status={status} />
           {needsMfa ? <MfaNudge /> : null}
+          {/* Appointments name patients: like rooms, therapists need two-step verification first. */}
+          {role === 'therapist' && security !== null && !needsMfa ? <TherapistAppointments onMfaRequired={onMfaRequired} /> : null}
+          {role === 'patient' ? <PatientAppointments /> : null}
           {/* Opening a room names patients: therapists need two-step verification first. */}
           <VideoRooms
             selfId={user.id}
@@ -133,15 +137,7 @@ export function Landing({ role }: { role: Role }) {
             />
           ) : null}
           {role === 'therapist' || role === 'staff' ? <ClinicianPanels onMfaRequired={onMfaRequired} /> : null}
-          {role === 'patient' ? (
-            <>
-              <section class="card" aria-labelledby="overview-heading">
-                <h2 id="overview-heading">Nothing here yet</h2>
-                <p>{copy.intro}</p>
-              </section>
-              <Disclosures />
-            </>
-          ) : null}
+          {role === 'patient' ? <Disclosures /> : null}
         </>
       ) : shown ? null : (
         <p role="status" class="lead">
