@@ -120,8 +120,7 @@ Decision authorize_cohort(const User& user, const ObjectRef& object) {
 // Clinicians need MFA for anything that puts them with a patient; patients do not
 // (role_requires_mfa). An empty object is the route-level question.
 Decision authorize_room(const User& user, Action action, const ObjectRef& object) {
-  if (role_requires_mfa(user.role) && !user.mfa_enabled &&
-      (action != Action::room_list)) {
+  if (role_requires_mfa(user.role) && !user.mfa_enabled && (action != Action::room_list)) {
     return Decision::deny_mfa_required;
   }
   switch (action) {

@@ -12,7 +12,7 @@ namespace haven {
 namespace {
 
 constexpr std::int64_t kJoinEarlySeconds = 15 * 60;
-constexpr std::int64_t kPastSlackSeconds = 5 * 60;     // a start typed "now" is still fine
+constexpr std::int64_t kPastSlackSeconds = 5 * 60;      // a start typed "now" is still fine
 constexpr std::int64_t kMaxAheadSeconds = 366 * 86400;  // scheduling is for the coming year
 constexpr std::int64_t kListPastSeconds = 86400;
 constexpr std::int64_t kListAheadSeconds = 60 * 86400;
@@ -176,8 +176,8 @@ ApiResult join(const RequestContext& ctx, Services& s) {
   if (!a) return refusal;
   if (a->cancelled_at) return error_result(cancelled_error());
   if (ctx.now < a->starts_at - kJoinEarlySeconds) {
-    return error_result(
-        {409, "too_early", "This session opens 15 minutes before it starts. Please come back then."});
+    return error_result({409, "too_early",
+                         "This session opens 15 minutes before it starts. Please come back then."});
   }
   const ApiError over{409, "appointment_over", "This session is over."};
   if (ctx.now >= a->ends_at()) return error_result(over);
@@ -242,7 +242,8 @@ std::vector<Route> appointment_routes() {
        time_fields(Schema{}), reschedule},
       {http::verb::post, "/api/appointments/:id/cancel", Action::appointment_manage, std::nullopt,
        cancel},
-      {http::verb::post, "/api/appointments/:id/join", Action::appointment_join, std::nullopt, join},
+      {http::verb::post, "/api/appointments/:id/join", Action::appointment_join, std::nullopt,
+       join},
       {http::verb::get, "/api/appointments/:id/ics", Action::appointment_join, std::nullopt, ics},
   };
 }

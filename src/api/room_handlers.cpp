@@ -48,7 +48,7 @@ ApiResult end(const RequestContext& ctx, Services& s) {
   if (!room) return refusal;
   if (room->ended_at) return {200, {{"room", room_json(*room)}}};  // already ended: same answer
   end_room_everywhere(s, room->id, ctx.now);
-  return {200, {{"room", room_json(*s.store.find_room(room->id))}}, {}, "room.ended", room->id,
+  return {200,   {{"room", room_json(*s.store.find_room(room->id))}}, {}, "room.ended", room->id,
           "room"};
 }
 
@@ -85,10 +85,11 @@ ApiResult attendance(const RequestContext& ctx, Services& s) {
       names[row.user_id] = user ? user->display_name : "";
       order.push_back(row.user_id);
     }
-    rows.push_back({{"user_id", row.user_id},
-                    {"display_name", names[row.user_id]},
-                    {"joined_at", row.joined_at},
-                    {"left_at", row.left_at ? nlohmann::json(*row.left_at) : nlohmann::json(nullptr)}});
+    rows.push_back(
+        {{"user_id", row.user_id},
+         {"display_name", names[row.user_id]},
+         {"joined_at", row.joined_at},
+         {"left_at", row.left_at ? nlohmann::json(*row.left_at) : nlohmann::json(nullptr)}});
     by_person[row.user_id].push_back({row.joined_at, row.left_at.value_or(ctx.now)});
   }
   nlohmann::json people = nlohmann::json::array();
@@ -111,7 +112,8 @@ ApiResult read_note(const RequestContext& ctx, Services& s) {
   ApiResult refusal;
   auto room = room_for(ctx, s, ctx.path_param, Action::room_note, refusal, true);
   if (!room) return refusal;
-  return {200, {{"note", note_json(s.store.find_session_note(room->id))}}, {}, "session_note.read",
+  return {200,      {{"note", note_json(s.store.find_session_note(room->id))}},
+          {},       "session_note.read",
           room->id, "room"};
 }
 
@@ -121,7 +123,8 @@ ApiResult save_note(const RequestContext& ctx, Services& s) {
   if (!room) return refusal;
   s.store.save_session_note(*room, ctx.actor.user->id,
                             ctx.body["text"].get_ref<const std::string&>(), ctx.now);
-  return {200, {{"note", note_json(s.store.find_session_note(room->id))}}, {}, "session_note.saved",
+  return {200,      {{"note", note_json(s.store.find_session_note(room->id))}},
+          {},       "session_note.saved",
           room->id, "room"};
 }
 

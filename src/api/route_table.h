@@ -53,10 +53,10 @@ struct Services {
   SessionManager& sessions;
   Metrics& metrics;
   RateLimiter& limiter;
-  const FieldCipher& totp_cipher;        // PHI is sealed by the store itself, not here
-  audit::AuditLog* audit_log = nullptr;  // the tamper-evident log's tree and checkpoints
-  CallControl* calls = nullptr;          // null when the SFU is off (tests, CLI)
-  sfu::rooms::MediaWorker* media = nullptr;  // the same worker, for call signaling on /ws
+  const FieldCipher& totp_cipher;                 // PHI is sealed by the store itself, not here
+  audit::AuditLog* audit_log = nullptr;           // the tamper-evident log's tree and checkpoints
+  CallControl* calls = nullptr;                   // null when the SFU is off (tests, CLI)
+  sfu::rooms::MediaWorker* media = nullptr;       // the same worker, for call signaling on /ws
   delivery::DeliveryService* delivery = nullptr;  // MLS groups on /ws; null: E2EE off
 };
 

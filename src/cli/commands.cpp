@@ -19,12 +19,12 @@
 #include "delivery/delivery_service.h"
 #include "http/request_handler.h"
 #include "http/server.h"
-#include "sessions/attendance_recorder.h"
-#include "sfu/rooms/media_worker.h"
 #include "http/static_files.h"
 #include "http/tls_context.h"
 #include "log/logger.h"
 #include "metrics/metrics.h"
+#include "sessions/attendance_recorder.h"
+#include "sfu/rooms/media_worker.h"
 #include "store/sqlite_audit.h"
 
 namespace haven::cli {
@@ -145,8 +145,8 @@ int run_serve(const std::vector<std::string>& args) {
     log::info("sfu.listening", {{"port", media.port()}});
     // The MLS delivery service (docs/E2EE.md): groups' order and storage, no secrets.
     delivery::DeliveryService delivery(*store);
-    Services services{*cfg, *store, sessions, metrics, limiter, *totp_cipher, &audit_log,
-                      &media, &media, &delivery};
+    Services services{*cfg,         *store,     sessions, metrics, limiter,
+                      *totp_cipher, &audit_log, &media,   &media,  &delivery};
     StaticFiles static_files(cfg->web_root);
     RequestHandler handler(services, static_files);
     Server server(services, handler, tls);

@@ -77,7 +77,7 @@ struct Config {
   std::int64_t sfu_announced_port = 0;            // the a=candidate port; 0: sfu.port
   std::int64_t sfu_consent_timeout_seconds = 30;  // RFC 7675 consent expiry
   std::int64_t sfu_max_packets_per_second_per_peer = 2000;  // 0: unlimited
-  std::string sfu_test_payload_sample_file;  // tests only; empty: off
+  std::string sfu_test_payload_sample_file;                 // tests only; empty: off
   // [log]
   std::string log_level = "info";
   std::string log_file;  // empty: stderr

@@ -21,8 +21,8 @@ std::string group_message_json(const std::string& room_id, const GroupMessage& m
 DeliveryService::DeliveryService(GroupRepository& groups) : groups_(groups) {}
 
 std::optional<GroupState> DeliveryService::subscribe(const std::string& room_id,
-                                                     Subscriber subscriber,
-                                                     std::int64_t after_seq, SubscriptionId& id) {
+                                                     Subscriber subscriber, std::int64_t after_seq,
+                                                     SubscriptionId& id) {
   std::lock_guard lock(mutex_);
   auto group = groups_.find_group(room_id);
   if (group) {
@@ -57,9 +57,8 @@ bool DeliveryService::create_group(const std::string& room_id, const std::string
 }
 
 SubmitResult DeliveryService::submit_commit(
-    const std::string& room_id, SubscriptionId sender, std::int64_t commit_epoch,
-    ByteVector commit, const std::vector<std::pair<std::string, ByteVector>>& welcomes,
-    std::int64_t now) {
+    const std::string& room_id, SubscriptionId sender, std::int64_t commit_epoch, ByteVector commit,
+    const std::vector<std::pair<std::string, ByteVector>>& welcomes, std::int64_t now) {
   std::vector<GroupMessage> messages;
   messages.push_back({0, commit_epoch, "commit", "", "", "", std::move(commit), now});
   for (const auto& [device_id, welcome] : welcomes) {
@@ -71,8 +70,8 @@ SubmitResult DeliveryService::submit_commit(
 }
 
 SubmitResult DeliveryService::submit_message(const std::string& room_id, SubscriptionId sender,
-                                             std::int64_t epoch, const char* kind,
-                                             ByteVector body, std::int64_t now) {
+                                             std::int64_t epoch, const char* kind, ByteVector body,
+                                             std::int64_t now) {
   std::vector<GroupMessage> messages;
   messages.push_back({0, epoch, kind, "", "", "", std::move(body), now});
   std::lock_guard lock(mutex_);
@@ -93,11 +92,16 @@ SubmitResult DeliveryService::append(const std::string& room_id, SubscriptionId 
   const auto [outcome, epoch] =
       groups_.append_group_messages(room_id, rule, messages, kMaxGroupMessages);
   switch (outcome) {
-    case AppendOutcome::no_group: return {SubmitOutcome::no_group};
-    case AppendOutcome::epoch_conflict: return {SubmitOutcome::epoch_conflict, 0, epoch};
-    case AppendOutcome::stale_epoch: return {SubmitOutcome::stale_epoch, 0, epoch};
-    case AppendOutcome::group_full: return {SubmitOutcome::group_full, 0, epoch};
-    case AppendOutcome::appended: break;
+    case AppendOutcome::no_group:
+      return {SubmitOutcome::no_group};
+    case AppendOutcome::epoch_conflict:
+      return {SubmitOutcome::epoch_conflict, 0, epoch};
+    case AppendOutcome::stale_epoch:
+      return {SubmitOutcome::stale_epoch, 0, epoch};
+    case AppendOutcome::group_full:
+      return {SubmitOutcome::group_full, 0, epoch};
+    case AppendOutcome::appended:
+      break;
   }
   fan_out(room_id, messages, sender);
   return {SubmitOutcome::accepted, messages.front().seq, epoch};
@@ -105,8 +109,8 @@ SubmitResult DeliveryService::append(const std::string& room_id, SubscriptionId 
 
 // Caller holds mutex_. The sender gets its answer instead of an echo (a client cannot
 // process its own commit, docs/E2EE.md); a Welcome reaches only its addressee.
-void DeliveryService::fan_out(const std::string& room_id,
-                              const std::vector<GroupMessage>& messages, SubscriptionId except) {
+void DeliveryService::fan_out(const std::string& room_id, const std::vector<GroupMessage>& messages,
+                              SubscriptionId except) {
   auto room = by_room_.find(room_id);
   if (room == by_room_.end()) return;
   for (const SubscriptionId id : room->second) {

@@ -68,9 +68,8 @@ class DeliveryService {
                              std::int64_t now);
   // An application message or proposal, sent in the current epoch or the one before
   // (messages in flight while a commit lands, RFC 9420 §14).
-  SubmitResult submit_message(const std::string& room_id, SubscriptionId sender,
-                              std::int64_t epoch, const char* kind, ByteVector body,
-                              std::int64_t now);
+  SubmitResult submit_message(const std::string& room_id, SubscriptionId sender, std::int64_t epoch,
+                              const char* kind, ByteVector body, std::int64_t now);
 
   // The room ended: its subscribers get `mls.ended` and are dropped (the store has
   // already forgotten the group).

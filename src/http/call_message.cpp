@@ -10,7 +10,9 @@ namespace rooms = sfu::rooms;
 
 namespace {
 
-CallMessageError invalid(std::string why) { return {"invalid_message", std::move(why)}; }
+CallMessageError invalid(std::string why) {
+  return {"invalid_message", std::move(why)};
+}
 
 // The most sections one recv connection has (sdp::kMaxMediaSections).
 constexpr std::size_t kMaxLayerEntries = sfu::sdp::kMaxMediaSections;

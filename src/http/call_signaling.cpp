@@ -9,8 +9,7 @@ namespace haven {
 namespace rooms = sfu::rooms;
 
 CallSignaling::CallSignaling(Services& services, std::string user_id, std::string request_id,
-                             rooms::MediaWorker* worker,
-                             std::shared_ptr<rooms::SignalingSink> sink,
+                             rooms::MediaWorker* worker, std::shared_ptr<rooms::SignalingSink> sink,
                              std::function<void(std::string)> reply)
     : services_(services),
       user_id_(std::move(user_id)),
@@ -30,8 +29,8 @@ bool CallSignaling::handles(const std::string& type) {
 
 void CallSignaling::error(const nlohmann::json& message, const char* code,
                           const std::string& text) {
-  nlohmann::json out{{"type", "error"}, {"code", code}, {"message", text},
-                     {"request_type", message["type"]}};
+  nlohmann::json out{
+      {"type", "error"}, {"code", code}, {"message", text}, {"request_type", message["type"]}};
   if (message.contains("id") && message["id"].is_number_integer()) out["id"] = message["id"];
   reply_(out.dump());
 }
@@ -60,8 +59,8 @@ bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& 
     error(message, "not_in_room", "You are not in a call.");
     return false;
   }
-  auto access = room_access(services_.store, services_.calls, user_id_, joined_room_,
-                            Action::room_moderate);
+  auto access =
+      room_access(services_.store, services_.calls, user_id_, joined_room_, Action::room_moderate);
   if (!access.allowed()) {
     audit_room_event(services_.store, user_id_, request_id_, "call.remove_refused", joined_room_,
                      "denied");
@@ -69,8 +68,8 @@ bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& 
     return false;
   }
   command.room_id = joined_room_;
-  audit_room_event(services_.store, user_id_, request_id_, "call.participant_removed",
-                   joined_room_, "success");
+  audit_room_event(services_.store, user_id_, request_id_, "call.participant_removed", joined_room_,
+                   "success");
   return true;
 }
 

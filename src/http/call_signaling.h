@@ -19,8 +19,7 @@ class CallSignaling {
  public:
   // `reply` sends a message on the socket (strand only). `worker` may be null (SFU off).
   CallSignaling(Services& services, std::string user_id, std::string request_id,
-                sfu::rooms::MediaWorker* worker,
-                std::shared_ptr<sfu::rooms::SignalingSink> sink,
+                sfu::rooms::MediaWorker* worker, std::shared_ptr<sfu::rooms::SignalingSink> sink,
                 std::function<void(std::string)> reply);
   ~CallSignaling();  // the participant leaves its call
   CallSignaling(const CallSignaling&) = delete;

@@ -14,7 +14,9 @@ namespace {
 using delivery::ContentType;
 using delivery::WireFormat;
 
-CallMessageError invalid(std::string why) { return {"invalid_message", std::move(why)}; }
+CallMessageError invalid(std::string why) {
+  return {"invalid_message", std::move(why)};
+}
 
 // The base64 field `name` holding one MLSMessage, decoded and framed, or why not.
 std::optional<CallMessageError> read_mls(const nlohmann::json& message, const char* name,
@@ -49,8 +51,7 @@ bool for_room(const delivery::MlsMessageInfo& info, const std::string& room_id) 
   return std::string(info.group_id.begin(), info.group_id.end()) == room_id;
 }
 
-std::optional<CallMessageError> read_welcome(const nlohmann::json& message,
-                                             GroupCommand& command) {
+std::optional<CallMessageError> read_welcome(const nlohmann::json& message, GroupCommand& command) {
   if (!message.contains("welcome")) {
     if (message.contains("welcome_to")) return invalid("welcome_to needs a welcome.");
     return std::nullopt;
@@ -62,8 +63,7 @@ std::optional<CallMessageError> read_welcome(const nlohmann::json& message,
     return CallMessageError{"invalid_mls_message", "welcome must be an MLS Welcome of suite 1."};
   }
   auto to = message.find("welcome_to");
-  if (to == message.end() || !to->is_array() || to->empty() ||
-      to->size() > kMaxWelcomeRecipients) {
+  if (to == message.end() || !to->is_array() || to->empty() || to->size() > kMaxWelcomeRecipients) {
     return invalid("A welcome needs welcome_to: 1 to 15 device ids.");
   }
   std::set<std::string> seen;
@@ -104,15 +104,14 @@ std::optional<CallMessageError> parse_group_message(const nlohmann::json& messag
     command.kind = Kind::create;
   } else if (type == "mls.commit" || type == "mls.send") {
     const bool commit = type == "mls.commit";
-    if (auto refused = read_mls(message, commit ? "commit" : "message", command.message,
-                                command.framing)) {
+    if (auto refused =
+            read_mls(message, commit ? "commit" : "message", command.message, command.framing)) {
       return refused;
     }
     const auto& info = command.framing;
     const bool right_kind =
-        is_handshake_or_application(info) &&
-        (commit ? info.content_type == ContentType::commit
-                : info.content_type != ContentType::commit);
+        is_handshake_or_application(info) && (commit ? info.content_type == ContentType::commit
+                                                     : info.content_type != ContentType::commit);
     if (!right_kind) {
       return CallMessageError{"invalid_mls_message",
                               commit ? "mls.commit carries an MLS commit."

@@ -13,7 +13,9 @@ namespace {
 // Subscriptions one connection may hold (one call at a time, plus room to spare).
 constexpr std::size_t kMaxSubscriptions = 4;
 
-std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t unix_now() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 }  // namespace
 
@@ -33,10 +35,12 @@ GroupSignaling::~GroupSignaling() {
   for (const auto& [room_id, subscription] : subscriptions_) service_->unsubscribe(subscription.id);
 }
 
-bool GroupSignaling::handles(const std::string& type) { return type.rfind("mls.", 0) == 0; }
+bool GroupSignaling::handles(const std::string& type) {
+  return type.rfind("mls.", 0) == 0;
+}
 
-void GroupSignaling::error(const GroupCommand& command, const char* code,
-                           const std::string& text, nlohmann::json extra) {
+void GroupSignaling::error(const GroupCommand& command, const char* code, const std::string& text,
+                           nlohmann::json extra) {
   extra["type"] = "error";
   extra["code"] = code;
   extra["message"] = text;
@@ -45,8 +49,7 @@ void GroupSignaling::error(const GroupCommand& command, const char* code,
   reply_(extra.dump());
 }
 
-void GroupSignaling::answer(const GroupCommand& command, const char* type,
-                            nlohmann::json fields) {
+void GroupSignaling::answer(const GroupCommand& command, const char* type, nlohmann::json fields) {
   fields["type"] = type;
   fields["room_id"] = command.room_id;
   if (command.request) fields["id"] = *command.request;
@@ -77,18 +80,22 @@ void GroupSignaling::handle(const nlohmann::json& message) {
   if (found == subscriptions_.end()) {
     return error(command, "not_subscribed", "Subscribe to this room's group first.");
   }
-  const auto action = command.kind == GroupCommand::Kind::create ||
-                              (command.kind == GroupCommand::Kind::commit &&
-                               !command.welcome_to.empty())
-                          ? Action::room_admit
-                          : Action::room_join;
+  const auto action =
+      command.kind == GroupCommand::Kind::create ||
+              (command.kind == GroupCommand::Kind::commit && !command.welcome_to.empty())
+          ? Action::room_admit
+          : Action::room_join;
   auto room = room_for(command, action);
   if (!room) return;
   switch (command.kind) {
-    case GroupCommand::Kind::create: return create(command, found->second);
-    case GroupCommand::Kind::commit: return commit(command, found->second, *room);
-    case GroupCommand::Kind::send: return send(command, found->second);
-    case GroupCommand::Kind::subscribe: return;
+    case GroupCommand::Kind::create:
+      return create(command, found->second);
+    case GroupCommand::Kind::commit:
+      return commit(command, found->second, *room);
+    case GroupCommand::Kind::send:
+      return send(command, found->second);
+    case GroupCommand::Kind::subscribe:
+      return;
   }
 }
 
@@ -106,8 +113,8 @@ void GroupSignaling::subscribe(const GroupCommand& command) {
   }
   services_.store.touch_device(device->id, unix_now());
   delivery::DeliveryService::SubscriptionId id = 0;
-  auto group = service_->subscribe(command.room_id, {user_id_, device->id, sink_},
-                                   command.after_seq, id);
+  auto group =
+      service_->subscribe(command.room_id, {user_id_, device->id, sink_}, command.after_seq, id);
   subscriptions_[command.room_id] = {id, device->id};
   // Sent now, on this strand; the backlog the sink posted follows it.
   nlohmann::json fields{{"device_id", device->id}};

@@ -10,9 +10,13 @@ namespace haven {
 AttendanceRecorder::AttendanceRecorder(AttendanceRepository& store)
     : store_(store), work_(boost::asio::make_work_guard(ioc_)) {}
 
-AttendanceRecorder::~AttendanceRecorder() { stop(); }
+AttendanceRecorder::~AttendanceRecorder() {
+  stop();
+}
 
-void AttendanceRecorder::start() { thread_.start(ioc_, "attendance", "attendance.worker_error"); }
+void AttendanceRecorder::start() {
+  thread_.start(ioc_, "attendance", "attendance.worker_error");
+}
 
 void AttendanceRecorder::stop() {
   work_.reset();  // run() returns once the queue is empty

@@ -36,9 +36,8 @@ class AppointmentRepository {
   virtual std::optional<Appointment> find_appointment(const std::string& id) = 0;
   // The user's appointments (owned or invited to) that end after `from` and start before
   // `to`, by start time, at most `limit`.
-  virtual std::vector<Appointment> appointments_of(const std::string& user_id,
-                                                   std::int64_t from, std::int64_t to,
-                                                   int limit) = 0;
+  virtual std::vector<Appointment> appointments_of(const std::string& user_id, std::int64_t from,
+                                                   std::int64_t to, int limit) = 0;
   // False when the appointment does not exist or was cancelled. A room whose call has
   // ended is let go (the new time gets a new room).
   virtual bool reschedule_appointment(const std::string& id, std::int64_t starts_at,

@@ -154,10 +154,8 @@ class SqliteStore final : public Store {
   AppendResult append_group_messages(const std::string& room_id, EpochRule rule,
                                      std::vector<GroupMessage>& messages,
                                      std::int64_t max_messages) override;
-  std::vector<GroupMessage> group_messages_after(const std::string& room_id,
-                                                 std::int64_t after_seq,
-                                                 const std::string& device_id,
-                                                 int limit) override;
+  std::vector<GroupMessage> group_messages_after(const std::string& room_id, std::int64_t after_seq,
+                                                 const std::string& device_id, int limit) override;
 
   void create_session(const SessionRecord& session) override;
   std::optional<SessionRecord> find_session(const std::string& token_hash) override;

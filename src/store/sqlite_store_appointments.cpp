@@ -73,9 +73,8 @@ std::optional<Appointment> SqliteStore::find_appointment(const std::string& id) 
   return read_appointment(q);
 }
 
-std::vector<Appointment> SqliteStore::appointments_of(const std::string& user_id,
-                                                      std::int64_t from, std::int64_t to,
-                                                      int limit) {
+std::vector<Appointment> SqliteStore::appointments_of(const std::string& user_id, std::int64_t from,
+                                                      std::int64_t to, int limit) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_, std::string(kColumns) +
                               "WHERE (owner_id = ?1 OR id IN (SELECT appointment_id FROM "

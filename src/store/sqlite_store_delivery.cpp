@@ -188,7 +188,10 @@ std::vector<GroupMessage> SqliteStore::group_messages_after(const std::string& r
                    "WHERE room_id = ? AND seq > ? "
                    "AND (recipient_device_id IS NULL OR recipient_device_id = ?) "
                    "ORDER BY seq LIMIT ?");
-  q.bind(1, room_id).bind(2, after_seq).bind(3, device_id).bind(4, static_cast<std::int64_t>(limit));
+  q.bind(1, room_id)
+      .bind(2, after_seq)
+      .bind(3, device_id)
+      .bind(4, static_cast<std::int64_t>(limit));
   std::vector<GroupMessage> out;
   while (q.step()) {
     out.push_back({q.integer(0), q.integer(1), q.text(2), q.text(3), q.text(4), q.text(5),

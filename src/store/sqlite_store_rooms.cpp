@@ -8,9 +8,8 @@
 namespace haven {
 
 bool Room::admits(const std::string& user_id) const {
-  return owner_id == user_id ||
-         std::find(participant_ids.begin(), participant_ids.end(), user_id) !=
-             participant_ids.end();
+  return owner_id == user_id || std::find(participant_ids.begin(), participant_ids.end(),
+                                          user_id) != participant_ids.end();
 }
 
 std::string SqliteStore::create_room(const std::string& org_id, const std::string& owner_id,

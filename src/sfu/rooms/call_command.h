@@ -17,11 +17,11 @@ namespace haven::sfu::rooms {
 struct CallCommand {
   enum class Kind { join, leave, remove, publish, answer, restart_ice, mute, layers };
   Kind kind = Kind::join;
-  std::string type;                     // the message's type, echoed in errors
-  std::optional<std::int64_t> request;  // the message's id, echoed in errors
-  std::string room_id;                  // join
-  JoinRequest join;                     // join: who (authorized by the caller)
-  std::string sdp;                      // publish, answer
+  std::string type;                            // the message's type, echoed in errors
+  std::optional<std::int64_t> request;         // the message's id, echoed in errors
+  std::string room_id;                         // join
+  JoinRequest join;                            // join: who (authorized by the caller)
+  std::string sdp;                             // publish, answer
   std::map<std::string, TrackSource> sources;  // publish: by mid
   TrackSource source = TrackSource::camera;    // mute
   bool muted = false;                          // mute

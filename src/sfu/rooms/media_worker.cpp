@@ -29,7 +29,9 @@ MediaWorker::MediaWorker(WebRtcServerOptions options, std::string payload_sample
   }
 }
 
-MediaWorker::~MediaWorker() { stop(); }
+MediaWorker::~MediaWorker() {
+  stop();
+}
 
 void MediaWorker::start() {
   schedule_tick();
@@ -66,9 +68,8 @@ MediaWorker::ChannelId MediaWorker::open_channel(std::shared_ptr<SignalingSink> 
 }
 
 void MediaWorker::submit(ChannelId channel, CallCommand command) {
-  boost::asio::post(ioc_, [this, channel, command = std::move(command)]() mutable {
-    handle(channel, command);
-  });
+  boost::asio::post(
+      ioc_, [this, channel, command = std::move(command)]() mutable { handle(channel, command); });
 }
 
 void MediaWorker::close_channel(ChannelId channel) {
@@ -104,8 +105,8 @@ void MediaWorker::end_call(const std::string& room_id) {
 
 void MediaWorker::send_error(SignalingSink& sink, const CallCommand& command, const char* code,
                              const std::string& message) {
-  nlohmann::json error{{"type", "error"}, {"code", code}, {"message", message},
-                       {"request_type", command.type}};
+  nlohmann::json error{
+      {"type", "error"}, {"code", code}, {"message", message}, {"request_type", command.type}};
   if (command.request) error["id"] = *command.request;
   sink.deliver(error.dump());
 }
@@ -136,8 +137,8 @@ bool MediaWorker::removed_from(const std::string& room_id, const std::string& us
   return it != removed_.end() && it->second.contains(user_id);
 }
 
-void MediaWorker::emit(CallEvent::Kind kind, const std::string& room_id,
-                       const std::string& user_id, const std::string& peer_id) {
+void MediaWorker::emit(CallEvent::Kind kind, const std::string& room_id, const std::string& user_id,
+                       const std::string& peer_id) {
   if (!events_) return;
   events_->on_call_event(
       {kind, room_id, user_id, peer_id, static_cast<std::int64_t>(std::time(nullptr))});
@@ -158,7 +159,8 @@ void MediaWorker::remove(Channel& host, const CallCommand& command) {
   Participant* self = participant_of(host);
   Participant* them = target ? participant_of(*target) : nullptr;
   if (!self || !them) {
-    return send_error(sink, command, "participant_not_found", "That person is no longer in the call.");
+    return send_error(sink, command, "participant_not_found",
+                      "That person is no longer in the call.");
   }
   if (them->user_id() == self->user_id()) {
     return send_error(sink, command, "cannot_remove_self", "Leave the call instead.");
@@ -200,16 +202,17 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
       const std::string room_id = command.room_id;
       routing::RouterConfig router_config{routing::steady_to_unix_offset_ns()};
       router_config.payload_sampler = payload_sampler_.get();
-      room = std::make_unique<Room>(
-          room_id, *server_, router_config,
-          [this, room_id](const std::string& peer_id) {
-            // A transport failed inside its own callback: remove the participant later.
-            boost::asio::post(ioc_, [this, room_id, peer_id] {
-              for (auto& [cid, ch] : channels_) {
-                if (ch.room_id == room_id && ch.peer_id == peer_id) leave_room(ch, "failed");
-              }
-            });
-          });
+      room = std::make_unique<Room>(room_id, *server_, router_config,
+                                    [this, room_id](const std::string& peer_id) {
+                                      // A transport failed inside its own callback: remove the
+                                      // participant later.
+                                      boost::asio::post(ioc_, [this, room_id, peer_id] {
+                                        for (auto& [cid, ch] : channels_) {
+                                          if (ch.room_id == room_id && ch.peer_id == peer_id)
+                                            leave_room(ch, "failed");
+                                        }
+                                      });
+                                    });
     }
     if (room->full()) {
       return send_error(sink, command, "room_full", "This call already has 16 people in it.");

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "sfu/sdp/parser.h"
@@ -201,9 +200,9 @@ bool Participant::apply_answer(const std::string& sdp_text, std::string* error) 
     // Paused until the recv transport is up: a key frame forwarded before that would be
     // dropped (not_connected), and the subscriber would start mid-stream. on_connected
     // resumes it, which asks for a fresh key frame.
-    if (auto* consumer = router_.add_consumer(recv_peer(), it->second.track.producer, params,
-                                              /*paused=*/it->second.track.kind == MediaKind::video &&
-                                                  !recv_->connected())) {
+    if (auto* consumer = router_.add_consumer(
+            recv_peer(), it->second.track.producer, params,
+            /*paused=*/it->second.track.kind == MediaKind::video && !recv_->connected())) {
       it->second.consumer = consumer->id();
     }
   }

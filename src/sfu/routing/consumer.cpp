@@ -164,8 +164,8 @@ void Consumer::forward(const IncomingPacket& in, std::int64_t now_ns) noexcept {
 
   std::uint16_t twcc_seq = 0;
   if (transport_cc_id_ != 0) twcc_seq = transport_.next_twcc_seq();
-  const std::size_t len =
-      build_packet(pkt, out_pt, out->seq, out->ts, twcc_seq, now_ns, send_buffer_.first(kMaxDatagram));
+  const std::size_t len = build_packet(pkt, out_pt, out->seq, out->ts, twcc_seq, now_ns,
+                                       send_buffer_.first(kMaxDatagram));
   if (len == 0) {
     ++stats_.dropped;  // grew beyond kMaxDatagram
     return;

@@ -21,8 +21,8 @@
 #include <string>
 
 #include "sfu/routing/codec_info.h"
-#include "sfu/routing/peer_sink.h"
 #include "sfu/routing/packet_store.h"
+#include "sfu/routing/peer_sink.h"
 #include "sfu/routing/rtp_mapping.h"
 #include "sfu/routing/stream_rewriter.h"
 #include "sfu/rtcp/rtcp_packets.h"

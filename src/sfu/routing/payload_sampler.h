@@ -29,7 +29,7 @@ class PayloadSampler {
     MediaKind kind = MediaKind::audio;
     CodecKind codec = CodecKind::other;
     std::uint32_t ssrc = 0;
-    std::uint16_t size = 0;  // the whole payload
+    std::uint16_t size = 0;   // the whole payload
     std::uint8_t length = 0;  // bytes kept in head
     std::array<std::uint8_t, kHeadBytes> head{};
   };

@@ -24,9 +24,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sfu/routing/payload_sampler.h"
 #include "sfu/routing/active_speaker.h"
 #include "sfu/routing/consumer.h"
+#include "sfu/routing/payload_sampler.h"
 #include "sfu/routing/peer_sink.h"
 #include "sfu/routing/peer_transport.h"
 #include "sfu/routing/producer.h"

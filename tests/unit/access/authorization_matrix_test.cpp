@@ -95,10 +95,9 @@ const std::vector<Row> kMatrix = {
     {http::verb::get, "/api/appointments", Action::appointment_list, U, M, M, M, A, U, U},
     {http::verb::post, "/api/appointments/:id/reschedule", Action::appointment_manage, U, M, M, M,
      A, U, U},
-    {http::verb::post, "/api/appointments/:id/cancel", Action::appointment_manage, U, M, M, M, A,
-     U, U},
-    {http::verb::post, "/api/appointments/:id/join", Action::appointment_join, U, M, M, M, A, U,
+    {http::verb::post, "/api/appointments/:id/cancel", Action::appointment_manage, U, M, M, M, A, U,
      U},
+    {http::verb::post, "/api/appointments/:id/join", Action::appointment_join, U, M, M, M, A, U, U},
     {http::verb::get, "/api/appointments/:id/ics", Action::appointment_join, U, M, M, M, A, U, U},
     {http::verb::get, "/api/rooms/:id/devices", Action::room_devices_read, U, M, M, M, A, U, U},
     {http::verb::post, "/api/rooms/:id/files", Action::room_files, U, M, M, M, A, U, U},
@@ -106,8 +105,7 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/devices", Action::device_manage, U, M, M, M, A, U, U},
     {http::verb::get, "/api/devices", Action::device_manage, U, M, M, M, A, U, U},
     {http::verb::post, "/api/devices/:id/revoke", Action::device_manage, U, M, M, M, A, U, U},
-    {http::verb::post, "/api/devices/:id/key-packages", Action::device_manage, U, M, M, M, A, U,
-     U},
+    {http::verb::post, "/api/devices/:id/key-packages", Action::device_manage, U, M, M, M, A, U, U},
 };
 
 Actor actor_with(std::optional<Role> role, bool disabled = false) {
@@ -254,8 +252,8 @@ TEST(AuthorizationMatrix, RoomByRelationship) {
   EXPECT_EQ(authorize(actor_with(std::nullopt), Action::room_join, listed), U);
 }
 
-// Admission into a room's MLS group and removal from its call are the host's; every person of the room may read its
-// device keys; a device is managed only by its owner.
+// Admission into a room's MLS group and removal from its call are the host's; every person of the
+// room may read its device keys; a device is managed only by its owner.
 TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   ObjectRef owned{"room", "r1", "org1"};
   owned.actor_is_owner = true;

@@ -22,9 +22,9 @@ class RecordingSink : public sfu::rooms::SignalingSink {
   std::vector<std::string> kinds() const {
     std::vector<std::string> out;
     for (const auto& m : received) {
-      out.push_back(m["type"] == "mls.message" ? std::to_string(m["seq"].get<int>()) + ":" +
-                                                     m["kind"].get<std::string>()
-                                               : m["type"].get<std::string>());
+      out.push_back(m["type"] == "mls.message"
+                        ? std::to_string(m["seq"].get<int>()) + ":" + m["kind"].get<std::string>()
+                        : m["type"].get<std::string>());
     }
     return out;
   }
@@ -62,7 +62,8 @@ TEST_F(DeliveryServiceTest, OneCommitPerEpochAndOneOrderForEveryone) {
   ASSERT_TRUE(service.create_group(room, host_device, 11));
   EXPECT_FALSE(service.create_group(room, pat1_device, 11));
 
-  auto added = service.submit_commit(room, host, 0, ByteVector{1}, {{pat1_device, ByteVector{2}}}, 12);
+  auto added =
+      service.submit_commit(room, host, 0, ByteVector{1}, {{pat1_device, ByteVector{2}}}, 12);
   EXPECT_EQ(added.outcome, SubmitOutcome::accepted);
   EXPECT_EQ(added.seq, 1);
   EXPECT_EQ(added.epoch, 1);
@@ -84,8 +85,8 @@ TEST_F(DeliveryServiceTest, OneCommitPerEpochAndOneOrderForEveryone) {
 
   // The sender never gets its own message back; the other side sees each once, in order.
   EXPECT_EQ(host_sink->kinds(), (std::vector<std::string>{"3:application", "5:application"}));
-  EXPECT_EQ(pat1_sink->kinds(), (std::vector<std::string>{"1:commit", "2:welcome", "4:commit",
-                                                          "6:commit"}));
+  EXPECT_EQ(pat1_sink->kinds(),
+            (std::vector<std::string>{"1:commit", "2:welcome", "4:commit", "6:commit"}));
   EXPECT_EQ(pat1_sink->received[0]["sender_device_id"], host_device);
   EXPECT_EQ(pat1_sink->received[0]["data"], "AQ==");
 }
@@ -143,8 +144,9 @@ TEST_F(DeliveryServiceTest, RoomsAreKeptApart) {
   auto still = std::make_shared<RecordingSink>();
   DeliveryService::SubscriptionId still_id = 0;
   service.subscribe(other, {"ther1", host_device, still}, 0, still_id);
-  EXPECT_EQ(service.submit_message(other, elsewhere_id, 0, "application", ByteVector{2}, 21).outcome,
-            SubmitOutcome::accepted);
+  EXPECT_EQ(
+      service.submit_message(other, elsewhere_id, 0, "application", ByteVector{2}, 21).outcome,
+      SubmitOutcome::accepted);
   EXPECT_EQ(still->kinds(), (std::vector<std::string>{"1:application"}));
   service.unsubscribe(elsewhere_id);
   service.unsubscribe(elsewhere_id);  // twice changes nothing

@@ -23,7 +23,8 @@ TEST(CallMessage, EveryKnownTypeBecomesItsCommand) {
   EXPECT_EQ(c.request, 7);
 
   CallCommand p;
-  EXPECT_FALSE(parse(R"({"type":"media.publish","sdp":"v=0","sources":{"0":"microphone","1":"screen"}})", p));
+  EXPECT_FALSE(parse(
+      R"({"type":"media.publish","sdp":"v=0","sources":{"0":"microphone","1":"screen"}})", p));
   EXPECT_EQ(p.kind, Kind::publish);
   EXPECT_EQ(p.sdp, "v=0");
   EXPECT_EQ(p.sources.at("1"), sfu::rooms::TrackSource::screen);
@@ -59,7 +60,8 @@ TEST(CallMessage, MalformedMessagesAreRefusedWithStableCodes) {
   const std::string big_sdp(64 * 1024 + 1, 'x');
   const std::string too_big = R"({"type":"media.answer","sdp":")" + big_sdp + R"("})";
   std::string many_sources = R"({"type":"media.publish","sdp":"v=0","sources":{)";
-  for (int i = 0; i < 9; ++i) many_sources += (i ? "," : "") + ("\"" + std::to_string(i) + "\":\"camera\"");
+  for (int i = 0; i < 9; ++i)
+    many_sources += (i ? "," : "") + ("\"" + std::to_string(i) + "\":\"camera\"");
   many_sources += "}}";
   for (const std::string& text : std::vector<std::string>{
            R"({"type":"room.join"})",

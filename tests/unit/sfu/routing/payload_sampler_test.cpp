@@ -28,7 +28,8 @@ TEST(PayloadSampler, DrainsHeadsOnceOldestFirst) {
   ASSERT_EQ(lines.size(), 2u);
   std::string head = "90";
   for (int i = 1; i < 48; ++i) head += "ab";  // 48 bytes kept of 100
-  EXPECT_EQ(lines[0], R"({"kind":"video","codec":"vp8","ssrc":7,"size":100,"head":")" + head + "\"}");
+  EXPECT_EQ(lines[0],
+            R"({"kind":"video","codec":"vp8","ssrc":7,"size":100,"head":")" + head + "\"}");
   EXPECT_EQ(lines[1], R"({"kind":"audio","codec":"opus","ssrc":9,"size":2,"head":"0102"})");
   EXPECT_EQ(sampler.drain_json_lines(), "");
 }
