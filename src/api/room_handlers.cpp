@@ -1,10 +1,10 @@
 // Video rooms (docs/SIGNALING.md): a therapist opens a room for named people of the
 // practice; the owner and those people see it and may join its call over /ws.
-#include <algorithm>
 #include <map>
 
 #include "api/handler_support.h"
 #include "api/route_table.h"
+#include "sessions/presence.h"
 #include "store/repositories.h"
 
 namespace haven {
@@ -52,24 +52,6 @@ ApiResult end(const RequestContext& ctx, Services& s) {
           "room"};
 }
 
-// Seconds in the call per person: the union of their joins (two tabs at once count once);
-// a join still open counts up to now.
-std::int64_t seconds_present(std::vector<std::pair<std::int64_t, std::int64_t>> spans) {
-  std::sort(spans.begin(), spans.end());
-  std::int64_t total = 0, start = 0, end = -1;
-  for (const auto& [from, to] : spans) {
-    if (from > end) {
-      if (end > start) total += end - start;
-      start = from;
-      end = to;
-    } else {
-      end = std::max(end, to);
-    }
-  }
-  if (end > start) total += end - start;
-  return total;
-}
-
 // The room's owner sees who was in its call and when (docs/SESSIONS.md "Attendance").
 ApiResult attendance(const RequestContext& ctx, Services& s) {
   ApiResult refusal;
@@ -90,6 +72,7 @@ ApiResult attendance(const RequestContext& ctx, Services& s) {
          {"display_name", names[row.user_id]},
          {"joined_at", row.joined_at},
          {"left_at", row.left_at ? nlohmann::json(*row.left_at) : nlohmann::json(nullptr)}});
+    // A join still open counts up to now.
     by_person[row.user_id].push_back({row.joined_at, row.left_at.value_or(ctx.now)});
   }
   nlohmann::json people = nlohmann::json::array();
