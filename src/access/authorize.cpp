@@ -66,6 +66,8 @@ const char* action_name(Action action) {
       return "room_files";
     case Action::room_attendance_read:
       return "room_attendance_read";
+    case Action::room_note:
+      return "room_note";
     case Action::appointment_create:
       return "appointment_create";
     case Action::appointment_list:
@@ -131,6 +133,7 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
       return Decision::allow;  // the handler lists only the actor's own
     case Action::room_end:
     case Action::room_attendance_read:
+    case Action::room_note:
     case Action::appointment_manage:
       return object.id.empty() || object.actor_is_owner ? Decision::allow
                                                         : Decision::deny_forbidden;
@@ -222,6 +225,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::room_devices_read:
     case Action::room_files:
     case Action::room_attendance_read:
+    case Action::room_note:
     case Action::appointment_create:
     case Action::appointment_list:
     case Action::appointment_manage:

@@ -51,6 +51,7 @@ enum class Action {
   room_devices_read,    // the device keys of a room's people; object: the room
   room_files,           // upload and download a room's encrypted files; object: the room
   room_attendance_read,  // who was in a room's call and when; object: the room (its owner)
+  room_note,            // read and write the session's note; object: the room (its owner)
   appointment_create,   // therapists with MFA schedule a session for named people
   appointment_list,     // the appointments the actor owns or is invited to
   appointment_manage,   // the owner reschedules or cancels; object: the appointment

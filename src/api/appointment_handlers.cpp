@@ -96,6 +96,21 @@ std::optional<Appointment> appointment_for(const RequestContext& ctx, Services& 
   return a;
 }
 
+// The appointment as stored now, answered with status `status` and audited as `event`.
+ApiResult appointment_result(int status, const std::string& id, const char* event,
+                             const RequestContext& ctx, Services& s) {
+  return {status,
+          {{"appointment", appointment_json(*s.store.find_appointment(id), *ctx.actor.user, s)}},
+          {},
+          event,
+          id,
+          "appointment"};
+}
+
+ApiError cancelled_error() {
+  return {409, "appointment_cancelled", "This appointment was cancelled."};
+}
+
 ApiResult create(const RequestContext& ctx, Services& s) {
   const User& owner = *ctx.actor.user;
   const auto& kind = ctx.body["kind"].get_ref<const std::string&>();
@@ -115,13 +130,7 @@ ApiResult create(const RequestContext& ctx, Services& s) {
   a.duration_minutes = ctx.body["duration_minutes"].get<std::int64_t>();
   a.created_at = ctx.now;
   if (!time_ok(a.starts_at, a.duration_minutes, ctx.now)) return error_result(invalid_time());
-  auto id = s.store.create_appointment(a);
-  return {201,
-          {{"appointment", appointment_json(*s.store.find_appointment(id), owner, s)}},
-          {},
-          "appointment.created",
-          id,
-          "appointment"};
+  return appointment_result(201, s.store.create_appointment(a), "appointment.created", ctx, s);
 }
 
 ApiResult list(const RequestContext& ctx, Services& s) {
@@ -140,17 +149,10 @@ ApiResult reschedule(const RequestContext& ctx, Services& s) {
   if (!a) return refusal;
   const auto starts_at = ctx.body["starts_at"].get<std::int64_t>();
   const auto duration = ctx.body["duration_minutes"].get<std::int64_t>();
-  if (a->cancelled_at) {
-    return error_result({409, "appointment_cancelled", "This appointment was cancelled."});
-  }
+  if (a->cancelled_at) return error_result(cancelled_error());
   if (!time_ok(starts_at, duration, ctx.now)) return error_result(invalid_time());
   s.store.reschedule_appointment(a->id, starts_at, duration, ctx.now);
-  return {200,
-          {{"appointment", appointment_json(*s.store.find_appointment(a->id), *ctx.actor.user, s)}},
-          {},
-          "appointment.rescheduled",
-          a->id,
-          "appointment"};
+  return appointment_result(200, a->id, "appointment.rescheduled", ctx, s);
 }
 
 // Cancelling also ends a call already running for it: nobody should stay in a session
@@ -161,22 +163,18 @@ ApiResult cancel(const RequestContext& ctx, Services& s) {
   if (!a) return refusal;
   if (a->cancelled_at) return {200, {{"appointment", appointment_json(*a, *ctx.actor.user, s)}}};
   s.store.cancel_appointment(a->id, ctx.now);
-  if (a->room_id) end_room_everywhere(s, *a->room_id, ctx.now);
-  return {200,
-          {{"appointment", appointment_json(*s.store.find_appointment(a->id), *ctx.actor.user, s)}},
-          {},
-          "appointment.cancelled",
-          a->id,
-          "appointment"};
+  // Read again after the cancel: a join just before it may have made the room; none can now.
+  if (auto current = s.store.find_appointment(a->id); current && current->room_id) {
+    end_room_everywhere(s, *current->room_id, ctx.now);
+  }
+  return appointment_result(200, a->id, "appointment.cancelled", ctx, s);
 }
 
 ApiResult join(const RequestContext& ctx, Services& s) {
   ApiResult refusal;
   auto a = appointment_for(ctx, s, Action::appointment_join, refusal);
   if (!a) return refusal;
-  if (a->cancelled_at) {
-    return error_result({409, "appointment_cancelled", "This appointment was cancelled."});
-  }
+  if (a->cancelled_at) return error_result(cancelled_error());
   if (ctx.now < a->starts_at - kJoinEarlySeconds) {
     return error_result(
         {409, "too_early", "This session opens 15 minutes before it starts. Please come back then."});
@@ -184,6 +182,7 @@ ApiResult join(const RequestContext& ctx, Services& s) {
   const ApiError over{409, "appointment_over", "This session is over."};
   if (ctx.now >= a->ends_at()) return error_result(over);
   const std::string room_id = s.store.appointment_room(a->id, ctx.now);
+  if (room_id.empty()) return error_result(cancelled_error());  // cancelled meanwhile
   auto room = s.store.find_room(room_id);
   if (!room || room->ended_at) return error_result(over);  // the therapist ended its call
   return {200, {{"room_id", room_id}}};

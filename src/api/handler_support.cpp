@@ -76,17 +76,22 @@ ApiError decision_error(Decision decision) {
   }
 }
 
-std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
-                                  const std::string& room_id, Action action, ApiResult& refusal) {
+std::optional<Room> room_for(const RequestContext& ctx, Services& s, const std::string& room_id,
+                             Action action, ApiResult& refusal, bool ended_ok) {
   auto room = s.store.find_room(room_id);
   const User& actor = *ctx.actor.user;
-  if (!room || !room->admits(actor.id) || room->ended_at) {
+  if (!room || !room->admits(actor.id) || (room->ended_at && !ended_ok)) {
     refusal = error_result(errors::not_found());
     return std::nullopt;
   }
   if (auto decision = authorize(ctx.actor, action, room_ref(*room, actor.id));
       decision != Decision::allow) {
     refusal = error_result(decision_error(decision));
+    return std::nullopt;
+  }
+  // Someone the host removed from the call keeps out of its files and keys too.
+  if (s.calls && room->owner_id != actor.id && s.calls->removed_from(room->id, actor.id)) {
+    refusal = error_result({403, "removed_from_call", "The host removed you from this call."});
     return std::nullopt;
   }
   return room;

@@ -33,10 +33,16 @@ std::optional<ApiResult> reauthentication_error(const RequestContext& ctx, Servi
                                                 const char* field, const char* failure_event);
 // The ApiError for a non-allow decision of authorize().
 ApiError decision_error(Decision decision);
-// The open room `room_id` if the actor may do `action` with it; otherwise fills `refusal`
-// (a room the actor may not see, or that has ended, is not found).
-std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
-                                  const std::string& room_id, Action action, ApiResult& refusal);
+// The room `room_id` if the actor may do `action` with it; otherwise fills `refusal` (a
+// room the actor may not see is not found, and so is an ended one unless `ended_ok`).
+std::optional<Room> room_for(const RequestContext& ctx, Services& s, const std::string& room_id,
+                             Action action, ApiResult& refusal, bool ended_ok);
+// room_for an open room.
+inline std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
+                                         const std::string& room_id, Action action,
+                                         ApiResult& refusal) {
+  return room_for(ctx, s, room_id, action, refusal, false);
+}
 
 // The participants of a new room or appointment, from a validated id_list: distinct active
 // people of the owner's practice other than the owner; nullopt when one is not (unknown,

@@ -12,6 +12,8 @@ namespace {
 
 // One call holds the owner and up to 15 others: the SFU's 16-publisher design limit.
 constexpr std::int64_t kMaxRoomParticipants = 15;
+// A session note: about ten pages of text.
+constexpr std::size_t kMaxNoteLength = 20000;
 
 nlohmann::json room_json(const Room& r) {
   return {{"id", r.id},
@@ -41,14 +43,9 @@ ApiResult list(const RequestContext& ctx, Services& s) {
 }
 
 ApiResult end(const RequestContext& ctx, Services& s) {
-  auto room = s.store.find_room(ctx.path_param);
-  const User& actor = *ctx.actor.user;
-  // Rooms the actor may not see are not found, whoever owns them.
-  if (!room || !room->admits(actor.id)) return error_result(errors::not_found());
-  if (auto decision = authorize(ctx.actor, Action::room_end, room_ref(*room, actor.id));
-      decision != Decision::allow) {
-    return error_result(decision_error(decision));
-  }
+  ApiResult refusal;
+  auto room = room_for(ctx, s, ctx.path_param, Action::room_end, refusal, true);
+  if (!room) return refusal;
   if (room->ended_at) return {200, {{"room", room_json(*room)}}};  // already ended: same answer
   end_room_everywhere(s, room->id, ctx.now);
   return {200, {{"room", room_json(*s.store.find_room(room->id))}}, {}, "room.ended", room->id,
@@ -75,13 +72,9 @@ std::int64_t seconds_present(std::vector<std::pair<std::int64_t, std::int64_t>> 
 
 // The room's owner sees who was in its call and when (docs/SESSIONS.md "Attendance").
 ApiResult attendance(const RequestContext& ctx, Services& s) {
-  auto room = s.store.find_room(ctx.path_param);
-  const User& actor = *ctx.actor.user;
-  if (!room || !room->admits(actor.id)) return error_result(errors::not_found());
-  if (auto decision = authorize(ctx.actor, Action::room_attendance_read, room_ref(*room, actor.id));
-      decision != Decision::allow) {
-    return error_result(decision_error(decision));
-  }
+  ApiResult refusal;
+  auto room = room_for(ctx, s, ctx.path_param, Action::room_attendance_read, refusal, true);
+  if (!room) return refusal;
   nlohmann::json rows = nlohmann::json::array();
   std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> by_person;
   std::vector<std::string> order;
@@ -107,6 +100,31 @@ ApiResult attendance(const RequestContext& ctx, Services& s) {
   return {200, {{"attendance", rows}, {"people", people}}};
 }
 
+nlohmann::json note_json(const std::optional<SessionNote>& note) {
+  if (!note) return nullptr;
+  return {{"text", note->text}, {"updated_at", note->updated_at}};
+}
+
+// The therapist's note on a session (docs/SESSIONS.md "Notes"): reading it is access to a
+// clinical record, so both reading and writing are audited (ids only).
+ApiResult read_note(const RequestContext& ctx, Services& s) {
+  ApiResult refusal;
+  auto room = room_for(ctx, s, ctx.path_param, Action::room_note, refusal, true);
+  if (!room) return refusal;
+  return {200, {{"note", note_json(s.store.find_session_note(room->id))}}, {}, "session_note.read",
+          room->id, "room"};
+}
+
+ApiResult save_note(const RequestContext& ctx, Services& s) {
+  ApiResult refusal;
+  auto room = room_for(ctx, s, ctx.path_param, Action::room_note, refusal, true);
+  if (!room) return refusal;
+  s.store.save_session_note(*room, ctx.actor.user->id,
+                            ctx.body["text"].get_ref<const std::string&>(), ctx.now);
+  return {200, {{"note", note_json(s.store.find_session_note(room->id))}}, {}, "session_note.saved",
+          room->id, "room"};
+}
+
 }  // namespace
 
 std::vector<Route> room_routes() {
@@ -118,6 +136,9 @@ std::vector<Route> room_routes() {
       {http::verb::post, "/api/rooms/:id/end", Action::room_end, std::nullopt, end},
       {http::verb::get, "/api/rooms/:id/attendance", Action::room_attendance_read, std::nullopt,
        attendance},
+      {http::verb::get, "/api/rooms/:id/note", Action::room_note, std::nullopt, read_note},
+      {http::verb::post, "/api/rooms/:id/note", Action::room_note,
+       Schema{{{"text", FieldType::string, true, 0, kMaxNoteLength}}}, save_note},
   };
 }
 

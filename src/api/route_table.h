@@ -42,6 +42,9 @@ class CallControl {
   virtual ~CallControl() = default;
   // The room ended: everyone in its call leaves (room.left "ended").
   virtual void end_call(const std::string& room_id) = 0;
+  // The host took this person out of the room's call (room.remove): until the room ends
+  // they may not join it, nor use its group, files or device directory. Any thread.
+  virtual bool removed_from(const std::string& room_id, const std::string& user_id) const = 0;
 };
 
 struct Services {

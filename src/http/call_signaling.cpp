@@ -38,7 +38,7 @@ void CallSignaling::error(const nlohmann::json& message, const char* code,
 
 bool CallSignaling::admit(const nlohmann::json& message, const std::string& room_id,
                           rooms::JoinRequest& who) {
-  auto access = room_access(services_.store, user_id_, room_id, Action::room_join);
+  auto access = room_access(services_.store, services_.calls, user_id_, room_id, Action::room_join);
   if (!access.allowed()) {
     audit_room_event(services_.store, user_id_, request_id_, "call.join_refused", room_id,
                      "denied");
@@ -60,7 +60,8 @@ bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& 
     error(message, "not_in_room", "You are not in a call.");
     return false;
   }
-  auto access = room_access(services_.store, user_id_, joined_room_, Action::room_moderate);
+  auto access = room_access(services_.store, services_.calls, user_id_, joined_room_,
+                            Action::room_moderate);
   if (!access.allowed()) {
     audit_room_event(services_.store, user_id_, request_id_, "call.remove_refused", joined_room_,
                      "denied");

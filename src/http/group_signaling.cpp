@@ -54,7 +54,7 @@ void GroupSignaling::answer(const GroupCommand& command, const char* type,
 }
 
 std::optional<Room> GroupSignaling::room_for(const GroupCommand& command, Action action) {
-  auto access = room_access(services_.store, user_id_, command.room_id, action);
+  auto access = room_access(services_.store, services_.calls, user_id_, command.room_id, action);
   if (access.allowed()) return access.room;
   error(command, access.code, access.message);
   return std::nullopt;

@@ -2,12 +2,13 @@
 
 #include <ctime>
 
+#include "api/route_table.h"
 #include "log/logger.h"
 
 namespace haven {
 
-RoomAccess room_access(Store& store, const std::string& user_id, const std::string& room_id,
-                       Action action) {
+RoomAccess room_access(Store& store, const CallControl* calls, const std::string& user_id,
+                       const std::string& room_id, Action action) {
   RoomAccess access;
   access.user = store.find_user(user_id);
   access.room = store.find_room(room_id);
@@ -16,7 +17,11 @@ RoomAccess room_access(Store& store, const std::string& user_id, const std::stri
   if (access.user && access.room && !access.room->ended_at) {
     access.decision = authorize(actor, action, room_ref(*access.room, access.user->id));
   }
-  if (access.allowed()) {
+  if (access.allowed() && calls && calls->removed_from(room_id, user_id)) {
+    access.decision = Decision::deny_forbidden;
+    access.code = "removed_from_call";
+    access.message = "The host removed you from this call.";
+  } else if (access.allowed()) {
     access.code = "";
   } else if (access.decision == Decision::deny_mfa_required) {
     access.code = "mfa_required";

@@ -13,6 +13,7 @@
 namespace haven {
 
 class Store;
+class CallControl;
 
 struct RoomAccess {
   std::optional<User> user;
@@ -28,8 +29,10 @@ struct RoomAccess {
   bool allowed() const noexcept { return decision == Decision::allow; }
 };
 
-RoomAccess room_access(Store& store, const std::string& user_id, const std::string& room_id,
-                       Action action);
+// `calls` (may be null) says who the host removed from the room's call: they are refused
+// (removed_from_call) for everything but the host's own actions.
+RoomAccess room_access(Store& store, const CallControl* calls, const std::string& user_id,
+                       const std::string& room_id, Action action);
 
 // Appends "<action>" on the room by this person (ids and role only); a failure to append is
 // logged, never thrown into the socket's handler.

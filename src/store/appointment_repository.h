@@ -39,13 +39,15 @@ class AppointmentRepository {
   virtual std::vector<Appointment> appointments_of(const std::string& user_id,
                                                    std::int64_t from, std::int64_t to,
                                                    int limit) = 0;
-  // False when the appointment does not exist or was cancelled.
+  // False when the appointment does not exist or was cancelled. A room whose call has
+  // ended is let go (the new time gets a new room).
   virtual bool reschedule_appointment(const std::string& id, std::int64_t starts_at,
                                       std::int64_t duration_minutes, std::int64_t now) = 0;
   // False when it does not exist or was already cancelled.
   virtual bool cancel_appointment(const std::string& id, std::int64_t now) = 0;
   // The appointment's video room: made with its owner and participants by the first call,
-  // in one transaction, so two people joining at once get the same room.
+  // in one transaction, so two people joining at once get the same room. Empty when the
+  // appointment does not exist or was cancelled.
   virtual std::string appointment_room(const std::string& id, std::int64_t now) = 0;
 };
 

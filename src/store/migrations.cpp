@@ -332,6 +332,15 @@ CREATE TABLE attendance (
 );
 CREATE INDEX attendance_user ON attendance(user_id, joined_at);
 )sql"},
+      {17, "session notes: the therapist's note on a session, sealed", R"sql(
+-- body is sealed under the practice's data key (store/field_sealer.h), never clear text.
+CREATE TABLE session_notes (
+  room_id TEXT PRIMARY KEY REFERENCES rooms(id),
+  author_id TEXT NOT NULL REFERENCES users(id),
+  body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql"},
   };
   return list;
 }

@@ -250,6 +250,14 @@ struct Room {
   bool admits(const std::string& user_id) const;  // the owner or a participant
 };
 
+// The therapist's note on a session (docs/SESSIONS.md "Notes"): sealed under the
+// practice's key; one per room.
+struct SessionNote {
+  std::string text;
+  std::string author_id;
+  std::int64_t updated_at = 0;
+};
+
 class RoomRepository {
  public:
   virtual ~RoomRepository() = default;
@@ -262,6 +270,10 @@ class RoomRepository {
   virtual std::vector<Room> open_rooms_of(const std::string& user_id) = 0;
   // False when the room does not exist or has already ended.
   virtual bool end_room(const std::string& id, std::int64_t now) = 0;
+  virtual std::optional<SessionNote> find_session_note(const std::string& room_id) = 0;
+  // Creates or replaces the room's note (sealed under its practice's key).
+  virtual void save_session_note(const Room& room, const std::string& author_id,
+                                 const std::string& text, std::int64_t now) = 0;
 };
 
 class InvitationRepository {

@@ -92,8 +92,12 @@ bool SqliteStore::reschedule_appointment(const std::string& id, std::int64_t sta
                                          std::int64_t duration_minutes, std::int64_t now) {
   std::lock_guard lock(mutex_);
   return sql::Statement(conn_,
+                        // A room whose call was ended belongs to the old time: the new
+                        // time gets a fresh one at its first join.
                         "UPDATE appointments SET starts_at = ?, duration_minutes = ?, "
-                        "updated_at = ? WHERE id = ? AND cancelled_at IS NULL")
+                        "updated_at = ?, room_id = CASE WHEN room_id IN (SELECT id FROM rooms "
+                        "WHERE ended_at IS NOT NULL) THEN NULL ELSE room_id END "
+                        "WHERE id = ? AND cancelled_at IS NULL")
              .bind(1, starts_at)
              .bind(2, duration_minutes)
              .bind(3, now)
@@ -118,6 +122,8 @@ std::string SqliteStore::appointment_room(const std::string& id, std::int64_t no
   q.bind(1, id);
   if (!q.step()) return {};
   const Appointment a = read_appointment(q);
+  // Checked under the same lock as cancel_appointment: a cancelled session never gets a room.
+  if (a.cancelled_at) return {};
   if (a.room_id) return *a.room_id;
   const std::string room_id = insert_room(a.org_id, a.owner_id, a.participant_ids, now);
   sql::Statement(conn_, "UPDATE appointments SET room_id = ? WHERE id = ?")

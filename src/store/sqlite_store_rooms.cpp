@@ -1,5 +1,5 @@
 // SqliteStore: video rooms (docs/SIGNALING.md). A room row and its participant rows hold
-// ids and times only, so nothing here is sealed.
+// ids and times only; a session's note is sealed.
 #include <algorithm>
 
 #include "store/sqlite_store.h"
@@ -90,6 +90,32 @@ bool SqliteStore::end_room(const std::string& id, std::int64_t now) {
   sql::Statement(conn_, "DELETE FROM room_files WHERE room_id = ?").bind(1, id).run();
   tx.commit();
   return ended;
+}
+
+std::optional<SessionNote> SqliteStore::find_session_note(const std::string& room_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_,
+                   "SELECT body, author_id, updated_at FROM session_notes WHERE room_id = ?");
+  q.bind(1, room_id);
+  if (!q.step()) return std::nullopt;
+  return SessionNote{sealer_.open({"session_notes", "body", room_id}, q.text(0)), q.text(1),
+                     q.integer(2)};
+}
+
+void SqliteStore::save_session_note(const Room& room, const std::string& author_id,
+                                    const std::string& text, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  const std::string sealed =
+      sealer_.seal(FieldSealer::org_subject(room.org_id), {"session_notes", "body", room.id}, text);
+  sql::Statement(conn_,
+                 "INSERT INTO session_notes (room_id, author_id, body, updated_at) "
+                 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (room_id) DO UPDATE SET "
+                 "author_id = ?2, body = ?3, updated_at = ?4")
+      .bind(1, room.id)
+      .bind(2, author_id)
+      .bind(3, sealed)
+      .bind(4, now)
+      .run();
 }
 
 }  // namespace haven

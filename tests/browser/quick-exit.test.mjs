@@ -81,6 +81,8 @@ describe('quick exit', () => {
     await page.waitForLoadState();
     assert.notEqual(new URL(page.url()).pathname, `/call/${roomId}`, 'back returned to the call');
     assert.equal(await page.getByTestId('call-self-video').count(), 0);
+    // Signed out: the sign-in form, not the person's home page with their sessions.
+    await page.getByTestId('signin-email').waitFor();
   }
 
   test('Escape twice leaves at once, shows a neutral page, and back does not return to the call', async () => {

@@ -147,6 +147,23 @@ test('joining opens one room for the session from 15 minutes before; too early i
   const after = await join(alice, ids.soon);
   assert.equal(after.status, 409);
   assert.equal(after.json.error.code, 'appointment_over');
+
+  // Moved to a new time, the session gets a fresh room at its next join.
+  const moved = await request(srv, 'POST', `/api/appointments/${ids.soon}/reschedule`, {
+    cookie: therapist.cookie,
+    body: { starts_at: now() + 120, duration_minutes: 30 },
+  });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.json.appointment.room_id, null);
+  const again = await join(alice, ids.soon);
+  assert.equal(again.status, 200, again.text);
+  assert.notEqual(again.json.room_id, patient.json.room_id);
+
+  // Cancelling ends the call running for it.
+  const cancelled = await request(srv, 'POST', `/api/appointments/${ids.soon}/cancel`, { cookie: therapist.cookie });
+  assert.equal(cancelled.status, 200, cancelled.text);
+  const open = await request(srv, 'GET', '/api/rooms', { cookie: alice.cookie });
+  assert.ok(!open.json.rooms.some((r) => r.id === again.json.room_id), 'the cancelled session’s room is still open');
 });
 
 test('the calendar file carries the time and nobody’s name, email or kind of session', async () => {

@@ -2,6 +2,8 @@
 // see, join and end a room; every malformed or unauthorized call message gets a stable
 // error and changes nothing. Media itself is tested in Chromium (tests/browser/call.test.mjs).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp } from '../lib/accounts.mjs';
@@ -151,8 +153,12 @@ test('the host removes someone from the call: they are told, the others see them
   const aJoined = await a.next('room.joined');
   b.send({ type: 'room.join', room_id: room.id });
   const bJoined = await b.next('room.joined');
-  await t.next('room.participant_joined');
-  await t.next('room.participant_joined');
+  // The same person from a second tab: removing them takes out both.
+  const bTab = await connect(alice.cookie);
+  bTab.send({ type: 'room.join', room_id: room.id });
+  const bTabJoined = await bTab.next('room.joined');
+  for (let i = 0; i < 3; i++) await t.next('room.participant_joined');
+  await a.next('room.participant_joined');
   await a.next('room.participant_joined');
 
   // Only the host: a patient of the room is told so, and nothing changes.
@@ -168,8 +174,16 @@ test('the host removes someone from the call: they are told, the others see them
   t.send({ type: 'room.remove', peer_id: bJoined.peer_id, id: 5 });
   assert.deepEqual(await t.next('room.removed'), { type: 'room.removed', peer_id: bJoined.peer_id, id: 5 });
   assert.deepEqual(await b.next('room.left'), { type: 'room.left', reason: 'removed' });
-  assert.equal((await a.next('room.participant_left')).peer_id, bJoined.peer_id);
-  assert.equal((await t.next('room.participant_left')).peer_id, bJoined.peer_id);
+  assert.deepEqual(await bTab.next('room.left'), { type: 'room.left', reason: 'removed' });
+  const gone = new Set([(await t.next('room.participant_left')).peer_id, (await t.next('room.participant_left')).peer_id]);
+  assert.deepEqual(gone, new Set([bJoined.peer_id, bTabJoined.peer_id]));
+  await a.next('room.participant_left');
+  // Out of the room's group, files and device keys too, until it ends.
+  b.send({ type: 'mls.subscribe', room_id: room.id, device_id: 'd0000000000000000000000000000001', id: 7 });
+  assert.equal((await b.next('error')).code, 'removed_from_call');
+  const devices = await request(srv, 'GET', `/api/rooms/${room.id}/devices`, { cookie: alice.cookie });
+  assert.equal(devices.status, 403);
+  assert.equal(devices.json.error.code, 'removed_from_call');
   b.send({ type: 'room.join', room_id: room.id, id: 6 });
   assert.deepEqual(await b.next('error'), {
     type: 'error', code: 'removed_from_call', message: 'The host removed you from this call.', request_type: 'room.join', id: 6,
@@ -180,7 +194,7 @@ test('the host removes someone from the call: they are told, the others see them
   assert.equal((await b2.next('error')).code, 'removed_from_call');
   a.send({ type: 'room.leave' });
   assert.equal((await a.next('room.left')).reason, 'left');
-  for (const c of [a, b, b2, t]) await c.close();
+  for (const c of [a, b, bTab, b2, t]) await c.close();
 });
 
 test('only the owner ends a room; everyone in it is told and nobody can join again', async () => {
@@ -227,6 +241,33 @@ test('the owner sees who was in the call and when; the others may not', async ()
   assert.ok(alicePerson.seconds >= 0);
   assert.equal((await get(alice)).status, 403);
   assert.equal((await get(stranger)).status, 404);
+});
+
+test('the owner keeps a sealed note on the session; nobody else reads it; bad input changes nothing', async () => {
+  const get = (who) => request(srv, 'GET', `/api/rooms/${room.id}/note`, { cookie: who.cookie });
+  const save = (who, text) => request(srv, 'POST', `/api/rooms/${room.id}/note`, { cookie: who.cookie, body: { text } });
+  assert.deepEqual((await get(therapist)).json, { note: null });
+  const text = 'Session went well; practise grounding twice daily. Marker 7f3e9a.';
+  const saved = await save(therapist, text);
+  assert.equal(saved.status, 200, saved.text);
+  assert.equal(saved.json.note.text, text);
+  assert.equal(typeof saved.json.note.updated_at, 'number');
+  const tooLong = await save(therapist, 'x'.repeat(20001));
+  assert.equal(tooLong.status, 400);
+  assert.equal(tooLong.json.error.code, 'invalid_field');
+  assert.equal((await get(therapist)).json.note.text, text, 'a refused save changed the note');
+  assert.equal((await get(alice)).status, 403);
+  assert.equal((await save(alice, 'mine')).status, 403);
+  assert.equal((await get(stranger)).status, 404);
+  assert.equal((await get(therapist)).json.note.text, text);
+  // Sealed at rest: the marker is in no file of the data directory.
+  for (const name of fs.readdirSync(srv.dataDir)) {
+    const file = path.join(srv.dataDir, name);
+    if (!fs.statSync(file).isFile()) continue;
+    assert.ok(!fs.readFileSync(file).includes(Buffer.from('Marker 7f3e9a')), `the note is readable in ${name}`);
+  }
+  const audit = await request(srv, 'POST', '/api/audit/search', { cookie: admin.cookie, body: { action: 'session_note.read' } });
+  assert.ok(audit.json.events.some((e) => e.actor_id === therapist.id && e.subject_id === room.id));
 });
 
 test('entering a call, and being refused, is in the audit trail with ids only', async () => {

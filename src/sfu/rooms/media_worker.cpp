@@ -41,6 +41,12 @@ void MediaWorker::stop() {
   stopped_ = true;
   if (thread_.running()) {
     boost::asio::post(ioc_, [this] {
+      // A clean stop knows when everyone left: attendance ends here, not at the next start.
+      for (auto& [id, channel] : channels_) {
+        if (Participant* p = participant_of(channel)) {
+          emit(CallEvent::Kind::left, channel.room_id, p->user_id(), p->peer_id());
+        }
+      }
       for (auto& [id, room] : rooms_) room->close_all(nullptr);
       rooms_.clear();
       channels_.clear();
@@ -76,7 +82,10 @@ void MediaWorker::close_channel(ChannelId channel) {
 
 void MediaWorker::end_call(const std::string& room_id) {
   boost::asio::post(ioc_, [this, room_id] {
-    removed_.erase(room_id);
+    {
+      std::lock_guard lock(removed_mutex_);
+      removed_.erase(room_id);
+    }
     auto room = rooms_.find(room_id);
     if (room == rooms_.end()) return;
     for (auto& [id, channel] : channels_) {
@@ -121,6 +130,12 @@ void MediaWorker::leave_room(Channel& channel, const char* reason, RequestId rep
   channel.peer_id.clear();
 }
 
+bool MediaWorker::removed_from(const std::string& room_id, const std::string& user_id) const {
+  std::lock_guard lock(removed_mutex_);
+  auto it = removed_.find(room_id);
+  return it != removed_.end() && it->second.contains(user_id);
+}
+
 void MediaWorker::emit(CallEvent::Kind kind, const std::string& room_id,
                        const std::string& user_id, const std::string& peer_id) {
   if (!events_) return;
@@ -148,9 +163,19 @@ void MediaWorker::remove(Channel& host, const CallCommand& command) {
   if (them->user_id() == self->user_id()) {
     return send_error(sink, command, "cannot_remove_self", "Leave the call instead.");
   }
-  removed_[host.room_id].insert(them->user_id());
+  const std::string user_id = them->user_id();
+  {
+    std::lock_guard lock(removed_mutex_);
+    removed_[host.room_id].insert(user_id);
+  }
+  // Every tab and device of theirs in this call goes, not only the one named.
   const std::string peer_id = command.peer_id;
-  leave_room(*target, "removed");
+  for (auto& [id, ch] : channels_) {
+    if (ch.room_id != host.room_id) continue;
+    if (Participant* p = participant_of(ch); p && p->user_id() == user_id) {
+      leave_room(ch, "removed");
+    }
+  }
   nlohmann::json done{{"type", "room.removed"}, {"peer_id", peer_id}};
   if (command.request) done["id"] = *command.request;
   sink.deliver(done.dump());
@@ -167,8 +192,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     if (!channel.room_id.empty()) {
       return send_error(sink, command, "already_in_room", "Leave the current call first.");
     }
-    if (auto banned = removed_.find(command.room_id);
-        banned != removed_.end() && banned->second.contains(command.join.user_id)) {
+    if (removed_from(command.room_id, command.join.user_id)) {
       return send_error(sink, command, "removed_from_call", "The host removed you from this call.");
     }
     auto& room = rooms_[command.room_id];

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -57,6 +58,7 @@ class MediaWorker final : public CallControl {
   void close_channel(ChannelId channel);
   // CallControl: the room ended (POST /api/rooms/:id/end).
   void end_call(const std::string& room_id) override;
+  bool removed_from(const std::string& room_id, const std::string& user_id) const override;
 
   std::uint16_t port() const noexcept { return port_; }
   // CPU time the media thread has used so far (its CLOCK_THREAD_CPUTIME_ID), for
@@ -95,7 +97,9 @@ class MediaWorker final : public CallControl {
   std::unordered_map<ChannelId, Channel> channels_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
   // People the host removed, per room id, kept until the room ends (not when it empties:
-  // the call goes on when the host comes back).
+  // the call goes on when the host comes back). Written on the media thread, read by the
+  // HTTP threads too (removed_from), hence the lock.
+  mutable std::mutex removed_mutex_;
   std::unordered_map<std::string, std::unordered_set<std::string>> removed_;
   CallEventListener* events_ = nullptr;
   std::string payload_sample_file_;

@@ -65,7 +65,9 @@ void Consumer::set_preferred_layer(std::size_t layer) noexcept {
 }
 
 void Consumer::follow_active_layers(std::int64_t now_ns) noexcept {
-  if (!simulcast_) return;
+  // A paused consumer asks for nothing; resume() asks for its key frame and the next tick
+  // corrects the target.
+  if (!simulcast_ || paused_) return;
   const auto arriving = [&](std::size_t i) {
     const std::int64_t last = producer_.stream(i).last_packet_ns;
     return last >= 0 && now_ns - last < kLayerIdleNs;

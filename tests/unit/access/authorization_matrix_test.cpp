@@ -87,6 +87,8 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/rooms/:id/end", Action::room_end, U, M, M, M, A, U, U},
     {http::verb::get, "/api/rooms/:id/attendance", Action::room_attendance_read, U, M, M, M, A, U,
      U},
+    {http::verb::get, "/api/rooms/:id/note", Action::room_note, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/rooms/:id/note", Action::room_note, U, M, M, M, A, U, U},
     {http::verb::post, "/api/rooms/:id/key-packages/claim", Action::room_admit, U, M, M, M, A, U,
      U},
     {http::verb::post, "/api/appointments", Action::appointment_create, U, M, M, M, F, U, U},
@@ -286,6 +288,8 @@ TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   EXPECT_EQ(authorize(patient, Action::appointment_create), F);
   EXPECT_EQ(authorize(therapist, Action::room_attendance_read, owned), A);
   EXPECT_EQ(authorize(patient, Action::room_attendance_read, listed), F);
+  EXPECT_EQ(authorize(therapist, Action::room_note, owned), A);
+  EXPECT_EQ(authorize(patient, Action::room_note, listed), F);
   ObjectRef own_device{"device", "d1", ""};
   own_device.actor_is_owner = true;
   ObjectRef other_device{"device", "d2", ""};

@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { TargetedEvent, TargetedSubmitEvent } from 'preact';
 import { messageOf } from '../api';
-import { listPatients, needsMfa } from '../api-admin';
-import type { Patient } from '../api-admin';
+import { needsMfa } from '../api-admin';
 import { createAppointment, KIND_LABELS, MAX_GROUP, peopleHint, peopleProblem } from '../api-appointments';
 import type { Appointment, AppointmentKind } from '../api-appointments';
 import { nextWholeHour } from '../appointment-time';
@@ -10,6 +9,7 @@ import { draftAt, whenOf, WhenFields } from './AppointmentWhen';
 import type { WhenDraft } from './AppointmentWhen';
 import { ErrorMessage } from './ErrorMessage';
 import { SubmitButton } from './SubmitButton';
+import { usePatientChoice } from './usePatientChoice';
 import { useSubmit } from './useSubmit';
 
 interface ScheduleFormProps {
@@ -26,35 +26,10 @@ const KINDS: AppointmentKind[] = ['individual', 'couples', 'group'];
  * checks it again and its answer is what is shown when the two disagree.
  */
 export function AppointmentScheduleForm({ onScheduled, onMfaRequired }: ScheduleFormProps) {
-  const [patients, setPatients] = useState<Patient[] | null>(null);
-  const [loadError, setLoadError] = useState('');
+  const { patients, loadError, chosen, toggle, clear } = usePatientChoice(onMfaRequired);
   const [kind, setKind] = useState<AppointmentKind>('individual');
   const [when, setWhen] = useState<WhenDraft>(() => draftAt(nextWholeHour(Date.now())));
-  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const { busy, error, setError, run } = useSubmit();
-
-  useEffect(() => {
-    let live = true;
-    listPatients()
-      .then((list) => {
-        if (live) setPatients(list);
-      })
-      .catch((err: unknown) => {
-        if (!live) return;
-        if (needsMfa(err)) onMfaRequired();
-        else setLoadError(messageOf(err));
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(chosen);
-    if (on) next.add(id);
-    else next.delete(id);
-    setChosen(next);
-  };
 
   const onKind = (e: TargetedEvent<HTMLSelectElement>) => setKind(e.currentTarget.value as AppointmentKind);
 
@@ -70,7 +45,7 @@ export function AppointmentScheduleForm({ onScheduled, onMfaRequired }: Schedule
     void run(
       async () => {
         const made = await createAppointment({ kind, participant_ids: [...chosen], ...body });
-        setChosen(new Set());
+        clear();
         onScheduled(made);
       },
       (err) => {

@@ -1,12 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
-import { messageOf } from '../api';
-import { listPatients, needsMfa } from '../api-admin';
-import type { Patient } from '../api-admin';
 import { createRoom, MAX_ROOM_PARTICIPANTS } from '../api-rooms';
 import type { Room } from '../api-rooms';
 import { ErrorMessage, StatusMessage } from './ErrorMessage';
 import { SubmitButton } from './SubmitButton';
+import { usePatientChoice } from './usePatientChoice';
 import { useSubmit } from './useSubmit';
 
 interface RoomCreateFormProps {
@@ -20,33 +17,8 @@ interface RoomCreateFormProps {
  * teams, GET /api/patients). Only the people chosen here can join it.
  */
 export function RoomCreateForm({ onCreated, onMfaRequired }: RoomCreateFormProps) {
-  const [patients, setPatients] = useState<Patient[] | null>(null);
-  const [loadError, setLoadError] = useState('');
-  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const { patients, loadError, chosen, toggle, clear } = usePatientChoice(onMfaRequired);
   const { busy, error, status, setError, setStatus, run } = useSubmit();
-
-  useEffect(() => {
-    let live = true;
-    listPatients()
-      .then((list) => {
-        if (live) setPatients(list);
-      })
-      .catch((err: unknown) => {
-        if (!live) return;
-        if (needsMfa(err)) onMfaRequired();
-        else setLoadError(messageOf(err));
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(chosen);
-    if (on) next.add(id);
-    else next.delete(id);
-    setChosen(next);
-  };
 
   const onSubmit = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -59,7 +31,7 @@ export function RoomCreateForm({ onCreated, onMfaRequired }: RoomCreateFormProps
     void run(async () => {
       const room = await createRoom([...chosen]);
       onCreated(room);
-      setChosen(new Set());
+      clear();
       setStatus('Video room created. Use “Join” to start the call.');
     });
   };

@@ -162,7 +162,7 @@ export function Call({ roomId }: { roomId: string }) {
                 speaking={p.speaking}
                 soundUnlock={soundUnlock}
                 onSoundBlocked={() => setSoundBlocked(true)}
-                onRemove={isHost ? () => onRemove(p.peer_id) : undefined}
+                onRemove={isHost && p.user_id !== user?.id ? () => onRemove(p.peer_id) : undefined}
               />
             ))}
           </ul>
