@@ -10,6 +10,7 @@ import { Reset } from './pages/Reset';
 import { Patient } from './pages/Patient';
 import { Audit } from './pages/Audit';
 import { Call } from './pages/Call';
+import { Notes } from './pages/Notes';
 import type { Role } from './api';
 
 const ROLE_PAGES: Record<string, Role> = {
@@ -66,6 +67,8 @@ export function App() {
   if (patient) return <Patient key={patient[1]} id={patient[1]} />;
   const call = /^\/call\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (call) return <Call key={call[1]} roomId={call[1]} />;
+  const notes = /^\/notes\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (notes) return <Notes key={notes[1]} roomId={notes[1]} />;
   const role = ROLE_PAGES[path];
   if (role) return <Landing key={role} role={role} />;
   return <NotFound />;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleHome } from '../api';
+import { notesPath } from '../api-notes';
 import { useCall } from '../call/useCall';
 import type { CallStatus } from '../call/call-client';
 import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
@@ -37,11 +38,14 @@ export function Call({ roomId }: { roomId: string }) {
   const [soundUnlock, setSoundUnlock] = useState(0);
   const home = user ? roleHome(user.role) : '/signin';
 
+  // The host (the room's owner, the therapist) goes on to the session's notes; everyone
+  // else goes home. Read before leaving: the call's state is gone afterwards.
   const onLeave = async () => {
     if (leaving) return;
     setLeaving(true);
+    const next = view.e2ee?.host === true ? notesPath(roomId) : home;
     await leave();
-    navigate(home);
+    navigate(next);
   };
 
   // One click anywhere lets the page play sound; the button says so and is that click.
