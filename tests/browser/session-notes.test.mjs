@@ -150,11 +150,18 @@ describe('session notes', () => {
       });
     assert.equal(await cancels(), false, 'asks to confirm with nothing unsaved');
     await host.getByTestId('notes-text').fill(`${noteText} and more`);
-    assert.equal(await cancels(), true, 'does not ask with unsaved changes');
+    // The handler follows the box after the page re-renders: poll, never a fixed wait.
+    await pollUntil('does not ask with unsaved changes', async () => {
+      const c = await cancels();
+      return [c === true, c];
+    }, { deadlineMs: 10_000, pollMs: 100 });
     assert.equal((await host.getByTestId('notes-status').textContent()).trim(), '', '"Saved" shown for unsaved text');
     await host.getByTestId('notes-save').click();
     assert.match(await shownText(host, 'notes-status'), /^Saved at \d{2}:\d{2}$/);
-    assert.equal(await cancels(), false, 'still asks after saving');
+    await pollUntil('still asks after saving', async () => {
+      const c = await cancels();
+      return [c === false, c];
+    }, { deadlineMs: 10_000, pollMs: 100 });
     const res = await request(srv, 'GET', `/api/rooms/${roomId}/note`, { cookie: therapist.cookie });
     assert.equal(res.json.note.text, `${noteText} and more`);
   });
