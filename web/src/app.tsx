@@ -9,7 +9,7 @@ import { Invite } from './pages/Invite';
 import { Reset } from './pages/Reset';
 import { Patient } from './pages/Patient';
 import { Audit } from './pages/Audit';
-import { Call } from './pages/Call';
+import { CallEntry } from './pages/CallEntry';
 import { Notes } from './pages/Notes';
 import type { Role } from './api';
 
@@ -66,7 +66,7 @@ export function App() {
   const patient = /^\/patients\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (patient) return <Patient key={patient[1]} id={patient[1]} />;
   const call = /^\/call\/([A-Za-z0-9_-]{1,64})$/.exec(path);
-  if (call) return <Call key={call[1]} roomId={call[1]} />;
+  if (call) return <CallEntry key={call[1]} roomId={call[1]} />;
   const notes = /^\/notes\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (notes) return <Notes key={notes[1]} roomId={notes[1]} />;
   const role = ROLE_PAGES[path];

@@ -18,16 +18,45 @@ export interface LocalMedia {
   error: unknown;
 }
 
-/** Camera and microphone; without a usable camera, the microphone alone. */
-export async function localMedia(): Promise<LocalMedia> {
+/**
+ * What the person chose before joining (the pre-join step, docs/SESSIONS.md "Before
+ * joining"). Empty ids mean the browser's default device. Never sent or logged.
+ */
+export interface MediaChoices {
+  cameraId?: string;
+  microphoneId?: string;
+  /** The browser's own noise suppression; on unless turned off. */
+  noiseSuppression?: boolean;
+}
+
+function audioConstraints(choices: MediaChoices): MediaTrackConstraints {
+  const audio: MediaTrackConstraints = { ...AUDIO, noiseSuppression: choices.noiseSuppression ?? true };
+  if (choices.microphoneId) audio.deviceId = { exact: choices.microphoneId };
+  return audio;
+}
+
+function videoConstraints(choices: MediaChoices): MediaTrackConstraints {
+  return choices.cameraId ? { ...VIDEO, deviceId: { exact: choices.cameraId } } : VIDEO;
+}
+
+/**
+ * Camera and microphone; without a usable camera, the microphone alone. A chosen device
+ * that is gone (unplugged since) falls back to the default one rather than to nothing.
+ */
+export async function localMedia(choices: MediaChoices = {}): Promise<LocalMedia> {
   const media = navigator.mediaDevices;
   if (!media?.getUserMedia) return { stream: null, error: new DOMException('no media devices', 'NotFoundError') };
+  const audio = audioConstraints(choices);
   try {
-    return { stream: await media.getUserMedia({ audio: AUDIO, video: VIDEO }), error: null };
+    return { stream: await media.getUserMedia({ audio, video: videoConstraints(choices) }), error: null };
   } catch (error) {
     if (error instanceof DOMException && error.name === 'NotAllowedError') return { stream: null, error };
+    const named = Boolean(choices.cameraId || choices.microphoneId);
+    if (named && error instanceof DOMException && (error.name === 'OverconstrainedError' || error.name === 'NotFoundError')) {
+      return localMedia({ noiseSuppression: choices.noiseSuppression ?? true });
+    }
     try {
-      return { stream: await media.getUserMedia({ audio: AUDIO }), error };
+      return { stream: await media.getUserMedia({ audio }), error };
     } catch {
       return { stream: null, error };
     }

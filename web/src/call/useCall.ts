@@ -12,6 +12,7 @@ import { CallClient } from './call-client';
 import type { CallStatus, RemotePeer } from './call-client';
 import type { CallStats } from './call-stats';
 import { canShareScreen, captureScreen, localMedia, stopTracks } from './media';
+import type { MediaChoices } from './media';
 import { endText, joinErrorText, mediaErrorText, problemText, screenErrorText } from './messages';
 import { SignalingError } from './signaling';
 
@@ -84,7 +85,8 @@ function installHook(client: CallClient): HavenCallHook {
   return hook;
 }
 
-export function useCall(roomId: string, user: User | null) {
+/** `choices`: the devices and noise suppression picked before joining (read once, at join). */
+export function useCall(roomId: string, user: User | null, choices: MediaChoices = {}) {
   const enabled = user !== null;
   const [status, setStatus] = useState<CallStatus>('connecting');
   const [peers, setPeers] = useState<RemotePeer[]>([]);
@@ -138,7 +140,7 @@ export function useCall(roomId: string, user: User | null) {
         setErrorCode(code);
         return;
       }
-      const media = await localMedia();
+      const media = await localMedia(choices);
       if (!live) {
         stopTracks(media.stream);
         return;

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleHome } from '../api';
 import { notesPath } from '../api-notes';
 import { useCall } from '../call/useCall';
+import type { MediaChoices } from '../call/media';
 import type { CallStatus } from '../call/call-client';
 import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
 import { navigate } from '../router';
@@ -22,13 +23,16 @@ const STATUS_TEXT: Record<CallStatus, string> = {
   ended: 'Not connected',
 };
 
-/** /call/:roomId — a group video call (docs/SIGNALING.md). Any role; the server decides who may join. */
-export function Call({ roomId }: { roomId: string }) {
+/**
+ * /call/:roomId — a group video call (docs/SIGNALING.md), shown after the pre-join step
+ * (CallEntry.tsx) with the devices chosen there. Any role; the server decides who may join.
+ */
+export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoices }) {
   // The title names no one: titles end up in history and window lists.
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, sendChat, shareFile, fileBlob } = useCall(roomId, user);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, sendChat, shareFile, fileBlob } = useCall(roomId, user, choices);
   // Read by the key listener, which is installed once.
   const leaveNowRef = useRef(leaveNow);
   leaveNowRef.current = leaveNow;
