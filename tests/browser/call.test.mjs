@@ -16,6 +16,7 @@ import path from 'node:path';
 import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession, pollUntil } from '../lib/browser-session.mjs';
+import { enterCall } from '../lib/call-page.mjs';
 
 const MEDIA_DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
@@ -267,6 +268,7 @@ describe('group video call', () => {
       assert.match(await item.textContent(), /With 2 other people/);
       await item.getByTestId('room-join').click();
       await page.waitForURL((u) => u.pathname === `/call/${roomId}`);
+      await enterCall(page);
       return page;
     };
     callPages.therapist = await join(therapist, '/therapist', { width: 1024, height: 800 });
@@ -274,6 +276,7 @@ describe('group video call', () => {
     // The second patient follows the link directly, on a phone-sized screen (tall enough
     // that all three tiles are at least partly in view: a tile out of view wants no video).
     callPages.patientB = await open(patientB, `/call/${roomId}`, { width: 375, height: 812 });
+    await enterCall(callPages.patientB);
     for (const p of Object.values(callPages)) await p.getByTestId('call-self-video').waitFor();
   });
 

@@ -23,6 +23,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, shownText, pollUntil, useSession } from '../lib/browser-session.mjs';
+import { enterCall } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
@@ -155,6 +156,7 @@ describe('end-to-end encrypted call', () => {
   test('patients who arrive before the host wait for it and receive nothing', async () => {
     for (const [label, who] of [['patientA', patientA], ['patientB', patientB]]) {
       callPages[label] = (await openSignedIn(pages, srv, who.cookie, `/call/${roomId}`)).page;
+      await enterCall(callPages[label]);
     }
     for (const [label, page] of Object.entries(callPages)) {
       await page.getByTestId('call-self-video').waitFor();
@@ -181,6 +183,7 @@ describe('end-to-end encrypted call', () => {
   test('the host arrives and admits both; every page decodes the other two through SFrame; one security code', async (t) => {
     const opened = Date.now();
     callPages.therapist = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
+    await enterCall(callPages.therapist);
     for (const [label, page] of Object.entries(callPages)) {
       const s = await mediaFlows(page, 2, label);
       assert.equal(s.state, 'secure', label);
@@ -267,6 +270,7 @@ describe('end-to-end encrypted call', () => {
     const page = callPages.patientA;
     const before = await sample(page);
     await page.reload();
+    await enterCall(page);
     await page.getByTestId('call-self-video').waitFor();
     const s = await mediaFlows(page, 1, 'patientA after the reload');
     assert.equal(s.counters.welcomesJoined, 0, 'joined from a new Welcome instead of resuming');
@@ -286,6 +290,7 @@ describe('end-to-end encrypted call', () => {
     await old.waitForURL((u) => u.pathname === '/patient');
     const before = await sample(callPages.therapist);
     const { page } = await openSignedIn(pages, srv, patientA.cookie, `/call/${roomId}`);
+    await enterCall(page);
     callPages.patientA = page;
     const s = await mediaFlows(page, 1, 'patientA in a new browser');
     assert.equal(s.state, 'secure');
@@ -343,6 +348,7 @@ describe('end-to-end encrypted call', () => {
       });
     });
     await page.goto(`${srv.url}/call/${roomId}`);
+    await enterCall(page);
     await page.getByTestId('call-self-video').waitFor();
     await until('no Welcome for the listener was sent and dropped', async () => [dropped > 0, dropped]);
     const first = await until('the listener receives no video', async () => {
@@ -372,6 +378,7 @@ describe('end-to-end encrypted call', () => {
 
   test('the host removes a patient: that page is told and holds no key of the next epoch, cannot rejoin, and the others go on', async (t) => {
     const { page } = await openSignedIn(pages, srv, patientC.cookie, `/call/${roomId}`);
+    await enterCall(page);
     const joined = await until('patient C is not admitted', async () => {
       const s = await sample(page);
       return [s?.state === 'secure' && s.videos.some((v) => v.width > 0), s];
@@ -405,6 +412,7 @@ describe('end-to-end encrypted call', () => {
 
     // Coming back is refused until the call ends, in plain words.
     await page.reload();
+    await enterCall(page);
     assert.match(await shownText(page, 'call-error'), /removed you from this call/);
     assert.equal(await page.locator('[data-testid="call-remote-video"]').count(), 0);
     await page.close();

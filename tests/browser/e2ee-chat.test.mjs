@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
+import { enterCall } from '../lib/call-page.mjs';
 import { LOG_DIR, launchTrustingBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
@@ -96,6 +97,7 @@ describe('chat and files in an end-to-end encrypted call', () => {
   test('a patient waiting for the host cannot send; the panel fits a 375 px screen', async () => {
     callPages.patientA = (await openSignedIn(pages, srv, patientA.cookie, `/call/${roomId}`, { viewport: { width: 375, height: 740 } })).page;
     const page = callPages.patientA;
+    await enterCall(page);
     await page.getByTestId('call-self-video').waitFor();
     await until('patient A is not waiting for the host', async () => {
       const v = await e2eeOf(page);
@@ -118,7 +120,9 @@ describe('chat and files in an end-to-end encrypted call', () => {
 
   test('once admitted, a message shows once on the sender and on both others', async () => {
     callPages.therapist = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
+    await enterCall(callPages.therapist);
     callPages.patientB = (await openSignedIn(pages, srv, patientB.cookie, `/call/${roomId}`)).page;
+    await enterCall(callPages.patientB);
     for (const [label, page] of Object.entries(callPages)) await secure(page, 3, label);
     await until('patient A chat input stays disabled', async () => {
       await openChat(callPages.patientA);
@@ -180,6 +184,7 @@ describe('chat and files in an end-to-end encrypted call', () => {
     // Back within the host's grace period: the page resumes from its stored group state
     // and catches up from the last message it processed.
     await b.goto(`${srv.url}/call/${roomId}`);
+    await enterCall(b);
     await b.getByTestId('call-self-video').waitFor();
     const list = await until('patient B does not replay the two messages', async () => {
       const l = await shownChat(b);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
+import { enterCall } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 60_000, pollMs: 500 });
@@ -33,6 +34,7 @@ describe('quick exit', () => {
     browser = await launchTrustingBrowser(srv);
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
     host = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
+    await enterCall(host);
     await host.getByTestId('call-self-video').waitFor();
   });
 
@@ -50,6 +52,7 @@ describe('quick exit', () => {
     // From the home page into the call, as a person would: the call is then the newest
     // history entry, with the home page behind it.
     await page.goto(`${srv.url}/call/${roomId}`);
+    await enterCall(page);
     await page.getByTestId('call-self-video').waitFor();
     const peerId = await until('the patient never got a peer id', async () => {
       const id = await page.evaluate(() => window.__havenCall?.peerId ?? '');

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
+import { enterCall } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, randomHex, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 90_000, pollMs: 500 });
@@ -52,7 +53,9 @@ describe('session notes', () => {
   test('both join the call and it becomes secure', async () => {
     guest = (await openSignedIn(pages, srv, patient.cookie, '/patient')).page;
     await guest.goto(`${srv.url}/call/${roomId}`);
+    await enterCall(guest);
     host = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
+    await enterCall(host);
     for (const [label, page] of [['therapist', host], ['patient', guest]]) {
       await page.getByTestId('call-self-video').waitFor();
       await until(`${label}: the call never became secure`, async () => {
