@@ -27,6 +27,8 @@ export interface MediaChoices {
   microphoneId?: string;
   /** The browser's own noise suppression; on unless turned off. */
   noiseSuppression?: boolean;
+  /** The output for the others' sound (HTMLMediaElement.setSinkId where supported). */
+  speakerId?: string;
 }
 
 function audioConstraints(choices: MediaChoices): MediaTrackConstraints {

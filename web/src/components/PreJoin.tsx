@@ -57,6 +57,7 @@ export function PreJoin({ user, onJoin, stopRef }: PreJoinProps) {
       cameraId: choices.cameraId || deviceOf(preview.stream, 'video'),
       microphoneId: choices.microphoneId || deviceOf(preview.stream, 'audio'),
       noiseSuppression: choices.noiseSuppression,
+      speakerId: choices.speakerId,
     });
   };
 

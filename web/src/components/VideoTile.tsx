@@ -22,13 +22,15 @@ interface VideoTileProps {
   onSoundBlocked?: () => void;
   /** The host's control: take this person out of the call (asked to confirm first). */
   onRemove?: (() => Promise<void>) | undefined;
+  /** The speaker chosen before joining (remote tiles; '' or absent: the default output). */
+  sinkId?: string | undefined;
 }
 
 /**
  * One person in the call: a <video> that also plays their sound, with their name. Without
  * a stream yet (the SFU has not forwarded anything) only the name shows.
  */
-export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove }: VideoTileProps) {
+export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove, sinkId }: VideoTileProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
@@ -58,6 +60,13 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
       onSoundBlocked?.();
     });
   }, [stream, soundUnlock, self]);
+
+  // Where the browser lets a page pick an output (HTMLMediaElement.setSinkId).
+  useEffect(() => {
+    const video = ref.current as (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+    if (!video || self || !sinkId || typeof video.setSinkId !== 'function') return;
+    video.setSinkId(sinkId).catch(() => undefined);
+  }, [stream, sinkId, self]);
 
   const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
   const states = [cameraOff || (stream && !hasVideo) ? 'camera off' : '', micMuted ? 'microphone off' : ''].filter(Boolean);

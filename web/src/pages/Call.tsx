@@ -167,6 +167,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
                 soundUnlock={soundUnlock}
                 onSoundBlocked={() => setSoundBlocked(true)}
                 onRemove={isHost && p.user_id !== user?.id ? () => onRemove(p.peer_id) : undefined}
+                sinkId={choices?.speakerId}
               />
             ))}
           </ul>
