@@ -50,6 +50,9 @@ describe('pre-join', () => {
   let patientB;
   let outsider;
   let roomId = '';
+  /** Patient A's call page and the speaker chosen on it (first test), for the second. */
+  let patientPage;
+  let chosenSpeaker = '';
 
   before(async () => {
     srv = await startServer({ env: MANY_REQUESTS_ENV });
@@ -106,6 +109,11 @@ describe('pre-join', () => {
     // The speaker: a select where outputs can be chosen, otherwise the default is named.
     const speakerSelect = await page.getByTestId('prejoin-speaker').count();
     if (speakerSelect === 0) assert.match(await page.getByTestId('prejoin-speaker-default').textContent(), /default/);
+    else {
+      const outputs = await page.getByTestId('prejoin-speaker').locator('option').evaluateAll((os) => os.map((o) => o.value));
+      chosenSpeaker = outputs.at(-1);
+      await page.getByTestId('prejoin-speaker').selectOption(chosenSpeaker);
+    }
     await page.getByTestId('prejoin-speaker-test').click();
     const said = await until('the speaker test never finished', async () => {
       const t = (await page.getByTestId('prejoin-speaker-status').textContent()).trim();
@@ -129,6 +137,10 @@ describe('pre-join', () => {
     assert.equal(await join.isDisabled(), true);
     assert.match(await page.getByTestId('prejoin-join-hint').textContent(), /tick it and you can join/);
     const boxes = await checks.all();
+    // Ticking is for the person only: nothing goes to the server.
+    const sent = [];
+    const onRequest = (r) => sent.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    page.on('request', onRequest);
     for (const box of boxes.slice(0, 3)) await box.check();
     assert.equal(await join.isDisabled(), true, 'Join enabled with an item unticked');
     await boxes[3].check();
@@ -136,6 +148,8 @@ describe('pre-join', () => {
     await boxes[1].uncheck();
     assert.equal(await join.isDisabled(), true, 'Join stays enabled after an item was unticked');
     await boxes[1].check();
+    page.off('request', onRequest);
+    assert.deepEqual(sent, [], 'the checklist sent something');
     await join.click();
 
     // In the call: the self view shows, and its microphone has no noise suppression.
@@ -150,6 +164,7 @@ describe('pre-join', () => {
       const id = await page.evaluate(() => window.__havenCall?.peerId ?? '');
       return [id !== '', id];
     });
+    patientPage = page;
   });
 
   test('the therapist gets the device test without the checklist, noise suppression on', async () => {
@@ -167,6 +182,15 @@ describe('pre-join', () => {
       return [s !== null, s];
     });
     assert.deepEqual(settings, { noiseSuppression: true, state: 'live' });
+    // The speaker the patient chose plays the therapist's sound.
+    if (chosenSpeaker) {
+      const remote = patientPage.getByTestId('call-remote-video');
+      await remote.waitFor();
+      await until('the chosen speaker is not used in the call', async () => {
+        const sink = await remote.evaluate((v) => v.sinkId);
+        return [sink === chosenSpeaker, sink];
+      });
+    }
   });
 
   test('a person not invited to the room is refused without being asked for the camera', async () => {
