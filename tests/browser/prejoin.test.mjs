@@ -131,6 +131,7 @@ describe('pre-join', () => {
     });
 
     // Join waits, kindly, for every item of the checklist.
+    await page.screenshot({ path: path.join(LOG_DIR, 'prejoin-patient.png'), fullPage: true });
     const join = page.getByTestId('prejoin-join');
     const checks = page.getByTestId('prejoin-check');
     assert.equal(await checks.count(), 4);
