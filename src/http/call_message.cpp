@@ -16,6 +16,10 @@ CallMessageError invalid(std::string why) {
 
 // The most sections one recv connection has (sdp::kMaxMediaSections).
 constexpr std::size_t kMaxLayerEntries = sfu::sdp::kMaxMediaSections;
+// A call holds 16: nobody admits more at once.
+constexpr std::size_t kMaxAdmitted = 16;
+// A waiting-room message is a line or two ("I'll be 5 minutes late"), not a conversation.
+constexpr std::size_t kMaxLobbyText = 1000;
 
 }  // namespace
 
@@ -38,6 +42,40 @@ std::optional<CallMessageError> parse_call_message(const nlohmann::json& message
     if (!peer_id) return invalid("room.remove needs a peer_id.");
     command.kind = Kind::remove;
     command.peer_id = *peer_id;
+  } else if (type == "room.admit") {
+    auto ids = message.find("user_ids");
+    if (ids == message.end() || !ids->is_array() || ids->empty() || ids->size() > kMaxAdmitted) {
+      return invalid("room.admit needs user_ids (1 to 16).");
+    }
+    for (const auto& id : *ids) {
+      if (!id.is_string() || !is_opaque_id(id.get_ref<const std::string&>())) {
+        return invalid("Each of user_ids is a person's id.");
+      }
+      command.user_ids.push_back(id.get<std::string>());
+    }
+    command.kind = Kind::admit;
+  } else if (type == "room.deny" || type == "room.send_back") {
+    const auto* user_id = opaque_id_field(message, "user_id");
+    if (!user_id) return invalid(type + " needs a user_id.");
+    command.kind = type == "room.deny" ? Kind::deny : Kind::send_back;
+    command.user_ids = {*user_id};
+  } else if (type == "room.lock") {
+    auto locked = message.find("locked");
+    if (locked == message.end() || !locked->is_boolean()) {
+      return invalid("room.lock needs locked (true or false).");
+    }
+    command.kind = Kind::lock;
+    command.locked = locked->get<bool>();
+  } else if (type == "room.lobby_message") {
+    const auto* text = string_field(message, "text", kMaxLobbyText);
+    if (!text) return invalid("room.lobby_message needs a text of 1 to 1000 bytes.");
+    if (message.contains("user_id")) {
+      const auto* user_id = opaque_id_field(message, "user_id");
+      if (!user_id) return invalid("The user_id must be a person's id.");
+      command.user_ids = {*user_id};
+    }
+    command.kind = Kind::lobby_message;
+    command.text = *text;
   } else if (type == "media.publish" || type == "media.answer") {
     const auto* sdp = string_field(message, "sdp", sfu::sdp::kMaxSdpSize);
     if (!sdp) return invalid(type + " needs an sdp of at most 64 KiB.");

@@ -1,7 +1,8 @@
 #include "http/call_signaling.h"
 
+#include <ctime>
+
 #include "http/call_message.h"
-#include "http/room_access.h"
 #include "log/logger.h"
 
 namespace haven {
@@ -45,31 +46,99 @@ bool CallSignaling::admit(const nlohmann::json& message, const std::string& room
     error(message, access.code, access.message);
     return false;
   }
+  // The host enters; so does anyone the host admitted before (a reload, a network drop, a
+  // server restart). Everyone else waits for the host, and a locked room takes no one new.
+  const Room& room = *access.room;
   who.user_id = access.user->id;
   who.display_name = access.user->display_name;
-  audit_room_event(services_.store, user_id_, request_id_, "call.joined", room_id, "success");
+  who.host = room.owner_id == access.user->id;
+  who.must_wait = !who.host && !room.admitted(access.user->id);
+  who.room_locked = room.locked;
+  if (who.must_wait && room.locked) {
+    audit_room_event(services_.store, user_id_, request_id_, "call.join_refused", room_id,
+                     "locked");
+    error(message, "room_locked", "The host has locked this session. Ask them to let you in.");
+    return false;
+  }
+  if (auto host = services_.store.find_user(room.owner_id)) who.host_name = host->display_name;
+  audit_room_event(services_.store, user_id_, request_id_,
+                   who.must_wait ? "call.waiting" : "call.joined", room_id, "success");
   joined_room_ = room_id;
   return true;
+}
+
+// The room this connection joined or waits for, if this person may still do `action` there;
+// otherwise the refusal is answered (and audited as `refused_audit` when given).
+std::optional<RoomAccess> CallSignaling::joined_room_access(const nlohmann::json& message,
+                                                            Action action,
+                                                            const char* refused_audit) {
+  if (joined_room_.empty()) {
+    error(message, "not_in_room", "You are not in a call.");
+    return std::nullopt;
+  }
+  auto access = room_access(services_.store, services_.calls, user_id_, joined_room_, action);
+  if (!access.allowed()) {
+    if (refused_audit) {
+      audit_room_event(services_.store, user_id_, request_id_, refused_audit, joined_room_,
+                       "denied");
+    }
+    error(message, access.code, access.message);
+    return std::nullopt;
+  }
+  return access;
 }
 
 // Taking someone out of the call is the host's (room_moderate) in the room this connection
 // joined; the worker then checks that the peer is in that call.
 bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& command) {
-  if (joined_room_.empty()) {
-    error(message, "not_in_room", "You are not in a call.");
-    return false;
-  }
-  auto access =
-      room_access(services_.store, services_.calls, user_id_, joined_room_, Action::room_moderate);
-  if (!access.allowed()) {
-    audit_room_event(services_.store, user_id_, request_id_, "call.remove_refused", joined_room_,
-                     "denied");
-    error(message, access.code, access.message);
-    return false;
-  }
+  if (!joined_room_access(message, Action::room_moderate, "call.remove_refused")) return false;
   command.room_id = joined_room_;
   audit_room_event(services_.store, user_id_, request_id_, "call.participant_removed", joined_room_,
                    "success");
+  return true;
+}
+
+// The waiting room's controls are the host's; a waiting person may only write to the host.
+// Admissions and the lock are written here, before the worker acts, so that they hold for
+// every later join, even after a server restart.
+bool CallSignaling::run_waiting_room(const nlohmann::json& message, rooms::CallCommand& command) {
+  using Kind = rooms::CallCommand::Kind;
+  const bool from_waiting = command.kind == Kind::lobby_message && command.user_ids.empty();
+  auto access = joined_room_access(message, from_waiting ? Action::room_join : Action::room_moderate,
+                                   from_waiting ? nullptr : "call.waiting_room_refused");
+  if (!access) return false;
+  const Room& room = *access->room;
+  for (const auto& id : command.user_ids) {
+    if (!room.admits(id) || id == room.owner_id) {
+      error(message, "participant_not_found", "That person is not part of this session.");
+      return false;
+    }
+  }
+  command.room_id = joined_room_;
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  const char* audited = nullptr;
+  switch (command.kind) {
+    case Kind::admit:
+      services_.store.set_room_admitted(room.id, command.user_ids, true, now);
+      audited = "call.admitted";
+      break;
+    case Kind::send_back:
+      services_.store.set_room_admitted(room.id, command.user_ids, false, now);
+      audited = "call.sent_back";
+      break;
+    case Kind::deny:
+      audited = "call.denied";
+      break;
+    case Kind::lock:
+      services_.store.set_room_locked(room.id, command.locked);
+      audited = command.locked ? "call.locked" : "call.unlocked";
+      break;
+    default:  // lobby messages are relayed, never recorded: their words are the people's
+      break;
+  }
+  if (audited) {
+    audit_room_event(services_.store, user_id_, request_id_, audited, joined_room_, "success");
+  }
   return true;
 }
 
@@ -85,7 +154,14 @@ void CallSignaling::handle(const nlohmann::json& message) {
       !admit(message, command.room_id, command.join)) {
     return;
   }
-  if (command.kind == rooms::CallCommand::Kind::remove && !moderate(message, command)) return;
+  using Kind = rooms::CallCommand::Kind;
+  if (command.kind == Kind::remove && !moderate(message, command)) return;
+  if ((command.kind == Kind::admit || command.kind == Kind::deny ||
+       command.kind == Kind::send_back || command.kind == Kind::lock ||
+       command.kind == Kind::lobby_message) &&
+      !run_waiting_room(message, command)) {
+    return;
+  }
   worker_->submit(channel_, std::move(command));
 }
 

@@ -1,16 +1,19 @@
 // Call messages on one /ws connection (docs/SIGNALING.md): checks each message's shape;
 // for room.join, that the room exists, is open and admits this person (authorize(actor,
-// room_join, room)); for room.remove, that this person is the host of the room joined
-// (room_moderate); then hands it to the media worker, which answers through the
+// room_join, room)) and whether they enter or wait (docs/SESSIONS.md "Waiting room"); for
+// room.remove and the waiting room's controls, that this person is the host of the room
+// joined (room_moderate), recording admissions and the lock; then hands it to the media worker, which answers through the
 // connection's SignalingSink. Runs on the connection's strand.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "api/route_table.h"
+#include "http/room_access.h"
 #include "sfu/rooms/media_worker.h"
 
 namespace haven {
@@ -34,6 +37,9 @@ class CallSignaling {
   bool admit(const nlohmann::json& message, const std::string& room_id,
              sfu::rooms::JoinRequest& who);
   bool moderate(const nlohmann::json& message, sfu::rooms::CallCommand& command);
+  bool run_waiting_room(const nlohmann::json& message, sfu::rooms::CallCommand& command);
+  std::optional<RoomAccess> joined_room_access(const nlohmann::json& message, Action action,
+                                               const char* refused_audit);
 
   Services& services_;
   std::string user_id_;

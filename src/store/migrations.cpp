@@ -341,6 +341,17 @@ CREATE TABLE session_notes (
   updated_at INTEGER NOT NULL
 );
 )sql"},
+      {18, "waiting room: who the host admitted, and whether the room is locked", R"sql(
+-- docs/SESSIONS.md "Waiting room": kept in the database so that a person the host admitted
+-- rejoins without waiting again after a network drop or a server restart.
+CREATE TABLE room_admissions (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  admitted_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id)
+);
+ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return list;
 }

@@ -247,7 +247,12 @@ struct Room {
   std::vector<std::string> participant_ids;  // without the owner, in the order given
   std::int64_t created_at = 0;
   std::optional<std::int64_t> ended_at;
+  // The waiting room (docs/SESSIONS.md): participants the host let in, who enter without
+  // waiting from then on (until sent back); a locked room lets nobody else wait.
+  std::vector<std::string> admitted_ids;
+  bool locked = false;
   bool admits(const std::string& user_id) const;  // the owner or a participant
+  bool admitted(const std::string& user_id) const;  // the host let them in
 };
 
 // The therapist's note on a session (docs/SESSIONS.md "Notes"): sealed under the
@@ -270,6 +275,11 @@ class RoomRepository {
   virtual std::vector<Room> open_rooms_of(const std::string& user_id) = 0;
   // False when the room does not exist or has already ended.
   virtual bool end_room(const std::string& id, std::int64_t now) = 0;
+  // The host admits people (they enter without waiting from now on) or sends them back.
+  virtual void set_room_admitted(const std::string& room_id,
+                                 const std::vector<std::string>& user_ids, bool admitted,
+                                 std::int64_t now) = 0;
+  virtual void set_room_locked(const std::string& room_id, bool locked) = 0;
   virtual std::optional<SessionNote> find_session_note(const std::string& room_id) = 0;
   // Creates or replaces the room's note (sealed under its practice's key).
   virtual void save_session_note(const Room& room, const std::string& author_id,

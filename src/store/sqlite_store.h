@@ -113,6 +113,9 @@ class SqliteStore final : public Store {
   std::optional<Room> find_room(const std::string& id) override;
   std::vector<Room> open_rooms_of(const std::string& user_id) override;
   bool end_room(const std::string& id, std::int64_t now) override;
+  void set_room_admitted(const std::string& room_id, const std::vector<std::string>& user_ids,
+                         bool admitted, std::int64_t now) override;
+  void set_room_locked(const std::string& room_id, bool locked) override;
   std::optional<SessionNote> find_session_note(const std::string& room_id) override;
   void save_session_note(const Room& room, const std::string& author_id, const std::string& text,
                          std::int64_t now) override;

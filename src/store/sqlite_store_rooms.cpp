@@ -12,6 +12,10 @@ bool Room::admits(const std::string& user_id) const {
                                           user_id) != participant_ids.end();
 }
 
+bool Room::admitted(const std::string& user_id) const {
+  return std::find(admitted_ids.begin(), admitted_ids.end(), user_id) != admitted_ids.end();
+}
+
 std::string SqliteStore::create_room(const std::string& org_id, const std::string& owner_id,
                                      const std::vector<std::string>& participant_ids,
                                      std::int64_t now) {
@@ -42,20 +46,25 @@ std::string SqliteStore::insert_room(const std::string& org_id, const std::strin
   return id;
 }
 
-// Columns: id, org_id, owner_id, created_at, ended_at. Participants in insertion order.
+// Columns: id, org_id, owner_id, created_at, ended_at, locked. Participants in insertion
+// order.
 Room SqliteStore::read_room(sql::Statement& row) {
-  Room room{row.text(0), row.text(1), row.text(2), {}, row.integer(3), std::nullopt};
+  Room room{row.text(0), row.text(1), row.text(2), {}, row.integer(3), std::nullopt, {}, false};
   if (!row.is_null(4)) room.ended_at = row.integer(4);
+  room.locked = row.integer(5) != 0;
   sql::Statement q(conn_, "SELECT user_id FROM room_participants WHERE room_id = ? ORDER BY rowid");
   q.bind(1, room.id);
   while (q.step()) room.participant_ids.push_back(q.text(0));
+  sql::Statement a(conn_, "SELECT user_id FROM room_admissions WHERE room_id = ? ORDER BY rowid");
+  a.bind(1, room.id);
+  while (a.step()) room.admitted_ids.push_back(a.text(0));
   return room;
 }
 
 std::optional<Room> SqliteStore::find_room(const std::string& id) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_,
-                   "SELECT id, org_id, owner_id, created_at, ended_at FROM rooms WHERE id = ?");
+                   "SELECT id, org_id, owner_id, created_at, ended_at, locked FROM rooms WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_room(q);
@@ -64,7 +73,7 @@ std::optional<Room> SqliteStore::find_room(const std::string& id) {
 std::vector<Room> SqliteStore::open_rooms_of(const std::string& user_id) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_,
-                   "SELECT id, org_id, owner_id, created_at, ended_at FROM rooms "
+                   "SELECT id, org_id, owner_id, created_at, ended_at, locked FROM rooms "
                    "WHERE ended_at IS NULL AND (owner_id = ?1 OR id IN "
                    "(SELECT room_id FROM room_participants WHERE user_id = ?1)) "
                    "ORDER BY created_at DESC, rowid DESC");
@@ -87,8 +96,41 @@ bool SqliteStore::end_room(const std::string& id, std::int64_t now) {
   sql::Statement(conn_, "DELETE FROM mls_messages WHERE room_id = ?").bind(1, id).run();
   sql::Statement(conn_, "DELETE FROM mls_groups WHERE room_id = ?").bind(1, id).run();
   sql::Statement(conn_, "DELETE FROM room_files WHERE room_id = ?").bind(1, id).run();
+  sql::Statement(conn_, "DELETE FROM room_admissions WHERE room_id = ?").bind(1, id).run();
   tx.commit();
   return ended;
+}
+
+void SqliteStore::set_room_admitted(const std::string& room_id,
+                                    const std::vector<std::string>& user_ids, bool admitted,
+                                    std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  for (const auto& user_id : user_ids) {
+    if (admitted) {
+      sql::Statement(conn_,
+                     "INSERT OR IGNORE INTO room_admissions (room_id, user_id, admitted_at) "
+                     "VALUES (?, ?, ?)")
+          .bind(1, room_id)
+          .bind(2, user_id)
+          .bind(3, now)
+          .run();
+    } else {
+      sql::Statement(conn_, "DELETE FROM room_admissions WHERE room_id = ? AND user_id = ?")
+          .bind(1, room_id)
+          .bind(2, user_id)
+          .run();
+    }
+  }
+  tx.commit();
+}
+
+void SqliteStore::set_room_locked(const std::string& room_id, bool locked) {
+  std::lock_guard lock(mutex_);
+  sql::Statement(conn_, "UPDATE rooms SET locked = ? WHERE id = ?")
+      .bind(1, locked ? 1 : 0)
+      .bind(2, room_id)
+      .run();
 }
 
 std::optional<SessionNote> SqliteStore::find_session_note(const std::string& room_id) {

@@ -74,20 +74,24 @@ test('joining: the invited get in and see each other; strangers and bad messages
   assert.deepEqual(await a.next('error'), {
     type: 'error', code: 'not_in_room', message: 'You are not in a call.', request_type: 'media.publish', id: 1,
   });
+  // Nobody enters before the host: Alice waits (tests/integration/waiting-room.test.mjs).
   a.send({ type: 'room.join', room_id: room.id });
-  const joined = await a.next('room.joined');
-  assert.equal(joined.room_id, room.id);
-  assert.deepEqual(joined.participants, []);
+  assert.equal((await a.next('room.waiting')).host_present, false);
 
   const t = await connect(therapist.cookie);
   t.send({ type: 'room.join', room_id: room.id });
   const tJoined = await t.next('room.joined');
-  assert.equal(tJoined.participants.length, 1);
-  assert.equal(tJoined.participants[0].peer_id, joined.peer_id);
-  assert.equal(tJoined.participants[0].user_id, alice.id);
-  assert.equal(tJoined.participants[0].display_name, alice.who.displayName);
-  const arrived = await a.next('room.participant_joined');
-  assert.equal(arrived.participant.peer_id, tJoined.peer_id);
+  assert.deepEqual(tJoined.participants, []);
+  t.send({ type: 'room.admit', user_ids: [alice.id] });
+  await t.next('room.admitted');
+  const joined = await a.next('room.joined');
+  assert.equal(joined.room_id, room.id);
+  assert.equal(joined.participants.length, 1);
+  assert.equal(joined.participants[0].peer_id, tJoined.peer_id);
+  const arrived = await t.next('room.participant_joined');
+  assert.equal(arrived.participant.peer_id, joined.peer_id);
+  assert.equal(arrived.participant.user_id, alice.id);
+  assert.equal(arrived.participant.display_name, alice.who.displayName);
 
   // Mute state reaches the others.
   t.send({ type: 'media.mute', source: 'microphone', muted: true });
@@ -150,6 +154,8 @@ test('the host removes someone from the call: they are told, the others see them
   t.send({ type: 'room.join', room_id: room.id });
   const tJoined = await t.next('room.joined');
   a.send({ type: 'room.join', room_id: room.id });
+  await a.next('room.waiting');
+  t.send({ type: 'room.admit', user_ids: [bob.id] });
   const aJoined = await a.next('room.joined');
   b.send({ type: 'room.join', room_id: room.id });
   const bJoined = await b.next('room.joined');

@@ -34,6 +34,7 @@ export async function connectSocket(srv, cookie) {
       return client.nextWhere((m) => m.type === type, type, timeoutMs);
     },
     close: () => new Promise((resolve) => {
+      if (ws.readyState === WebSocket.CLOSED) return resolve();
       ws.on('close', resolve);
       ws.close();
     }),

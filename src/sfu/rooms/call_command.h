@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sfu/rooms/layer_cap.h"
 #include "sfu/rooms/participant.h"
@@ -15,7 +16,23 @@ namespace haven::sfu::rooms {
 
 // One call message from a client (docs/SIGNALING.md), checked on the HTTP side.
 struct CallCommand {
-  enum class Kind { join, leave, remove, publish, answer, restart_ice, mute, layers };
+  enum class Kind {
+    join,
+    leave,
+    remove,
+    publish,
+    answer,
+    restart_ice,
+    mute,
+    layers,
+    // The waiting room (host only, docs/SESSIONS.md): the caller has authorized these and
+    // recorded admissions and the lock in the database.
+    admit,
+    deny,
+    send_back,
+    lock,
+    lobby_message,
+  };
   Kind kind = Kind::join;
   std::string type;                            // the message's type, echoed in errors
   std::optional<std::int64_t> request;         // the message's id, echoed in errors
@@ -27,6 +44,9 @@ struct CallCommand {
   bool muted = false;                          // mute
   std::map<std::string, LayerWish> layers;     // layers: by recv mid
   std::string peer_id;                         // remove: whom (authorized by the caller)
+  std::vector<std::string> user_ids;           // admit, deny, send_back (one), lobby_message
+  bool locked = false;                         // lock
+  std::string text;                            // lobby_message (relayed, never kept)
 };
 
 }  // namespace haven::sfu::rooms

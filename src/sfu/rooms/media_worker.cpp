@@ -76,6 +76,7 @@ void MediaWorker::close_channel(ChannelId channel) {
   boost::asio::post(ioc_, [this, channel] {
     auto it = channels_.find(channel);
     if (it == channels_.end()) return;
+    stop_waiting(channel, it->second);
     leave_room(it->second, nullptr);
     channels_.erase(it);
   });
@@ -87,6 +88,7 @@ void MediaWorker::end_call(const std::string& room_id) {
       std::lock_guard lock(removed_mutex_);
       removed_.erase(room_id);
     }
+    end_waiting(room_id);
     auto room = rooms_.find(room_id);
     if (room == rooms_.end()) return;
     for (auto& [id, channel] : channels_) {
@@ -105,9 +107,13 @@ void MediaWorker::end_call(const std::string& room_id) {
 
 void MediaWorker::send_error(SignalingSink& sink, const CallCommand& command, const char* code,
                              const std::string& message) {
-  nlohmann::json error{
-      {"type", "error"}, {"code", code}, {"message", message}, {"request_type", command.type}};
-  if (command.request) error["id"] = *command.request;
+  send_error(sink, command.type, command.request, code, message);
+}
+
+void MediaWorker::send_error(SignalingSink& sink, const std::string& type, RequestId request,
+                             const char* code, const std::string& message) {
+  nlohmann::json error{{"type", "error"}, {"code", code}, {"message", message}, {"request_type", type}};
+  if (request) error["id"] = *request;
   sink.deliver(error.dump());
 }
 
@@ -122,13 +128,57 @@ void MediaWorker::leave_room(Channel& channel, const char* reason, RequestId rep
   if (Participant* p = participant_of(channel)) {
     emit(CallEvent::Kind::left, channel.room_id, p->user_id(), p->peer_id());
   }
-  auto room = rooms_.find(channel.room_id);
+  const std::string room_id = std::exchange(channel.room_id, {});
+  auto room = rooms_.find(room_id);
   if (room != rooms_.end()) {
     room->second->leave(channel.peer_id, reason, reply_to);
     if (room->second->size() == 0) rooms_.erase(room);
   }
-  channel.room_id.clear();
   channel.peer_id.clear();
+  // The people waiting learn that the host stepped out (they keep waiting).
+  if (channel.join.host && !host_present(room_id)) tell_waiting(room_id);
+  if (auto lobby = lobbies_.find(room_id);
+      lobby != lobbies_.end() && lobby->second.empty() && !rooms_.contains(room_id)) {
+    lobbies_.erase(lobby);
+  }
+}
+
+bool MediaWorker::enter(Channel& channel, const std::string& room_id, const JoinRequest& join,
+                        RequestId request) {
+  auto& room = rooms_[room_id];
+  if (!room) {
+    routing::RouterConfig router_config{routing::steady_to_unix_offset_ns()};
+    router_config.payload_sampler = payload_sampler_.get();
+    room = std::make_unique<Room>(room_id, *server_, router_config,
+                                  [this, room_id](const std::string& peer_id) {
+                                    // A transport failed inside its own callback: remove the
+                                    // participant later.
+                                    boost::asio::post(ioc_, [this, room_id, peer_id] {
+                                      for (auto& [cid, ch] : channels_) {
+                                        if (ch.room_id == room_id && ch.peer_id == peer_id)
+                                          leave_room(ch, "failed");
+                                      }
+                                    });
+                                  });
+  }
+  if (room->full()) {
+    send_error(*channel.sink, "room.join", request, "room_full",
+               "This call already has 16 people in it.");
+    return false;
+  }
+  Participant& p = room->join(join, channel.sink, request);
+  channel.room_id = room_id;
+  channel.peer_id = p.peer_id();
+  channel.join = join;
+  channel.join.must_wait = false;
+  emit(CallEvent::Kind::joined, room_id, p.user_id(), p.peer_id());
+  if (join.host) {
+    Lobby& lobby = lobbies_[room_id];
+    lobby.locked = join.room_locked;
+    channel.sink->deliver(lobby.summary().dump());
+    tell_waiting(room_id);
+  }
+  return true;
 }
 
 bool MediaWorker::removed_from(const std::string& room_id, const std::string& user_id) const {
@@ -191,45 +241,35 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
   using Kind = CallCommand::Kind;
 
   if (command.kind == Kind::join) {
-    if (!channel.room_id.empty()) {
+    if (!channel.room_id.empty() || !channel.waiting_for.empty()) {
       return send_error(sink, command, "already_in_room", "Leave the current call first.");
     }
     if (removed_from(command.room_id, command.join.user_id)) {
       return send_error(sink, command, "removed_from_call", "The host removed you from this call.");
     }
-    auto& room = rooms_[command.room_id];
-    if (!room) {
-      const std::string room_id = command.room_id;
-      routing::RouterConfig router_config{routing::steady_to_unix_offset_ns()};
-      router_config.payload_sampler = payload_sampler_.get();
-      room = std::make_unique<Room>(room_id, *server_, router_config,
-                                    [this, room_id](const std::string& peer_id) {
-                                      // A transport failed inside its own callback: remove the
-                                      // participant later.
-                                      boost::asio::post(ioc_, [this, room_id, peer_id] {
-                                        for (auto& [cid, ch] : channels_) {
-                                          if (ch.room_id == room_id && ch.peer_id == peer_id)
-                                            leave_room(ch, "failed");
-                                        }
-                                      });
-                                    });
+    if (command.join.must_wait) {
+      return wait(id, channel, command.room_id, command.join, command.request, nullptr);
     }
-    if (room->full()) {
-      return send_error(sink, command, "room_full", "This call already has 16 people in it.");
-    }
-    Participant& p = room->join(command.join, channel.sink, command.request);
-    channel.room_id = command.room_id;
-    channel.peer_id = p.peer_id();
-    emit(CallEvent::Kind::joined, channel.room_id, p.user_id(), p.peer_id());
+    enter(channel, command.room_id, command.join, command.request);
     return;
   }
   if (command.kind == Kind::leave) {
+    if (stop_waiting(id, channel)) {
+      nlohmann::json left{{"type", "room.left"}, {"reason", "left"}};
+      if (command.request) left["id"] = *command.request;
+      return sink.deliver(left.dump());
+    }
     if (channel.room_id.empty()) {
       return send_error(sink, command, "not_in_room", "You are not in a call.");
     }
     return leave_room(channel, "left", command.request);
   }
   if (command.kind == Kind::remove) return remove(channel, command);
+  if (command.kind == Kind::admit || command.kind == Kind::deny ||
+      command.kind == Kind::send_back || command.kind == Kind::lock ||
+      command.kind == Kind::lobby_message) {
+    return run_lobby(channel, command);
+  }
 
   Participant* p = participant_of(channel);
   if (!p) return send_error(sink, command, "not_in_room", "You are not in a call.");
@@ -259,6 +299,11 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     case Kind::join:
     case Kind::leave:
     case Kind::remove:
+    case Kind::admit:
+    case Kind::deny:
+    case Kind::send_back:
+    case Kind::lock:
+    case Kind::lobby_message:
       return;
   }
 }

@@ -28,6 +28,7 @@
 #include "sfu/dtls/dtls_context.h"
 #include "sfu/rooms/call_command.h"
 #include "sfu/rooms/call_events.h"
+#include "sfu/rooms/lobby.h"
 #include "sfu/rooms/room.h"
 #include "sfu/transport/webrtc_server.h"
 #include "util/io_thread.h"
@@ -72,17 +73,38 @@ class MediaWorker final : public CallControl {
     std::shared_ptr<SignalingSink> sink;
     std::string room_id;  // empty: in no room
     std::string peer_id;
+    std::string waiting_for;  // the room whose waiting room this channel is in, or empty
+    JoinRequest join;         // the last join's (who, and whether host)
   };
 
   void handle(ChannelId id, CallCommand& command);
+  // Into the call (a room is made for the first one in); false when it is full.
+  bool enter(Channel& channel, const std::string& room_id, const JoinRequest& join,
+             RequestId request);
   void leave_room(Channel& channel, const char* reason, RequestId reply_to = std::nullopt);
   void remove(Channel& host, const CallCommand& command);
+  // The waiting room (media_worker_lobby.cpp).
+  void wait(ChannelId id, Channel& channel, const std::string& room_id, const JoinRequest& join,
+            RequestId request, const char* reason);
+  bool stop_waiting(ChannelId id, Channel& channel);
+  void run_lobby(Channel& sender, const CallCommand& command);
+  void admit(Channel& host, const CallCommand& command);
+  void send_back(Channel& host, const CallCommand& command);
+  void relay_lobby_message(Channel& sender, const CallCommand& command);
+  void notify_hosts(const std::string& room_id);
+  void tell_waiting(const std::string& room_id);
+  bool host_present(const std::string& room_id) const;
+  std::string waiting_message(const std::string& room_id, const JoinRequest& join,
+                              const char* reason, RequestId request) const;
+  void end_waiting(const std::string& room_id);
   void emit(CallEvent::Kind kind, const std::string& room_id, const std::string& user_id,
             const std::string& peer_id);
   Participant* participant_of(Channel& channel);
   void schedule_tick();
   static void send_error(SignalingSink& sink, const CallCommand& command, const char* code,
                          const std::string& message);
+  static void send_error(SignalingSink& sink, const std::string& type, RequestId request,
+                         const char* code, const std::string& message);
 
   boost::asio::io_context ioc_;
   DtlsCertificate certificate_;
@@ -96,6 +118,7 @@ class MediaWorker final : public CallControl {
   // Media thread only.
   std::unordered_map<ChannelId, Channel> channels_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
+  std::unordered_map<std::string, Lobby> lobbies_;  // by room id, while anyone waits or a host is in
   // People the host removed, per room id, kept until the room ends (not when it empties:
   // the call goes on when the host comes back). Written on the media thread, read by the
   // HTTP threads too (removed_from), hence the lock.

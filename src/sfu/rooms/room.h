@@ -27,6 +27,12 @@ inline constexpr std::size_t kMaxPublishedTracks = 8;
 struct JoinRequest {
   std::string user_id;
   std::string display_name;
+  // Decided by the caller (http/call_signaling, docs/SESSIONS.md "Waiting room"): the host
+  // runs the waiting room; anyone else the host has not admitted waits in it.
+  bool host = false;
+  bool must_wait = false;
+  bool room_locked = false;  // the room's lock as stored when they asked
+  std::string host_name;  // shown to a waiting person ("<name> will let you in")
 };
 
 // The id a client put on a request; its direct reply carries it back (docs/SIGNALING.md).
