@@ -25,10 +25,23 @@ struct LoadOptions {
   std::size_t client_threads = 1;
   bool srtp_cm_only = false;  // clients offer only AES_CM_128_HMAC_SHA1_80 (else GCM too)
   MediaConfig media;
+
+  // The test network (scripts/bench-janus.sh): the server's and the clients' addresses,
+  // and the network namespace the in-process SFU's socket is created in (empty: this
+  // process's own). Entering a namespace needs CAP_SYS_ADMIN.
+  std::string server_address = "127.0.0.1";
+  std::string client_address = "127.0.0.1";
+  std::string netns;
+
+  // --target janus URL: the clients talk to that Janus server instead (janus_run.h);
+  // janus_pid is its process, whose CPU and memory are measured (0: found by name).
+  std::string janus_url;
+  int janus_pid = 0;
 };
 
 struct RunResult {
   LoadOptions options;
+  std::string server = "haven";  // or "janus"
   bool setup_ok = false;
   std::string setup_error;  // what did not come up, when !setup_ok
   double setup_seconds = 0;
@@ -52,7 +65,7 @@ struct RunResult {
   std::uint64_t started_without_keyframe = 0;  // video streams that began without a key frame
   std::int64_t keyframe_wait_max_ns = 0;       // ... the longest wait from PLI to key frame
 
-  double server_cpu_seconds = 0;  // media thread, in the window
+  double server_cpu_seconds = 0;  // Haven: media thread; Janus: its process; in the window
   double client_cpu_seconds = 0;  // client threads, in the window
   double process_cpu_seconds = 0;
 
@@ -64,7 +77,8 @@ struct RunResult {
   std::vector<std::pair<std::string, std::uint64_t>>
       sfu_drops;  // /proc/loadavg 1-minute figure at the end of the window
 
-  std::int64_t rss_baseline_bytes = 0;  // worker started, nobody joined
+  // Haven: this process (SFU and clients); Janus: the Janus process.
+  std::int64_t rss_baseline_bytes = 0;  // server started, nobody joined
   std::int64_t rss_loaded_bytes = 0;    // everyone joined, end of the window
 
   double forwarded_per_second() const;
@@ -72,7 +86,7 @@ struct RunResult {
   double forwarded_per_core_second() const;
   double server_load() const;  // media thread busy fraction in the window
   double loss_percent() const;
-  double kb_per_stream() const;  // RSS growth / streams: an upper bound (clients included)
+  double kb_per_stream() const;  // RSS growth / streams (Haven: clients included)
   bool delivered() const;        // every receiver got every expected stream
 };
 

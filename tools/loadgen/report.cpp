@@ -42,6 +42,7 @@ nlohmann::json to_json(const RunResult& r) {
   nlohmann::json drops = nlohmann::json::object();
   for (const auto& [reason, n] : r.sfu_drops) drops[reason] = n;
   return {
+      {"server", r.server},
       {"rooms", o.rooms},
       {"publishers", o.publishers},
       {"subscribers", o.subscribers},
@@ -194,6 +195,22 @@ bool parse_points(const std::string& text, std::vector<LoadPoint>& out, std::str
   return !out.empty();
 }
 
+nlohmann::json run_child(const std::vector<std::string>& args) {
+  std::string command = quote(self_path());
+  for (const auto& a : args) command += ' ' + quote(a);
+  command += " --json";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  if (pipe) {
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) output += buf.data();
+    pclose(pipe);
+  }
+  const auto start = output.rfind("\n{");
+  return nlohmann::json::parse(start == std::string::npos ? output : output.substr(start + 1),
+                               nullptr, false);
+}
+
 bool run_points(const std::vector<LoadPoint>& points, const std::vector<std::string>& common_args,
                 std::ostream& out) {
   out << "machine load average before the first point: " << format("%.2f", load_average())
@@ -202,20 +219,10 @@ bool run_points(const std::vector<LoadPoint>& points, const std::vector<std::str
   out.flush();
   bool ok = true;
   for (const auto& p : points) {
-    std::string command = quote(self_path());
-    for (const auto& a : common_args) command += ' ' + quote(a);
-    command += " --publishers " + std::to_string(p.publishers) + " --subscribers " +
-               std::to_string(p.subscribers) + " --rooms " + std::to_string(p.rooms) + " --json";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    if (pipe) {
-      std::array<char, 4096> buf{};
-      while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) output += buf.data();
-      pclose(pipe);
-    }
-    const auto start = output.rfind("\n{");
-    const auto run = nlohmann::json::parse(
-        start == std::string::npos ? output : output.substr(start + 1), nullptr, false);
+    std::vector<std::string> args = common_args;
+    args.insert(args.end(), {"--publishers", std::to_string(p.publishers), "--subscribers",
+                             std::to_string(p.subscribers), "--rooms", std::to_string(p.rooms)});
+    const auto run = run_child(args);
     if (run.is_discarded() || !run.is_object()) {
       out << p.publishers << "x" << p.subscribers << "x" << p.rooms << ": no result\n";
       ok = false;

@@ -37,7 +37,7 @@ class SimClient::Sink final : public rooms::SignalingSink {
   std::weak_ptr<SimClient> client_;
 };
 
-SimClient::SimClient(ClientThread& thread, rooms::MediaWorker& worker, ClientPlan plan)
+SimClient::SimClient(ClientThread& thread, rooms::MediaWorker* worker, ClientPlan plan)
     : thread_(thread),
       worker_(worker),
       plan_(std::move(plan)),
@@ -59,7 +59,8 @@ SimClient::SimClient(ClientThread& thread, rooms::MediaWorker& worker, ClientPla
 SimClient::~SimClient() = default;
 
 void SimClient::start() {
-  channel_ = worker_.open_channel(std::make_shared<Sink>(thread_.ioc, weak_from_this()));
+  if (!worker_) return;  // signaling is driven from outside
+  channel_ = worker_->open_channel(std::make_shared<Sink>(thread_.ioc, weak_from_this()));
   channel_open_ = true;
   rooms::CallCommand join;
   join.kind = rooms::CallCommand::Kind::join;
@@ -67,7 +68,7 @@ void SimClient::start() {
   join.request = next_request_++;
   join.room_id = plan_.room_id;
   join.join = {plan_.user_id, plan_.user_id};
-  worker_.submit(channel_, std::move(join));
+  worker_->submit(channel_, std::move(join));
 }
 
 void SimClient::stop() {
@@ -75,7 +76,7 @@ void SimClient::stop() {
   video_timer_.cancel();
   pacer_timer_.cancel();
   report_timer_.cancel();
-  if (channel_open_) worker_.close_channel(channel_);
+  if (channel_open_) worker_->close_channel(channel_);
   channel_open_ = false;
   if (send_) send_->close();
   if (recv_) recv_->close();
@@ -109,7 +110,7 @@ void SimClient::on_message(const std::string& text) {
   // room.participant_joined/left, room.mute, room.active_speaker: nothing to do.
 }
 
-void SimClient::publish() {
+sfu::BrowserOffer SimClient::build_offer() {
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<std::uint32_t> any(1, 0xFFFFFFFFu);
   const std::uint32_t audio_ssrc = any(rng);
@@ -121,23 +122,47 @@ void SimClient::publish() {
   offer.transport = send_local_;
   offer.cname = "lg-" + plan_.user_id;
   offer.stream_id = plan_.user_id;
-  rooms::CallCommand command;
   if (plan_.media.audio) {
     offer.tracks.push_back({sfu::sdp::MediaKind::audio, "0", "mic", audio_ssrc, 0});
-    command.sources["0"] = rooms::TrackSource::microphone;
   }
   if (plan_.media.video_kbps > 0) {
     offer.tracks.push_back({sfu::sdp::MediaKind::video, "1", "cam", video_ssrc, rtx_ssrc});
-    command.sources["1"] = rooms::TrackSource::camera;
   }
+  if (!offer.tracks.empty()) {
+    media_.emplace(*plan_.publisher, audio_ssrc, video_ssrc, offer.cname, plan_.media);
+  }
+  return offer;
+}
+
+void SimClient::publish() {
+  const sfu::BrowserOffer offer = build_offer();
   if (offer.tracks.empty()) return;
-  media_.emplace(*plan_.publisher, audio_ssrc, video_ssrc, offer.cname, plan_.media);
+  rooms::CallCommand command;
+  for (const auto& track : offer.tracks) {
+    command.sources[track.mid] = track.kind == sfu::sdp::MediaKind::audio
+                                     ? rooms::TrackSource::microphone
+                                     : rooms::TrackSource::camera;
+  }
   command.kind = rooms::CallCommand::Kind::publish;
   command.type = "media.publish";
   command.request = next_request_++;
   command.sdp = sfu::sdp::write_sdp(sfu::make_browser_offer(offer));
-  worker_.submit(channel_, std::move(command));
+  worker_->submit(channel_, std::move(command));
 }
+
+void SimClient::set_joined() {
+  joined_ = true;
+  check_ready();
+}
+
+std::string SimClient::publish_offer() {
+  if (!plan_.publisher) return {};
+  const sfu::BrowserOffer offer = build_offer();
+  if (offer.tracks.empty()) return {};
+  return sfu::sdp::write_sdp(sfu::make_browser_offer(offer));
+}
+
+void SimClient::apply_publish_answer(const std::string& sdp) { on_publish_answer(sdp); }
 
 void SimClient::on_publish_answer(const std::string& text) {
   std::string error;
@@ -154,6 +179,12 @@ void SimClient::on_publish_answer(const std::string& text) {
   };
   sfu::WebRtcClientOptions options;
   options.local_ice = send_local_.ice;
+  options.local_address = plan_.local_address;
+  if (plan_.full_ice_server) {
+    options.answer_ice_checks = true;
+    // Our offer says actpass; a server that answers active (Janus) is the DTLS client.
+    if (text.find("a=setup:active") != std::string::npos) options.dtls_role = sfu::DtlsRole::server;
+  }
   try {
     send_ = std::make_unique<sfu::WebRtcClient>(thread_.ioc, thread_.dtls, std::move(*remote),
                                                 std::move(callbacks), std::move(options));
@@ -164,38 +195,62 @@ void SimClient::on_publish_answer(const std::string& text) {
 }
 
 void SimClient::on_offer(const std::string& text) {
-  if (!plan_.receives) return;  // like a page that never answers: nothing is forwarded to it
-  ++offers_;
-  std::string error;
-  auto offer = sfu::sdp::parse_sdp(text, &error);
-  if (!offer) return fail("media.offer does not parse: " + error);
-  auto answer = sfu::make_browser_answer(*offer, recv_local_, &error);
-  if (!answer) return fail("media.offer cannot be answered: " + error);
-  std::optional<sfu::WebRtcClientRemote> remote;
-  if (!recv_) {
-    remote = sfu::sfu_remote_from_sdp(*offer, &error);
-    if (!remote) return fail("media.offer: " + error);
-  }
+  auto answer = answer_offer(text);
+  if (!answer) return;
   rooms::CallCommand command;
   command.kind = rooms::CallCommand::Kind::answer;
   command.type = "media.answer";
-  command.sdp = sfu::sdp::write_sdp(*answer);
-  worker_.submit(channel_, std::move(command));
-  if (recv_) return;
+  command.sdp = std::move(*answer);
+  worker_->submit(channel_, std::move(command));
+  start_receiving();
+}
 
+std::optional<std::string> SimClient::answer_offer(const std::string& text) {
+  if (!plan_.receives) return std::nullopt;  // like a page that never answers
+  ++offers_;
+  std::string error;
+  auto offer = sfu::sdp::parse_sdp(text, &error);
+  if (!offer) {
+    fail("offer does not parse: " + error);
+    return std::nullopt;
+  }
+  auto answer = sfu::make_browser_answer(*offer, recv_local_, &error);
+  if (!answer) {
+    fail("offer cannot be answered: " + error);
+    return std::nullopt;
+  }
+  std::string answer_sdp = sfu::sdp::write_sdp(*answer);
+  if (recv_) return answer_sdp;  // a re-offer: same transport
+
+  auto remote = sfu::sfu_remote_from_sdp(*offer, &error);
+  if (!remote) {
+    fail("offer: " + error);
+    return std::nullopt;
+  }
   sfu::WebRtcClient::Callbacks callbacks;
   callbacks.on_connected = [this] { check_ready(); };
   callbacks.on_failed = [this](std::string_view why) { fail("recv leg: " + std::string(why)); };
   callbacks.on_rtp = [this](sfu::rtp::RtpPacket& packet) { on_media(packet); };
   sfu::WebRtcClientOptions options;
   options.local_ice = recv_local_.ice;
+  options.local_address = plan_.local_address;
+  if (plan_.full_ice_server) {
+    // The server offered, so it controls (RFC 8445 §6.1.1) and checks us too.
+    options.ice_controlling = false;
+    options.answer_ice_checks = true;
+  }
   try {
     recv_ = std::make_unique<sfu::WebRtcClient>(thread_.ioc, thread_.dtls, std::move(*remote),
                                                 std::move(callbacks), std::move(options));
   } catch (const std::exception& e) {
-    return fail(std::string("recv leg: ") + e.what());
+    fail(std::string("recv leg: ") + e.what());
+    return std::nullopt;
   }
-  recv_->start();
+  return answer_sdp;
+}
+
+void SimClient::start_receiving() {
+  if (recv_ && recv_->state() == sfu::WebRtcClient::State::new_) recv_->start();
 }
 
 void SimClient::check_ready() {
