@@ -203,6 +203,10 @@ int main(int argc, char** argv) {
   }
   haven::log::set_level(log_level);
 
+  if (!compare_url.empty() && points.empty()) {
+    std::cerr << "haven-loadgen: --compare-janus needs --points (e.g. --points 4x8,8x8)\n";
+    return 64;
+  }
   if (!points.empty()) {
     std::vector<lg::LoadPoint> list;
     std::string error;
