@@ -92,6 +92,7 @@ general: {
 	# The admin API is off (janus.transport.http.jcfg); a random secret all the same.
 	admin_secret = "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	event_loops = $CORES
+	interface = "$SERVER_IP"
 	hide_dependencies = true
 }
 certificates: {

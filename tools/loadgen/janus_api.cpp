@@ -200,6 +200,12 @@ void JanusApi::poll_loop() {
       for (auto& event : janus_events(body)) {
         ++events_;
         const std::string transaction = event.value("transaction", "");
+        if (event.value("janus", "") == "webrtcup") {
+          std::lock_guard lock(mutex_);
+          up_[event.value("sender", std::uint64_t{0})] = true;
+          arrived_.notify_all();
+          continue;
+        }
         // Plugin events answering our requests; webrtcup, media, slowlink, hangup and
         // the room's notifications carry no transaction of ours and are not needed.
         if (transaction.empty() || event.value("janus", "") != "event") continue;
@@ -217,6 +223,11 @@ void JanusApi::poll_loop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));  // Janus restarting?
     }
   }
+}
+
+bool JanusApi::wait_webrtcup(std::uint64_t handle, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return arrived_.wait_for(lock, timeout, [&] { return up_.count(handle) > 0; });
 }
 
 void JanusApi::destroy_session() noexcept {

@@ -70,6 +70,9 @@ class JanusApi {
   // their address from their checks, as peer-reflexive candidates).
   void end_of_candidates(std::uint64_t handle);
   void destroy_session() noexcept;
+  // Waits for Janus's "webrtcup" on `handle` (its PeerConnection is up): the videoroom
+  // refuses subscriptions to a feed whose publisher is not connected yet.
+  bool wait_webrtcup(std::uint64_t handle, std::chrono::milliseconds timeout);
 
   std::uint64_t events_received() const noexcept { return events_.load(); }
 
@@ -85,6 +88,7 @@ class JanusApi {
   std::mutex mutex_;  // guards mailbox_ and poll_fd_
   std::condition_variable arrived_;
   std::map<std::string, nlohmann::json> mailbox_;  // answered events, by transaction
+  std::map<std::uint64_t, bool> up_;               // handles that got "webrtcup"
   int poll_fd_ = -1;                               // the poller's socket, to interrupt it
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> events_{0};

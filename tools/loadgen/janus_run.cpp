@@ -42,8 +42,8 @@ T on_thread(ClientThread& thread, F&& work) {
 }
 
 // Publishes one client: join as publisher with its feed id, publish its offer, apply the
-// answer (the SEND leg then checks Janus and answers Janus's checks).
-void publish(JanusApi& api, ClientThread& thread, SimClient& client) {
+// answer (the SEND leg then checks Janus and answers Janus's checks). Returns the handle.
+std::uint64_t publish(JanusApi& api, ClientThread& thread, SimClient& client) {
   const auto& plan = client.plan();
   const std::uint64_t handle = api.attach_videoroom();
   api.request_async(handle,
@@ -54,13 +54,14 @@ void publish(JanusApi& api, ClientThread& thread, SimClient& client) {
                      {"display", plan.user_id}},
                     nullptr, kRequestTimeout);
   const auto offer = on_thread<std::string>(thread, [&] { return client.publish_offer(); });
-  if (offer.empty()) return;
+  if (offer.empty()) return handle;
   const auto event = api.request_async(handle, {{"request", "publish"}},
                                        {{"type", "offer"}, {"sdp", offer}}, kRequestTimeout);
   const std::string answer = event.value("jsep", nlohmann::json::object()).value("sdp", "");
   if (answer.empty()) throw JanusError(plan.user_id + ": the publish event has no SDP answer");
   run_on(thread, [&] { client.apply_publish_answer(answer); });
   api.end_of_candidates(handle);
+  return handle;
 }
 
 // Subscribes one client to every publisher it expects, on one handle (Janus 1.x
@@ -183,12 +184,21 @@ RunResult run_janus(const LoadOptions& options) {
                           {"videocodec", "vp8"},
                           {"permanent", false}});
     }
+    std::vector<std::pair<std::uint64_t, std::size_t>> publishers;  // handle, client index
     for (std::size_t i = 0; i < fleet.clients.size(); ++i) {
       SimClient& c = *fleet.clients[i];
       run_on(fleet.thread_of(i), [&] { c.set_joined(); });
-      if (c.plan().publisher) publish(api, fleet.thread_of(i), c);
+      if (c.plan().publisher) publishers.emplace_back(publish(api, fleet.thread_of(i), c), i);
     }
-    // Every feed exists now, so each subscriber can name all of its publishers at once.
+    const auto setup_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double>(options.setup_timeout));
+    for (const auto& [handle, i] : publishers) {
+      if (api.wait_webrtcup(handle, setup_timeout)) continue;
+      SimClient& c = *fleet.clients[i];
+      throw JanusError("Janus never reported the publisher's PeerConnection up (webrtcup): " +
+                       on_thread<std::string>(fleet.thread_of(i), [&] { return c.describe(); }));
+    }
+    // Every feed is live now, so each subscriber can name all of its publishers at once.
     for (std::size_t i = 0; i < fleet.clients.size(); ++i) {
       SimClient& c = *fleet.clients[i];
       if (c.plan().receives && !c.plan().expected.empty()) subscribe(api, fleet.thread_of(i), c);
