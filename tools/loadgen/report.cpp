@@ -141,7 +141,9 @@ void print_details(std::ostream& out, const nlohmann::json& run) {
       << " clients on " << run.value("client_threads", 0) << " client thread(s); "
       << run.value("receivers_complete", 0) << "/" << run.value("receivers", 0)
       << " receivers got every stream\n";
-  out << "CPU in the window: SFU media thread " << format("%.2f", num(run, "server_cpu_seconds"))
+  const bool janus = run.value("server", std::string("haven")) == "janus";
+  out << "CPU in the window: " << (janus ? "Janus process " : "SFU media thread ")
+      << format("%.2f", num(run, "server_cpu_seconds"))
       << " s, client threads " << format("%.2f", num(run, "client_cpu_seconds"))
       << " s, whole process " << format("%.2f", num(run, "process_cpu_seconds"))
       << " s; machine load average " << format("%.2f", num(run, "load_average")) << "\n";
@@ -165,7 +167,8 @@ void print_details(std::ostream& out, const nlohmann::json& run) {
   out << "latency us: mean " << format("%.0f", num(lat, "mean")) << ", p99.9 "
       << format("%.0f", num(lat, "p99.9")) << ", max " << format("%.0f", num(lat, "max")) << " ("
       << run.value("latency_samples", 0) << " samples)\n";
-  out << "RSS: " << format("%.1f", num(run, "rss_baseline_bytes") / 1048576.0) << " MiB idle, "
+  out << (janus ? "Janus RSS: " : "RSS: ")
+      << format("%.1f", num(run, "rss_baseline_bytes") / 1048576.0) << " MiB idle, "
       << format("%.1f", num(run, "rss_loaded_bytes") / 1048576.0) << " MiB loaded\n";
 }
 
