@@ -130,7 +130,7 @@ bool run_comparison(const std::vector<LoadPoint>& points, const std::vector<std:
               << cell("%.0f", run.value("forwarded_per_second", 0.0)) << " pkt/s, "
               << cell("%.2f", run.value("server_cpu_seconds_per_million", 0.0))
               << " CPU s/Mpkt, load average " << cell("%.2f", run.value("load_average", 0.0))
-              << "\n";
+              << ", SRTP send/recv " << run.value("srtp_negotiated", std::string("?")) << "\n";
         }
         out.flush();
         (is_janus ? janus : haven).push_back(std::move(run));

@@ -177,6 +177,9 @@ void measure_window(Fleet& fleet, const LoadOptions& options,
   result.window_seconds = seconds_since(t0);
   result.load_average = load_average();
 
+  run_on(*fleet.threads[0], [&] {
+    if (!fleet.by_thread[0].empty()) result.srtp = fleet.by_thread[0].front()->srtp_profiles();
+  });
   LatencyHistogram latency;
   for (std::size_t t = 0; t < fleet.threads.size(); ++t) {
     run_on(*fleet.threads[t], [&] {

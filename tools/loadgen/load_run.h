@@ -50,6 +50,7 @@ struct RunResult {
   std::size_t receivers = 0;           // clients that receive
   std::size_t receivers_complete = 0;  // ... that got packets of every expected stream
   std::size_t streams = 0;             // subscribed streams (one per consumer in the SFU)
+  std::string srtp;                    // "send/recv" SRTP profiles of the first client
 
   double window_seconds = 0;
   std::uint64_t forwarded = 0;  // packets received by all clients in the window

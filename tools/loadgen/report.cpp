@@ -51,6 +51,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"video_kbps", o.media.video_kbps},
       {"client_threads", o.client_threads},
       {"srtp", o.srtp_cm_only ? "AES_CM_128_HMAC_SHA1_80" : "AEAD_AES_128_GCM"},
+      {"srtp_negotiated", r.srtp},
       {"setup_ok", r.setup_ok},
       {"setup_error", r.setup_error},
       {"setup_seconds", r.setup_seconds},

@@ -11,6 +11,7 @@
 #include "sfu/rtcp/compound.h"
 #include "sfu/rtp/vp8_descriptor.h"
 #include "sfu/sdp/parser.h"
+#include "sfu/srtp/srtp_profile.h"
 #include "sfu/sdp/writer.h"
 
 namespace haven::loadgen {
@@ -417,6 +418,14 @@ ClientWindow SimClient::end_window() {
   w.started_without_keyframe = started_without_keyframe_;
   w.keyframe_wait_max_ns = keyframe_wait_max_ns_;
   return w;
+}
+
+std::string SimClient::srtp_profiles() const {
+  const auto leg = [](const std::unique_ptr<sfu::WebRtcClient>& c) -> std::string {
+    const auto profile = c ? c->srtp_profile() : std::nullopt;
+    return profile ? std::string(sfu::srtp_profile_openssl_name(*profile)) : "-";
+  };
+  return leg(send_) + "/" + leg(recv_);
 }
 
 std::string SimClient::describe() const {

@@ -108,6 +108,9 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
   std::optional<std::string> answer_offer(const std::string& sdp);
   void start_receiving();
   const ClientPlan& plan() const noexcept { return plan_; }
+  // The SRTP profiles the two legs negotiated ("-" for a leg that is not connected), as
+  // "send/recv": which cipher each server chose matters to its CPU figure.
+  std::string srtp_profiles() const;
 
   // Any thread: joined, published and connected, and something arrived from every
   // expected stream.
