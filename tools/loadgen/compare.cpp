@@ -146,7 +146,13 @@ bool run_comparison(const std::vector<LoadPoint>& points, const std::vector<std:
     for (const auto& c : kColumns) {
       out << ' ' << ratio_cell(c, median_of(janus, c.key), median_of(haven, c.key));
     }
-    out << "\n\n";
+    out << "\n";
+    // Haven's memory figure includes its clients (same process); the Janus runs measure
+    // the same clients alone, so the difference estimates Haven's own share.
+    const double clients_kb = median_of(janus, "client_kb_per_stream");
+    out << "          Haven KB/stream less the clients' own "
+        << cell("%.1f", clients_kb) << " (measured in the Janus runs): "
+        << cell("%.1f", median_of(haven, "kb_per_stream") - clients_kb) << "\n\n";
     out.flush();
   }
   out << "fwd pkt/s: packets the clients received per second. CPU s/Mpkt: server CPU seconds\n"

@@ -163,6 +163,7 @@ RunResult run_janus(const LoadOptions& options) {
   fleet.start_threads(options);
   std::this_thread::sleep_for(200ms);
   result.rss_baseline_bytes = resident_bytes_of(pid);
+  const std::int64_t own_baseline = resident_bytes();
 
   const auto setup_start = std::chrono::steady_clock::now();
   auto plans = make_plans(options, result);
@@ -214,6 +215,7 @@ RunResult run_janus(const LoadOptions& options) {
   if (result.setup_ok) {
     measure_window(fleet, options, [pid] { return process_cpu_seconds_of(pid); }, result);
     result.rss_loaded_bytes = resident_bytes_of(pid);
+    result.client_rss_growth_bytes = resident_bytes() - own_baseline;
   }
 
   fleet.stop_clients();

@@ -185,6 +185,11 @@ double RunResult::kb_per_stream() const {
          static_cast<double>(streams);
 }
 
+double RunResult::client_kb_per_stream() const {
+  if (streams == 0) return 0;
+  return static_cast<double>(client_rss_growth_bytes) / 1024.0 / static_cast<double>(streams);
+}
+
 bool RunResult::delivered() const {
   return setup_ok && receivers > 0 && receivers_complete == receivers;
 }

@@ -81,6 +81,9 @@ struct RunResult {
   // Haven: this process (SFU and clients); Janus: the Janus process.
   std::int64_t rss_baseline_bytes = 0;  // server started, nobody joined
   std::int64_t rss_loaded_bytes = 0;    // everyone joined, end of the window
+  // Janus runs: this process's growth, i.e. the clients' own memory, which Haven's
+  // figure includes (its clients share its process): subtracting it estimates Haven's.
+  std::int64_t client_rss_growth_bytes = 0;
 
   double forwarded_per_second() const;
   double server_cpu_per_million() const;  // CPU seconds per 1M forwarded packets
@@ -88,6 +91,7 @@ struct RunResult {
   double server_load() const;  // media thread busy fraction in the window
   double loss_percent() const;
   double kb_per_stream() const;  // RSS growth / streams (Haven: clients included)
+  double client_kb_per_stream() const;  // client_rss_growth_bytes / streams
   bool delivered() const;        // every receiver got every expected stream
 };
 

@@ -94,6 +94,8 @@ nlohmann::json to_json(const RunResult& r) {
       {"rss_baseline_bytes", r.rss_baseline_bytes},
       {"rss_loaded_bytes", r.rss_loaded_bytes},
       {"kb_per_stream", r.kb_per_stream()},
+      {"client_rss_growth_bytes", r.client_rss_growth_bytes},
+      {"client_kb_per_stream", r.client_kb_per_stream()},
   };
 }
 
