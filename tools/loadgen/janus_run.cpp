@@ -162,7 +162,8 @@ RunResult run_janus(const LoadOptions& options) {
   Fleet fleet;
   fleet.start_threads(options);
   std::this_thread::sleep_for(200ms);
-  result.rss_baseline_bytes = resident_bytes_of(pid);
+  result.rss_baseline_bytes =
+      options.janus_rss_baseline > 0 ? options.janus_rss_baseline : resident_bytes_of(pid);
   const std::int64_t own_baseline = resident_bytes();
 
   const auto setup_start = std::chrono::steady_clock::now();

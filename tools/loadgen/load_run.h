@@ -37,6 +37,10 @@ struct LoadOptions {
   // janus_pid is its process, whose CPU and memory are measured (0: found by name).
   std::string janus_url;
   int janus_pid = 0;
+  // Janus's VmRSS when it was idle (before the first run of a comparison): Janus outlives
+  // the runs and keeps the heap an earlier run grew, so a delta from the start of each
+  // run would miss memory it reuses; 0: the RSS at the start of this run.
+  std::int64_t janus_rss_baseline = 0;
 };
 
 struct RunResult {

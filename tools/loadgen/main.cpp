@@ -54,6 +54,8 @@ constexpr const char* kUsage =
     "  --target janus URL   drive a Janus server's videoroom plugin at URL (its HTTP API,\n"
     "                       e.g. http://198.18.0.2:8088/janus) instead of Haven's SFU\n"
     "  --janus-pid PID      the Janus process to measure (default: the one named janus)\n"
+    "  --janus-rss-baseline BYTES  Janus's idle VmRSS, the base of its memory figure\n"
+    "                       (--compare-janus passes it; default: at the start of the run)\n"
     "  --netns NAME         create Haven's SFU socket in network namespace NAME (root)\n"
     "  --server-address IP  Haven's SFU address (default 127.0.0.1)\n"
     "  --client-address IP  the simulated clients' address (default 127.0.0.1)\n"
@@ -169,6 +171,8 @@ int main(int argc, char** argv) {
     } else if (auto n = numeric("--janus-pid", 1, 4194304)) {
       o.janus_pid = static_cast<int>(*n);
       common.insert(common.end(), {"--janus-pid", v});
+    } else if (auto n = numeric("--janus-rss-baseline", 1, 1e15)) {
+      o.janus_rss_baseline = static_cast<std::int64_t>(*n);
     } else if (auto n = numeric("--repeats", 1, 100)) {
       repeats = static_cast<std::size_t>(*n);
     } else if (take_value(args, i, "--compare-janus", v)) {
@@ -222,6 +226,15 @@ int main(int argc, char** argv) {
       }
     }
     if (!compare_url.empty()) {
+      // Janus's idle memory, once, before any run: every Janus run's memory is counted
+      // from here (see LoadOptions::janus_rss_baseline).
+      const int pid = o.janus_pid != 0 ? o.janus_pid : lg::find_process("janus");
+      const std::int64_t idle = pid != 0 ? lg::resident_bytes_of(pid) : -1;
+      if (idle <= 0) {
+        std::cerr << "haven-loadgen: cannot read the Janus process's memory: give --janus-pid\n";
+        return 64;
+      }
+      common.insert(common.end(), {"--janus-rss-baseline", std::to_string(idle)});
       return lg::run_comparison(list, common, compare_url, repeats, std::cout) ? 0 : 1;
     }
     if (!o.janus_url.empty()) common.insert(common.end(), {"--target", "janus", o.janus_url});
