@@ -2,9 +2,9 @@
 #include "compare.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <ostream>
 
 #include "load_run.h"
@@ -150,8 +150,8 @@ bool run_comparison(const std::vector<LoadPoint>& points, const std::vector<std:
     // Haven's memory figure includes its clients (same process); the Janus runs measure
     // the same clients alone, so the difference estimates Haven's own share.
     const double clients_kb = median_of(janus, "client_kb_per_stream");
-    out << "          Haven KB/stream less the clients' own "
-        << cell("%.1f", clients_kb) << " (measured in the Janus runs): "
+    out << "          Haven KB/stream less the clients' own " << cell("%.1f", clients_kb)
+        << " (measured in the Janus runs): "
         << cell("%.1f", median_of(haven, "kb_per_stream") - clients_kb) << "\n\n";
     out.flush();
   }

@@ -106,9 +106,13 @@ std::optional<std::string> janus_error(const nlohmann::json& message) {
 
 JanusApi::JanusApi(JanusUrl url) : url_(std::move(url)) {}
 
-JanusApi::~JanusApi() { destroy_session(); }
+JanusApi::~JanusApi() {
+  destroy_session();
+}
 
-std::string JanusApi::next_transaction() { return "lg-" + std::to_string(++transactions_); }
+std::string JanusApi::next_transaction() {
+  return "lg-" + std::to_string(++transactions_);
+}
 
 nlohmann::json JanusApi::post(const std::string& target, nlohmann::json message) {
   const std::string what = message.value("janus", "?");
@@ -118,6 +122,10 @@ nlohmann::json JanusApi::post(const std::string& target, nlohmann::json message)
     body = exchange(url_, http::verb::post, target, message.dump());
   } catch (const JanusError&) {
     throw;
+  } catch (const boost::system::system_error& e) {
+    // code().message(): what() would add Boost's source location.
+    throw JanusError("Janus '" + what + "' to " + url_.host + ":" + url_.port + target +
+                     " failed: " + e.code().message());
   } catch (const std::exception& e) {
     throw JanusError("Janus '" + what + "' to " + url_.host + ":" + url_.port + target +
                      " failed: " + e.what());

@@ -22,7 +22,9 @@ constexpr auto kRequestTimeout = 15s;
 
 // Feed ids are ours to choose (the join's "id"), so subscribers can name every publisher
 // of the plan without waiting for Janus's "publishers" notifications.
-std::uint64_t feed_id(std::uint16_t probe) { return 1000 + probe; }
+std::uint64_t feed_id(std::uint16_t probe) {
+  return 1000 + probe;
+}
 
 // Room ids unique to this process: repeated runs against one long-lived Janus never meet
 // a room left over from an earlier run.
@@ -214,7 +216,8 @@ RunResult run_janus(const LoadOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
 
   if (result.setup_ok) {
-    measure_window(fleet, options, [pid] { return process_cpu_seconds_of(pid); }, result);
+    measure_window(
+        fleet, options, [pid] { return process_cpu_seconds_of(pid); }, result);
     result.rss_loaded_bytes = resident_bytes_of(pid);
     result.client_rss_growth_bytes = resident_bytes() - own_baseline;
   }

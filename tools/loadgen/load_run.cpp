@@ -69,7 +69,9 @@ void ClientThread::stop() {
   thread.join();
 }
 
-double ClientThread::cpu_seconds() const noexcept { return thread.cpu_seconds(); }
+double ClientThread::cpu_seconds() const noexcept {
+  return thread.cpu_seconds();
+}
 
 double load_average() {
   std::ifstream in("/proc/loadavg");
@@ -103,8 +105,8 @@ std::unique_ptr<sfu::rooms::MediaWorker> make_worker(const sfu::WebRtcServerOpti
     const int saved = errno;
     close(fd);
     if (rc != 0) {
-      error = "cannot enter network namespace " + netns + ": " + std::strerror(saved) +
-              " (needs root)";
+      error =
+          "cannot enter network namespace " + netns + ": " + std::strerror(saved) + " (needs root)";
       return;
     }
     try {
@@ -146,7 +148,8 @@ RunResult run_load(const LoadOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
 
   if (result.setup_ok) {
-    measure_window(fleet, options, [&] { return worker->cpu_seconds(); }, result);
+    measure_window(
+        fleet, options, [&] { return worker->cpu_seconds(); }, result);
     result.rss_loaded_bytes = resident_bytes();
     result.sfu_drops = sfu_drops(worker->render_metrics());
   }

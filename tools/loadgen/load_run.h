@@ -94,9 +94,9 @@ struct RunResult {
   double forwarded_per_core_second() const;
   double server_load() const;  // media thread busy fraction in the window
   double loss_percent() const;
-  double kb_per_stream() const;  // RSS growth / streams (Haven: clients included)
+  double kb_per_stream() const;         // RSS growth / streams (Haven: clients included)
   double client_kb_per_stream() const;  // client_rss_growth_bytes / streams
-  bool delivered() const;        // every receiver got every expected stream
+  bool delivered() const;               // every receiver got every expected stream
 };
 
 RunResult run_load(const LoadOptions& options);

@@ -146,10 +146,10 @@ void print_details(std::ostream& out, const nlohmann::json& run) {
       << " receivers got every stream\n";
   const bool janus = run.value("server", std::string("haven")) == "janus";
   out << "CPU in the window: " << (janus ? "Janus process " : "SFU media thread ")
-      << format("%.2f", num(run, "server_cpu_seconds"))
-      << " s, client threads " << format("%.2f", num(run, "client_cpu_seconds"))
-      << " s, whole process " << format("%.2f", num(run, "process_cpu_seconds"))
-      << " s; machine load average " << format("%.2f", num(run, "load_average")) << "\n";
+      << format("%.2f", num(run, "server_cpu_seconds")) << " s, client threads "
+      << format("%.2f", num(run, "client_cpu_seconds")) << " s, whole process "
+      << format("%.2f", num(run, "process_cpu_seconds")) << " s; machine load average "
+      << format("%.2f", num(run, "load_average")) << "\n";
   out << "sent: " << run.value("audio_sent", 0) << " audio + " << run.value("video_sent", 0)
       << " video packets (" << run.value("keyframes", 0) << " key frames, "
       << run.value("keyframe_requests", 0) << " PLI/FIR, " << run.value("upstream_nacks", 0)

@@ -29,10 +29,10 @@
 #include "sfu/client/webrtc_client.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
-#include "util/io_thread.h"
 #include "sfu/rooms/media_worker.h"
 #include "stats.h"
 #include "synthetic_media.h"
+#include "util/io_thread.h"
 
 namespace haven::loadgen {
 
@@ -100,8 +100,8 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
   std::string describe() const;  // state, for a setup that does not complete
 
   // Client thread only; signaling driven from outside (no MediaWorker).
-  void set_joined();                // counts as joined for ready()
-  std::string publish_offer();      // the SEND leg's offer (empty if nothing to publish)
+  void set_joined();            // counts as joined for ready()
+  std::string publish_offer();  // the SEND leg's offer (empty if nothing to publish)
   void apply_publish_answer(const std::string& sdp);  // creates and starts the SEND leg
   // The answer to the server's offer for the RECV leg (nullopt: failed, see describe());
   // the leg starts its checks at start_receiving(), once the server has the answer.
