@@ -46,8 +46,13 @@ LIB_DIR=$(dirname "$PLUGINS_DIR")
 
 WORK=$(mktemp -d /tmp/haven-bench-janus.XXXXXX)
 JANUS_PID=
+LOADGEN_PID=
 cleanup() {
   set +e
+  if [ -n "$LOADGEN_PID" ]; then
+    kill -- "-$LOADGEN_PID" 2>/dev/null
+    wait "$LOADGEN_PID" 2>/dev/null
+  fi
   if [ -n "$JANUS_PID" ]; then
     kill "$JANUS_PID" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$JANUS_PID" 2>/dev/null || break; sleep 0.1; done
@@ -153,12 +158,17 @@ kill -0 "$JANUS_PID" 2>/dev/null || die "Janus is not running"
 echo "bench-janus: Janus $(janus --version 2>/dev/null | head -1 | tr -d '\n') pid $JANUS_PID on $URL, event_loops $CORES; Haven's SFU on $SERVER_IP in the loadgen; clients on $CLIENT_IP"
 
 # ---- the run: Haven then Janus, alternating, medians ----
-set +e
+# In its own process group (setsid), so the cleanup can stop it and its per-run children
+# by that one id if this script is interrupted.
 # shellcheck disable=SC2086
-"$LOADGEN" --compare-janus "$URL" --janus-pid "$JANUS_PID" --points "$POINTS" \
+setsid "$LOADGEN" --compare-janus "$URL" --janus-pid "$JANUS_PID" --points "$POINTS" \
   --repeats "$REPEATS" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" \
-  --netns "$NS" --server-address "$SERVER_IP" --client-address "$CLIENT_IP" ${JANUS_EXTRA:-}
+  --netns "$NS" --server-address "$SERVER_IP" --client-address "$CLIENT_IP" ${JANUS_EXTRA:-} &
+LOADGEN_PID=$!
+set +e
+wait "$LOADGEN_PID"
 status=$?
+LOADGEN_PID=
 set -e
 if [ $status -ne 0 ] && [ -s "$WORK/janus.log" ]; then
   echo "bench-janus: the last lines of Janus's log:" >&2
