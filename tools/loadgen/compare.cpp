@@ -159,7 +159,8 @@ bool run_comparison(const std::vector<LoadPoint>& points, const std::vector<std:
          "  per million of them (Haven: its media thread; Janus: its whole process, every\n"
          "  thread, from /proc/<pid>/stat). srv load: those CPU seconds per second.\n"
          "KB/stream: resident memory growth per subscribed stream (Haven: the loadgen process,\n"
-         "  clients included: an upper bound; Janus: VmRSS of its process).\n"
+         "  clients included: an upper bound; Janus: its VmRSS at the end of the window less its\n"
+         "  idle VmRSS before the first run).\n"
          "Latency: client send to client receive, SRTP both ways. J/H: Janus / Haven.\n";
   return ok;
 }
