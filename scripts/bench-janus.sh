@@ -170,6 +170,11 @@ wait "$LOADGEN_PID"
 status=$?
 LOADGEN_PID=
 set -e
+# The kernel's own count of what crossed the pair (both servers, setup included): the
+# traffic went over the veth path and nowhere else.
+read -r rx_packets tx_packets < <(cat "/sys/class/net/$VETH_HOST/statistics/rx_packets" \
+  "/sys/class/net/$VETH_HOST/statistics/tx_packets" | paste -sd' ')
+echo "bench-janus: $VETH_HOST carried $tx_packets packets to the servers and $rx_packets back"
 if [ $status -ne 0 ] && [ -s "$WORK/janus.log" ]; then
   echo "bench-janus: the last lines of Janus's log:" >&2
   tail -20 "$WORK/janus.log" >&2
