@@ -9,7 +9,7 @@ JOBS        ?= $(shell nproc)
 LOADGEN_POINTS  ?= 1x4,4x8,8x8,16x0,8x8x2,8x8x4
 LOADGEN_SECONDS ?= 10
 
-.PHONY: all deps build build-server build-web run test unit fuzz bench format clean
+.PHONY: all deps build build-server build-web run test unit fuzz bench bench-janus format clean
 
 all: build
 
@@ -53,6 +53,17 @@ bench: deps
 	@for b in $(BUILD_DIR)/*_bench; do echo "== $$(basename $$b)"; $$b --benchmark_counters_tabular=true || exit 1; done
 	@echo "== haven-loadgen (the SFU and its simulated clients on loopback, $(LOADGEN_SECONDS) s per point)"
 	@$(BUILD_DIR)/haven-loadgen --points "$(LOADGEN_POINTS)" --seconds $(LOADGEN_SECONDS)
+
+# Haven's SFU and Janus side by side, same load, same veth path, one table (root;
+# docs/PERFORMANCE.md). Not part of `make test`.
+JANUS_POINTS  ?= 4x8,8x8
+JANUS_SECONDS ?= 10
+JANUS_REPEATS ?= 3
+bench-janus: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target haven-loadgen
+	@BUILD_DIR=$(BUILD_DIR) JANUS_POINTS=$(JANUS_POINTS) JANUS_SECONDS=$(JANUS_SECONDS) \
+	  JANUS_REPEATS=$(JANUS_REPEATS) scripts/bench-janus.sh
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tools/*.cpp' 'tools/*.h')

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "compare.h"
+#include "janus_run.h"
 #include "load_run.h"
 #include "log/logger.h"
 #include "report.h"
@@ -26,7 +28,10 @@ constexpr const char* kUsage =
     "                     [--no-pacing] [--no-publisher-receive] [--client-threads T]\n"
     "                     [--srtp gcm|cm]\n"
     "                     [--setup-timeout S] [--check] [--json] [--log-level LEVEL]\n"
+    "                     [--target haven | --target janus URL [--janus-pid PID]]\n"
+    "                     [--netns NAME] [--server-address IP] [--client-address IP]\n"
     "       haven-loadgen --points PxS[xR],... [same options]\n"
+    "       haven-loadgen --compare-janus URL --points PxS[xR],... [--repeats N] [same options]\n"
     "\n"
     "  --publishers N       clients per room that publish audio + video (default 2)\n"
     "  --subscribers M      clients per room that only receive (default 2); N + M <= 16\n"
@@ -45,7 +50,18 @@ constexpr const char* kUsage =
     "  --check              exit 1 unless every receiver got every publisher's streams and\n"
     "                       loss < 5% (the smoke test); exit 2 when setup fails\n"
     "  --json               one JSON object instead of the table\n"
-    "  --points LIST        run each point in a fresh process and print one table\n";
+    "  --points LIST        run each point in a fresh process and print one table\n"
+    "  --target janus URL   drive a Janus server's videoroom plugin at URL (its HTTP API,\n"
+    "                       e.g. http://198.18.0.2:8088/janus) instead of Haven's SFU\n"
+    "  --janus-pid PID      the Janus process to measure (default: the one named janus)\n"
+    "  --janus-rss-baseline BYTES  Janus's idle VmRSS, the base of its memory figure\n"
+    "                       (--compare-janus passes it; default: at the start of the run)\n"
+    "  --netns NAME         create Haven's SFU socket in network namespace NAME (root)\n"
+    "  --server-address IP  Haven's SFU address (default 127.0.0.1)\n"
+    "  --client-address IP  the simulated clients' address (default 127.0.0.1)\n"
+    "  --compare-janus URL  for each point, Haven then Janus, --repeats times (default 3),\n"
+    "                       each run in a fresh process; prints medians and Janus/Haven\n"
+    "                       ratios (scripts/bench-janus.sh)\n";
 
 bool take_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name,
                 std::string& value) {
@@ -80,7 +96,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   LoadOptions o;
   bool json = false, check = false;
-  std::string points, level = "warn";
+  std::string points, level = "warn", compare_url;
+  std::size_t repeats = 3;
   std::vector<std::string> common;  // what a --points child gets besides its point
 
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -136,6 +153,39 @@ int main(int argc, char** argv) {
     } else if (a == "--no-publisher-receive") {
       o.publishers_receive = false;
       common.push_back(a);
+    } else if (a == "--target") {
+      if (i + 1 >= args.size() || (args[i + 1] != "haven" && args[i + 1] != "janus")) {
+        std::cerr << "haven-loadgen: --target wants haven or janus URL\n";
+        return 64;
+      }
+      if (args[++i] == "janus") {
+        if (i + 1 >= args.size()) {
+          std::cerr << "haven-loadgen: --target janus wants the Janus URL, e.g. "
+                       "http://198.18.0.2:8088/janus\n";
+          return 64;
+        }
+        o.janus_url = args[++i];
+      } else {
+        o.janus_url.clear();
+      }
+    } else if (auto n = numeric("--janus-pid", 1, 4194304)) {
+      o.janus_pid = static_cast<int>(*n);
+      common.insert(common.end(), {"--janus-pid", v});
+    } else if (auto n = numeric("--janus-rss-baseline", 1, 1e15)) {
+      o.janus_rss_baseline = static_cast<std::int64_t>(*n);
+    } else if (auto n = numeric("--repeats", 1, 100)) {
+      repeats = static_cast<std::size_t>(*n);
+    } else if (take_value(args, i, "--compare-janus", v)) {
+      compare_url = v;
+    } else if (take_value(args, i, "--netns", v)) {
+      o.netns = v;
+      common.insert(common.end(), {"--netns", v});
+    } else if (take_value(args, i, "--server-address", v)) {
+      o.server_address = v;
+      common.insert(common.end(), {"--server-address", v});
+    } else if (take_value(args, i, "--client-address", v)) {
+      o.client_address = v;
+      common.insert(common.end(), {"--client-address", v});
     } else if (a == "--check") {
       check = true;
     } else if (a == "--json") {
@@ -157,6 +207,10 @@ int main(int argc, char** argv) {
   }
   haven::log::set_level(log_level);
 
+  if (!compare_url.empty() && points.empty()) {
+    std::cerr << "haven-loadgen: --compare-janus needs --points (e.g. --points 4x8,8x8)\n";
+    return 64;
+  }
   if (!points.empty()) {
     std::vector<lg::LoadPoint> list;
     std::string error;
@@ -171,6 +225,19 @@ int main(int argc, char** argv) {
         return 64;
       }
     }
+    if (!compare_url.empty()) {
+      // Janus's idle memory, once, before any run: every Janus run's memory is counted
+      // from here (see LoadOptions::janus_rss_baseline).
+      const int pid = o.janus_pid != 0 ? o.janus_pid : lg::find_process("janus");
+      const std::int64_t idle = pid != 0 ? lg::resident_bytes_of(pid) : -1;
+      if (idle <= 0) {
+        std::cerr << "haven-loadgen: cannot read the Janus process's memory: give --janus-pid\n";
+        return 64;
+      }
+      common.insert(common.end(), {"--janus-rss-baseline", std::to_string(idle)});
+      return lg::run_comparison(list, common, compare_url, repeats, std::cout) ? 0 : 1;
+    }
+    if (!o.janus_url.empty()) common.insert(common.end(), {"--target", "janus", o.janus_url});
     return lg::run_points(list, common, std::cout) ? 0 : 1;
   }
   if (o.publishers + o.subscribers > 16) {
@@ -184,7 +251,7 @@ int main(int argc, char** argv) {
 
   lg::RunResult result;
   try {
-    result = lg::run_load(o);
+    result = o.janus_url.empty() ? lg::run_load(o) : lg::run_janus(o);
   } catch (const std::exception& e) {
     std::cerr << "haven-loadgen: " << e.what() << "\n";
     return 2;

@@ -42,6 +42,7 @@ nlohmann::json to_json(const RunResult& r) {
   nlohmann::json drops = nlohmann::json::object();
   for (const auto& [reason, n] : r.sfu_drops) drops[reason] = n;
   return {
+      {"server", r.server},
       {"rooms", o.rooms},
       {"publishers", o.publishers},
       {"subscribers", o.subscribers},
@@ -50,6 +51,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"video_kbps", o.media.video_kbps},
       {"client_threads", o.client_threads},
       {"srtp", o.srtp_cm_only ? "AES_CM_128_HMAC_SHA1_80" : "AEAD_AES_128_GCM"},
+      {"srtp_negotiated", r.srtp},
       {"setup_ok", r.setup_ok},
       {"setup_error", r.setup_error},
       {"setup_seconds", r.setup_seconds},
@@ -92,6 +94,8 @@ nlohmann::json to_json(const RunResult& r) {
       {"rss_baseline_bytes", r.rss_baseline_bytes},
       {"rss_loaded_bytes", r.rss_loaded_bytes},
       {"kb_per_stream", r.kb_per_stream()},
+      {"client_rss_growth_bytes", r.client_rss_growth_bytes},
+      {"client_kb_per_stream", r.client_kb_per_stream()},
   };
 }
 
@@ -140,10 +144,12 @@ void print_details(std::ostream& out, const nlohmann::json& run) {
       << " clients on " << run.value("client_threads", 0) << " client thread(s); "
       << run.value("receivers_complete", 0) << "/" << run.value("receivers", 0)
       << " receivers got every stream\n";
-  out << "CPU in the window: SFU media thread " << format("%.2f", num(run, "server_cpu_seconds"))
-      << " s, client threads " << format("%.2f", num(run, "client_cpu_seconds"))
-      << " s, whole process " << format("%.2f", num(run, "process_cpu_seconds"))
-      << " s; machine load average " << format("%.2f", num(run, "load_average")) << "\n";
+  const bool janus = run.value("server", std::string("haven")) == "janus";
+  out << "CPU in the window: " << (janus ? "Janus process " : "SFU media thread ")
+      << format("%.2f", num(run, "server_cpu_seconds")) << " s, client threads "
+      << format("%.2f", num(run, "client_cpu_seconds")) << " s, whole process "
+      << format("%.2f", num(run, "process_cpu_seconds")) << " s; machine load average "
+      << format("%.2f", num(run, "load_average")) << "\n";
   out << "sent: " << run.value("audio_sent", 0) << " audio + " << run.value("video_sent", 0)
       << " video packets (" << run.value("keyframes", 0) << " key frames, "
       << run.value("keyframe_requests", 0) << " PLI/FIR, " << run.value("upstream_nacks", 0)
@@ -164,7 +170,8 @@ void print_details(std::ostream& out, const nlohmann::json& run) {
   out << "latency us: mean " << format("%.0f", num(lat, "mean")) << ", p99.9 "
       << format("%.0f", num(lat, "p99.9")) << ", max " << format("%.0f", num(lat, "max")) << " ("
       << run.value("latency_samples", 0) << " samples)\n";
-  out << "RSS: " << format("%.1f", num(run, "rss_baseline_bytes") / 1048576.0) << " MiB idle, "
+  out << (janus ? "Janus RSS: " : "RSS: ")
+      << format("%.1f", num(run, "rss_baseline_bytes") / 1048576.0) << " MiB idle, "
       << format("%.1f", num(run, "rss_loaded_bytes") / 1048576.0) << " MiB loaded\n";
 }
 
@@ -194,6 +201,22 @@ bool parse_points(const std::string& text, std::vector<LoadPoint>& out, std::str
   return !out.empty();
 }
 
+nlohmann::json run_child(const std::vector<std::string>& args) {
+  std::string command = quote(self_path());
+  for (const auto& a : args) command += ' ' + quote(a);
+  command += " --json";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  if (pipe) {
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) output += buf.data();
+    pclose(pipe);
+  }
+  const auto start = output.rfind("\n{");
+  return nlohmann::json::parse(start == std::string::npos ? output : output.substr(start + 1),
+                               nullptr, false);
+}
+
 bool run_points(const std::vector<LoadPoint>& points, const std::vector<std::string>& common_args,
                 std::ostream& out) {
   out << "machine load average before the first point: " << format("%.2f", load_average())
@@ -202,20 +225,10 @@ bool run_points(const std::vector<LoadPoint>& points, const std::vector<std::str
   out.flush();
   bool ok = true;
   for (const auto& p : points) {
-    std::string command = quote(self_path());
-    for (const auto& a : common_args) command += ' ' + quote(a);
-    command += " --publishers " + std::to_string(p.publishers) + " --subscribers " +
-               std::to_string(p.subscribers) + " --rooms " + std::to_string(p.rooms) + " --json";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    if (pipe) {
-      std::array<char, 4096> buf{};
-      while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) output += buf.data();
-      pclose(pipe);
-    }
-    const auto start = output.rfind("\n{");
-    const auto run = nlohmann::json::parse(
-        start == std::string::npos ? output : output.substr(start + 1), nullptr, false);
+    std::vector<std::string> args = common_args;
+    args.insert(args.end(), {"--publishers", std::to_string(p.publishers), "--subscribers",
+                             std::to_string(p.subscribers), "--rooms", std::to_string(p.rooms)});
+    const auto run = run_child(args);
     if (run.is_discarded() || !run.is_object()) {
       out << p.publishers << "x" << p.subscribers << "x" << p.rooms << ": no result\n";
       ok = false;

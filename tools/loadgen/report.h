@@ -31,6 +31,10 @@ struct LoadPoint {
 // "1x4,4x8,8x8x4" (commas or spaces); false with a message on bad input.
 bool parse_points(const std::string& text, std::vector<LoadPoint>& out, std::string& error);
 
+// Runs `<this program> <args> --json` in a child process and returns its JSON object
+// (discarded JSON when it printed none).
+nlohmann::json run_child(const std::vector<std::string>& args);
+
 // Runs each point as `<this program> <common_args> --publishers P --subscribers S --rooms R
 // --json` and prints the table as rows arrive. Returns false if a point did not produce a
 // result.

@@ -4,6 +4,10 @@
 // publishes synthetic audio and video (synthetic_media.h), the RECV leg answers the SFU's
 // offers and counts what arrives.
 //
+// Without a MediaWorker (Janus mode, janus_run.h) the signaling is driven from outside
+// through publish_offer / apply_publish_answer / answer_offer; the media and the counting
+// are the same code, so both servers get the same packets and are judged the same way.
+//
 // Threading: a SimClient lives on one ClientThread and is only touched there (the load
 // run posts its calls), except ready(), which any thread may read. The MediaWorker calls
 // the client's SignalingSink on the media thread; the sink posts each message to the
@@ -25,10 +29,10 @@
 #include "sfu/client/webrtc_client.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
-#include "util/io_thread.h"
 #include "sfu/rooms/media_worker.h"
 #include "stats.h"
 #include "synthetic_media.h"
+#include "util/io_thread.h"
 
 namespace haven::loadgen {
 
@@ -60,6 +64,10 @@ struct ClientPlan {
   std::vector<std::uint16_t> expected;     // publishers it must receive from
   std::size_t total_publishers = 0;        // probe ids are below this
   MediaConfig media;
+  std::string local_address = "127.0.0.1";  // the clients' side of the test network
+  // The server runs full ICE (Janus): answer its checks, be the controlled agent on the
+  // connections it offers, and take the DTLS role its answer's a=setup gives us.
+  bool full_ice_server = false;
 };
 
 // What one client did in the measurement window.
@@ -78,7 +86,8 @@ struct ClientWindow {
 
 class SimClient : public std::enable_shared_from_this<SimClient> {
  public:
-  SimClient(ClientThread& thread, sfu::rooms::MediaWorker& worker, ClientPlan plan);
+  // `worker`: Haven's SFU in this process, or nullptr when signaling is driven from outside.
+  SimClient(ClientThread& thread, sfu::rooms::MediaWorker* worker, ClientPlan plan);
   ~SimClient();
   SimClient(const SimClient&) = delete;
   SimClient& operator=(const SimClient&) = delete;
@@ -90,6 +99,19 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
   ClientWindow end_window();
   std::string describe() const;  // state, for a setup that does not complete
 
+  // Client thread only; signaling driven from outside (no MediaWorker).
+  void set_joined();            // counts as joined for ready()
+  std::string publish_offer();  // the SEND leg's offer (empty if nothing to publish)
+  void apply_publish_answer(const std::string& sdp);  // creates and starts the SEND leg
+  // The answer to the server's offer for the RECV leg (nullopt: failed, see describe());
+  // the leg starts its checks at start_receiving(), once the server has the answer.
+  std::optional<std::string> answer_offer(const std::string& sdp);
+  void start_receiving();
+  const ClientPlan& plan() const noexcept { return plan_; }
+  // The SRTP profiles the two legs negotiated ("-" for a leg that is not connected), as
+  // "send/recv": which cipher each server chose matters to its CPU figure.
+  std::string srtp_profiles() const;
+
   // Any thread: joined, published and connected, and something arrived from every
   // expected stream.
   bool ready() const noexcept { return ready_.load(std::memory_order_acquire); }
@@ -100,6 +122,7 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
 
   void on_message(const std::string& text);
   void publish();
+  sfu::BrowserOffer build_offer();
   void on_publish_answer(const std::string& sdp);
   void on_offer(const std::string& sdp);
   void submit(sfu::rooms::CallCommand::Kind kind, const char* type, std::string sdp = {});
@@ -116,7 +139,7 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
                          std::int64_t now);
 
   ClientThread& thread_;
-  sfu::rooms::MediaWorker& worker_;
+  sfu::rooms::MediaWorker* worker_;
   ClientPlan plan_;
   sfu::rooms::MediaWorker::ChannelId channel_ = 0;
   bool channel_open_ = false;

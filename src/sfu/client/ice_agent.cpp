@@ -39,10 +39,13 @@ std::optional<std::vector<std::uint8_t>> IceAgent::make_request(bool nominate) {
   slot.used = true;
 
   stun::MessageBuilder b(stun::MessageClass::request, stun::kMethodBinding, slot.id);
-  b.username(remote_.ufrag + ":" + local_.ufrag)
-      .priority(kCheckPriority)
-      .ice_controlling(tie_breaker_);
-  if (nominate) b.use_candidate();
+  b.username(remote_.ufrag + ":" + local_.ufrag).priority(kCheckPriority);
+  if (controlling_) {
+    b.ice_controlling(tie_breaker_);
+    if (nominate) b.use_candidate();
+  } else {
+    b.ice_controlled(tie_breaker_);
+  }
   auto request = b.message_integrity(remote_.pwd).fingerprint().finish();
   if (request) ++requests_sent_;
   return request;
@@ -79,6 +82,27 @@ IceAgent::Result IceAgent::handle_response(std::span<const std::uint8_t> datagra
   mapped_ = message->xor_mapped_address;
   last_success_ufrag_ = it->remote_ufrag;
   return Result::success;
+}
+
+std::optional<std::vector<std::uint8_t>> IceAgent::answer_request(
+    std::span<const std::uint8_t> datagram, const Tuple& from) const {
+  const auto message = stun::parse(datagram);
+  if (!message || message->method != stun::kMethodBinding ||
+      message->message_class != stun::MessageClass::request || !message->username ||
+      !message->has_fingerprint || !message->has_integrity()) {
+    return std::nullopt;
+  }
+  // USERNAME is "ours:theirs" (RFC 8445 §7.2.2): the request is meant for this agent.
+  if (*message->username != local_.ufrag + ":" + remote_.ufrag ||
+      !stun::verify_message_integrity(datagram, local_.pwd)) {
+    return std::nullopt;
+  }
+  return stun::MessageBuilder(stun::MessageClass::success_response, stun::kMethodBinding,
+                              message->transaction_id)
+      .xor_mapped_address(from)
+      .message_integrity(local_.pwd)
+      .fingerprint()
+      .finish();
 }
 
 void IceAgent::restart(ice::IceCredentials local, ice::IceCredentials remote) {

@@ -1,6 +1,8 @@
-// The controlling ICE agent for one candidate pair (RFC 8445 §7.2): what a browser does
-// toward the SFU's ICE-lite server, for WebRtcClient (tests, haven-loadgen). Pure logic:
-// builds Binding requests and checks the responses; the client owns socket and timers.
+// The ICE agent for one candidate pair (RFC 8445 §7.2): what a browser does toward the
+// SFU's ICE-lite server (controlling), for WebRtcClient (tests, haven-loadgen). It can also
+// be the controlled side and answer the peer's own checks, for full-ICE servers (Janus,
+// which runs full ICE and is controlling when it offers). Pure logic: builds Binding
+// requests and responses and checks the responses; the client owns socket and timers.
 #pragma once
 
 #include <array>
@@ -38,6 +40,19 @@ class IceAgent {
   // (credentials too long).
   std::optional<std::vector<std::uint8_t>> make_request(bool nominate = true);
 
+  // Controlled (RFC 8445 §6.1.1: the answerer when the offerer runs full ICE): requests
+  // carry ICE-CONTROLLED and never USE-CANDIDATE, so a full-ICE controlling peer sees no
+  // role conflict. Controlling by default.
+  void set_controlling(bool controlling) noexcept { controlling_ = controlling; }
+  bool controlling() const noexcept { return controlling_; }
+
+  // A full-ICE peer checks us too (RFC 8445 §7.3): for a Binding request with USERNAME
+  // "localUfrag:remoteUfrag" and MESSAGE-INTEGRITY keyed by our pwd, the success response
+  // (XOR-MAPPED-ADDRESS `from`, MESSAGE-INTEGRITY, FINGERPRINT). nullopt for anything
+  // else (not a request, wrong ufrag, bad integrity): it is dropped, not answered.
+  std::optional<std::vector<std::uint8_t>> answer_request(std::span<const std::uint8_t> datagram,
+                                                          const Tuple& from) const;
+
   // Matches a received STUN response to an outstanding request and verifies it with the
   // pwd that request used (responses to checks sent before restart() still verify).
   Result handle_response(std::span<const std::uint8_t> datagram);
@@ -73,6 +88,7 @@ class IceAgent {
   ice::IceCredentials local_;
   ice::IceCredentials remote_;
   std::uint64_t tie_breaker_;
+  bool controlling_ = true;
   std::array<Pending, kPending> pending_{};
   std::size_t next_slot_ = 0;
   std::uint64_t requests_sent_ = 0;

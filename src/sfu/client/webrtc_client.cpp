@@ -53,6 +53,7 @@ WebRtcClient::WebRtcClient(boost::asio::io_context& ioc, const DtlsContext& dtls
       dtls_timer_(ioc),
       endpoint_(std::make_unique<UdpEndpoint>(ioc, options_.local_address, options_.local_port,
                                               static_cast<UdpEndpoint::Listener&>(*this))) {
+  agent_.set_controlling(options_.ice_controlling);
   // A fingerprint that does not parse can never match: the handshake will fail (and
   // must, rather than connect to an unauthenticated server).
   if (!dtls_->set_remote_fingerprint(remote_.fingerprint)) {
@@ -98,7 +99,13 @@ void WebRtcClient::schedule_check(std::chrono::milliseconds delay) {
   check_timer_.arm_after(delay, [this] { send_check(); });
 }
 
-void WebRtcClient::handle_stun(std::span<const std::uint8_t> data) {
+void WebRtcClient::handle_stun(const Tuple& from, std::span<const std::uint8_t> data) {
+  if (options_.answer_ice_checks) {
+    if (auto response = agent_.answer_request(data, from)) {
+      if (endpoint_->send(from, *response)) ++stats_.stun_requests_answered;
+      return;
+    }
+  }
   switch (agent_.handle_response(data)) {
     case IceAgent::Result::success:
       ++stats_.stun_successes;
@@ -160,7 +167,7 @@ void WebRtcClient::on_datagram(const Tuple& from, std::span<std::uint8_t> data) 
   try {
     switch (classify(data)) {
       case PacketKind::stun:
-        handle_stun(data);
+        handle_stun(from, data);
         return;
       case PacketKind::dtls:
         dtls_->receive(data);

@@ -55,6 +55,12 @@ struct WebRtcClientOptions {
   std::chrono::milliseconds check_interval{50};
   std::chrono::milliseconds consent_interval{2500};
   std::optional<ice::IceCredentials> local_ice;  // random when absent
+  // Haven's SFU is ICE-lite and the client controls. A full-ICE server (Janus) checks the
+  // client too, and controls when it is the offerer: answer_ice_checks makes the client
+  // answer the server's Binding requests; ice_controlling = false makes it the controlled
+  // agent (ICE-CONTROLLED, no USE-CANDIDATE) on connections the server offered.
+  bool ice_controlling = true;
+  bool answer_ice_checks = false;
 };
 
 class WebRtcClient final : private UdpEndpoint::Listener {
@@ -76,6 +82,7 @@ class WebRtcClient final : private UdpEndpoint::Listener {
     std::uint64_t stun_requests_sent = 0;
     std::uint64_t stun_successes = 0;
     std::uint64_t stun_errors = 0;
+    std::uint64_t stun_requests_answered = 0;  // the server's checks (answer_ice_checks)
   };
 
   // Binds the local socket (throws std::runtime_error if it cannot). Nothing is sent
@@ -136,7 +143,7 @@ class WebRtcClient final : private UdpEndpoint::Listener {
   };
 
   void on_datagram(const Tuple& from, std::span<std::uint8_t> data) noexcept override;
-  void handle_stun(std::span<const std::uint8_t> data);
+  void handle_stun(const Tuple& from, std::span<const std::uint8_t> data);
   void handle_srtp(bool rtcp, std::span<std::uint8_t> data);
   void send_check();
   void schedule_check(std::chrono::milliseconds delay);

@@ -1,5 +1,6 @@
 // IceAgent (the controlling side) against the SFU's IceLiteServer, in memory: its checks
-// are what the ICE-lite server accepts, and it accepts only genuine answers.
+// are what the ICE-lite server accepts, and it accepts only genuine answers. Also its
+// full-ICE half (controlled role, answering a peer's checks), as Janus needs.
 #include "sfu/client/ice_agent.h"
 
 #include <gtest/gtest.h>
@@ -116,6 +117,42 @@ TEST(IceAgent, AnswersToChecksSentBeforeARestartStillVerify) {
   const auto new_response = server.handle_binding_request(*new_request, kFrom, Clock::now());
   EXPECT_EQ(agent.handle_response(*new_response), IceAgent::Result::success);
   EXPECT_EQ(agent.last_success_ufrag(), "Sufrag02");
+}
+
+TEST(IceAgent, ControlledChecksCarryIceControlledAndNeverNominate) {
+  IceAgent agent(kClient, kServer);
+  agent.set_controlling(false);
+  EXPECT_FALSE(agent.controlling());
+  const auto m = stun::parse(*agent.make_request());
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->ice_controlled, agent.tie_breaker());
+  EXPECT_FALSE(m->ice_controlling.has_value());
+  EXPECT_FALSE(m->use_candidate);
+}
+
+TEST(IceAgent, AnswersAFullIcePeersCheckAndThePeerAcceptsTheAnswer) {
+  IceAgent peer(kServer, kClient);  // the full-ICE server's side: checks the client
+  IceAgent client(kClient, kServer);
+  const auto response = client.answer_request(*peer.make_request(), kFrom);
+  ASSERT_TRUE(response);
+  const auto m = stun::parse(*response);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->message_class, stun::MessageClass::success_response);
+  EXPECT_EQ(m->xor_mapped_address, kFrom);
+  EXPECT_EQ(peer.handle_response(*response), IceAgent::Result::success);
+}
+
+TEST(IceAgent, DoesNotAnswerChecksMeantForOthersOrForged) {
+  IceAgent client(kClient, kServer);
+  IceAgent stranger({"Xufrag01", "strangerPassword01234567"}, kClient);  // wrong ufrag pair
+  EXPECT_FALSE(client.answer_request(*stranger.make_request(), kFrom));
+  IceAgent forger(kServer, {kClient.ufrag, "notTheClientPassword0000"});  // wrong key
+  EXPECT_FALSE(client.answer_request(*forger.make_request(), kFrom));
+  // A response is not a request.
+  IceAgent peer(kServer, kClient);
+  const auto answer = client.answer_request(*peer.make_request(), kFrom);
+  ASSERT_TRUE(answer);
+  EXPECT_FALSE(client.answer_request(*answer, kFrom));
 }
 
 }  // namespace
