@@ -14,3 +14,19 @@ export async function enterCall(page) {
   await join.click();
   await page.getByTestId('prejoin').waitFor({ state: 'detached' });
 }
+
+/**
+ * The host's page lets in the person with this user id from its waiting room (docs/SESSIONS.md
+ * "Waiting room"), once they show up there, and waits until they have left the list.
+ */
+export async function admitFromLobby(hostPage, userId) {
+  const row = hostPage.locator(`[data-testid="lobby-person"][data-user-id="${userId}"]`);
+  await row.waitFor({ timeout: 60_000 });
+  await row.getByTestId('lobby-admit').click();
+  await row.waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+/** A patient's page shows the waiting room (the host has not let them in yet). */
+export async function waitInLobby(page) {
+  await page.getByTestId('waiting-room').waitFor({ timeout: 60_000 });
+}

@@ -23,8 +23,10 @@ import type { Message, MutedState, Participant } from './protocol';
 import { Publisher } from './publisher';
 import { CLOSE_SIGNED_OUT, CallSignaling, SignalingError } from './signaling';
 import { Subscriber } from './subscriber';
+import { lobbyLineOf, lobbyOf, waitingOf } from './waiting-room';
+import type { LobbyLine, LobbyView, WaitingState } from './waiting-room';
 
-export type CallStatus = 'connecting' | 'connected' | 'reconnecting' | 'ended';
+export type CallStatus = 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'ended';
 
 /** Someone else in the call, with what they send (null until the SFU forwards it). */
 export interface RemotePeer extends Participant {
@@ -38,7 +40,13 @@ export interface RemotePeer extends Participant {
 }
 
 /** Why the call stopped without us leaving: the room ended, another tab took over, sign-out, a refusal. */
-export type CallEnd = { kind: 'ended' } | { kind: 'replaced' } | { kind: 'removed' } | { kind: 'signed-out' } | { kind: 'error'; code: string };
+export type CallEnd =
+  | { kind: 'ended' }
+  | { kind: 'replaced' }
+  | { kind: 'removed' }
+  | { kind: 'denied' }
+  | { kind: 'signed-out' }
+  | { kind: 'error'; code: string };
 
 const MAX_BACKOFF_MS = 30_000;
 /** How long a restart of the RECV side waits for the SFU's fresh offer before it may ask again. */
@@ -66,6 +74,14 @@ export class CallClient {
   onE2eeChanged: (view: E2eeView) => void = () => undefined;
   /** The call's chat list changed (e2ee/chat.ts). */
   onChatChanged: (entries: readonly ChatEntry[]) => void = () => undefined;
+  /** We wait to be let in (null once in the call). */
+  onWaiting: (waiting: WaitingState | null) => void = () => undefined;
+  /** The host's view of who waits (host only). */
+  onLobbyChanged: (lobby: LobbyView) => void = () => undefined;
+  /** A line between the host and a waiting person arrived. */
+  onLobbyLine: (line: LobbyLine) => void = () => undefined;
+  /** Resolves the first time the server lets us into the call (at once for the host). */
+  readonly admitted: Promise<void>;
   /** Set by join(): the SFrame worker and the room's MLS group. */
   crypto: MediaCrypto | null = null;
   e2ee: CallE2ee | null = null;
@@ -93,6 +109,15 @@ export class CallClient {
   private rejoinTimer: number | undefined;
   private rejoinScheduled = false;
   private everConnected = new WeakSet<RTCPeerConnection>();
+  private waiting: WaitingState | null = null;
+  private me = '';
+  private markAdmitted: () => void = () => undefined;
+  constructor() {
+    this.admitted = new Promise((resolve) => {
+      this.markAdmitted = resolve;
+    });
+  }
+
   private readonly onOnline = () => {
     if (this.rejoinScheduled && !this.stopped) {
       window.clearTimeout(this.rejoinTimer);
@@ -107,6 +132,7 @@ export class CallClient {
    */
   async join(roomId: string, me: User): Promise<void> {
     this.roomId = roomId;
+    this.me = me.id;
     window.addEventListener('online', this.onOnline);
     try {
       if (!e2eeSupported()) throw new SignalingError('e2ee_unsupported', '');
@@ -233,6 +259,39 @@ export class CallClient {
     this.e2ee?.removePerson(person.user_id);
   }
 
+  /** The host lets these people in (room.admit); rejects with a SignalingError. */
+  async admit(userIds: string[]): Promise<void> {
+    await this.link?.sig.request('room.admit', { user_ids: userIds });
+  }
+
+  /** The host turns a waiting person away (they may ask again unless the room is locked). */
+  async deny(userId: string): Promise<void> {
+    await this.link?.sig.request('room.deny', { user_id: userId });
+  }
+
+  /** The host sends someone in the call back to the waiting room; they leave the group now. */
+  async sendBack(userId: string): Promise<void> {
+    const link = this.link;
+    if (!link) return;
+    await link.sig.request('room.send_back', { user_id: userId });
+    this.e2ee?.sendBack(userId);
+  }
+
+  /** The host locks the room (nobody new may wait) or unlocks it. */
+  async setLocked(locked: boolean): Promise<void> {
+    await this.link?.sig.request('room.lock', { locked });
+  }
+
+  /**
+   * A line to the host (while waiting) or, from the host, to one waiting person. Rejects
+   * with a SignalingError (host_not_here, participant_not_found, …).
+   */
+  async sendLobbyLine(text: string, toUserId?: string): Promise<void> {
+    const link = this.link;
+    if (!link) throw new SignalingError('disconnected', 'room.lobby_message');
+    await link.sig.request('room.lobby_message', toUserId ? { text, user_id: toUserId } : { text });
+  }
+
   /** Quick exit: tells the server without waiting for its answer and closes everything now. */
   leaveNow(): void {
     if (this.stopped) return;
@@ -255,6 +314,21 @@ export class CallClient {
   private async connect(): Promise<void> {
     this.closeLink();
     const sig = new CallSignaling();
+    const link = this.makeLink(sig);
+    sig.onClose = (code) => {
+      if (this.link?.sig === sig) this.lost(code);
+    };
+
+    await sig.connect();
+    const reply = await sig.request('room.join', { room_id: this.roomId });
+    if (this.link !== link) return;
+    // Not let in yet: room.joined comes when the host admits us (subscribe()).
+    if (reply.type === 'room.waiting') this.wait(reply);
+    else this.entered(reply);
+  }
+
+  /** The send and receive connections for one socket (a new pair after being sent back). */
+  private makeLink(sig: CallSignaling): Link {
     const queue = new SerialQueue();
     const crypto = this.crypto;
     if (!crypto) throw new SignalingError('e2ee_unsupported', '');
@@ -268,32 +342,72 @@ export class CallClient {
     const link: Link = { sig, pub, sub, stop: () => stops.forEach((s) => s()) };
     this.link = link;
     sub.onStreamsChanged = () => this.changed();
-    sig.onClose = (code) => {
-      if (this.link === link) this.lost(code);
-    };
+    return link;
+  }
 
-    await sig.connect();
-    const joined = await sig.request('room.join', { room_id: this.roomId });
-    if (this.link !== link) return;
+  private wait(m: Message): void {
+    this.waiting = waitingOf(m);
+    this.onWaiting(this.waiting);
+    this.updateStatus();
+  }
+
+  /** In the call (room.joined): the others, the group, and what we send. */
+  private entered(joined: Message): void {
+    const link = this.link;
+    if (!link) return;
+    this.waiting = null;
+    this.onWaiting(null);
     this.peerId = stringField(joined, 'peer_id');
     this.participants.clear();
     for (const p of participantsOf(joined.participants)) if (p.peer_id !== this.peerId) this.participants.set(p.peer_id, p);
-    this.e2ee?.attach(sig);
+    this.e2ee?.attach(link.sig);
     this.changed();
     if (this.local) {
-      pub.publish(this.local).catch((e: unknown) => this.problem(e));
+      link.pub.publish(this.local).catch((e: unknown) => this.problem(e));
       for (const source of ['camera', 'microphone'] as const) if (this.muted[source]) this.setMuted(source, true);
     }
-    if (this.screen) pub.publishScreen(this.screen).catch((e: unknown) => this.problem(e));
+    if (this.screen) link.pub.publishScreen(this.screen).catch((e: unknown) => this.problem(e));
     // A new socket: the SFU has no layer choices for us yet.
     this.layers.reset();
     this.updateStatus();
+    this.markAdmitted();
+  }
+
+  /**
+   * The host sent us back to the waiting room: the SFU took our connections down, so new
+   * ones are made on the same socket (the room's group stays attached to it; the host's
+   * client removes us from it and adds us again on readmission).
+   */
+  private sentBack(m: Message): void {
+    const old = this.link;
+    if (!old) return;
+    old.stop();
+    old.pub.close();
+    old.sub.close();
+    this.makeLink(old.sig);
+    this.peerId = '';
+    this.participants.clear();
+    this.speaker = '';
+    this.changed();
+    this.wait(m);
   }
 
   private subscribe(sig: CallSignaling, sub: Subscriber): (() => void)[] {
     const mine = () => this.link?.sig === sig;
     const on = (type: string, fn: (m: Message) => void) => sig.on(type, (m) => mine() && fn(m));
     return [
+      on('room.waiting', (m) => {
+        if (this.peerId) this.sentBack(m);
+        else this.wait(m);
+      }),
+      on('room.joined', (m) => {
+        if (!this.peerId) this.entered(m);
+      }),
+      on('room.lobby', (m) => this.onLobbyChanged(lobbyOf(m))),
+      on('room.lobby_message', (m) => {
+        const line = lobbyLineOf(m, this.me);
+        if (line) this.onLobbyLine(line);
+      }),
       on('room.participant_joined', (m) => {
         const p = participantOf(m.participant);
         if (p && p.peer_id !== this.peerId) this.participants.set(p.peer_id, p);
@@ -317,7 +431,7 @@ export class CallClient {
       }),
       on('room.left', (m) => {
         const reason = leftReasonOf(m.reason);
-        this.finish(reason === 'replaced' || reason === 'removed' ? { kind: reason } : { kind: 'ended' });
+        this.finish(reason === 'replaced' || reason === 'removed' || reason === 'denied' ? { kind: reason } : { kind: 'ended' });
       }),
       on('media.offer', (m) => {
         sub.handleOffer(m).catch((e: unknown) => this.problem(e));
@@ -356,6 +470,7 @@ export class CallClient {
     this.rejoining = true;
     if (this.rejoinScheduled) return; // a join under way failed the same way
     this.closeLink();
+    this.peerId = '';
     this.participants.clear();
     this.changed();
     this.updateStatus();
@@ -386,6 +501,7 @@ export class CallClient {
     const link = this.link;
     if (this.stopped) next = 'ended';
     else if (this.rejoining) next = 'reconnecting';
+    else if (this.waiting) next = 'waiting';
     else if (!link || !this.peerId) next = 'connecting';
     else {
       for (const [pc, matters] of [

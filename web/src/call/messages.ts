@@ -16,6 +16,7 @@ const JOIN_ERRORS: Record<string, string> = {
   too_many_devices:
     'This account already has 10 browsers set up for encrypted calls. Revoke one you no longer use under “Devices for encrypted calls” on your Account page, then join again.',
   removed_from_call: 'The host removed you from this call, so you cannot join it again.',
+  room_locked: 'The host has locked this session, so nobody new can join right now. Contact your therapist if you expected to be in it.',
   e2ee_device:
     'Haven could not set up encryption keys for this browser. Check your connection and try again; if it keeps happening, use another browser.',
 };
@@ -36,6 +37,8 @@ export function endText(end: CallEnd): string {
       return 'You joined this call from another window or device, so it was closed here.';
     case 'removed':
       return 'The host removed you from this call.';
+    case 'denied':
+      return 'The host did not let you into this session. If you think this is a mistake, contact your therapist.';
     case 'signed-out':
       return 'You were signed out, so the call was closed.';
     case 'error':
@@ -50,6 +53,8 @@ export function endText(end: CallEnd): string {
 export function problemText(code: string): string {
   if (code === 'not_in_room' || code === 'already_in_room') return '';
   if (code === 'disconnected') return '';
+  // The waiting room's requests are answered by the panels that sent them.
+  if (code === 'participant_not_found' || code === 'host_not_here' || code === 'not_waiting') return '';
   return 'Some video or sound may not be getting through. If others cannot see or hear you, leave and join again.';
 }
 

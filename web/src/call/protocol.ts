@@ -25,7 +25,7 @@ export interface TrackInfo {
 }
 
 /** Why the server took us out of the room. */
-export type LeftReason = 'left' | 'ended' | 'replaced' | 'removed';
+export type LeftReason = 'left' | 'ended' | 'replaced' | 'removed' | 'denied';
 
 /** Any JSON object from the server; the parsers below give it a shape. */
 export type Message = Record<string, unknown>;
@@ -71,7 +71,7 @@ export function tracksOf(raw: unknown): Map<string, TrackInfo> {
 }
 
 export function leftReasonOf(raw: unknown): LeftReason {
-  return raw === 'ended' || raw === 'replaced' || raw === 'removed' ? raw : 'left';
+  return raw === 'ended' || raw === 'replaced' || raw === 'removed' || raw === 'denied' ? raw : 'left';
 }
 
 /** The `sdp` field, or '' (the caller treats '' as a broken message). */

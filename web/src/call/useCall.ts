@@ -15,6 +15,7 @@ import { canShareScreen, captureScreen, localMedia, stopTracks } from './media';
 import type { MediaChoices } from './media';
 import { endText, joinErrorText, mediaErrorText, problemText, screenErrorText } from './messages';
 import { SignalingError } from './signaling';
+import type { LobbyLine, LobbyView, WaitingState } from './waiting-room';
 
 /** How often being in a call counts as activity for the idle sign-out (idle.ts). */
 const CALL_ACTIVITY_EVERY_MS = 30_000;
@@ -62,6 +63,12 @@ export interface CallView {
   e2ee: E2eeView | null;
   /** Chat and shared files, in group order (memory only). */
   chat: readonly ChatEntry[];
+  /** We wait to be let in (null in the call). */
+  waiting: WaitingState | null;
+  /** Who waits (the host's page; null elsewhere). */
+  lobby: LobbyView | null;
+  /** Lines between the host and waiting people, oldest first (memory only). */
+  lobbyLines: readonly LobbyLine[];
 }
 
 /** Follows a remote video element for the layer it wants (CallClient.watchTile). */
@@ -100,6 +107,9 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
   const [sharePending, setSharePending] = useState(false);
   const [e2ee, setE2ee] = useState<E2eeView | null>(null);
   const [chat, setChat] = useState<readonly ChatEntry[]>([]);
+  const [waiting, setWaiting] = useState<WaitingState | null>(null);
+  const [lobby, setLobby] = useState<LobbyView | null>(null);
+  const [lobbyLines, setLobbyLines] = useState<readonly LobbyLine[]>([]);
   const clientRef = useRef<CallClient | null>(null);
 
   useEffect(() => {
@@ -113,6 +123,9 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     client.onScreenChanged = (on) => live && setSharing(on);
     client.onE2eeChanged = (v) => live && setE2ee(v);
     client.onChatChanged = (entries) => live && setChat(entries);
+    client.onWaiting = (w) => live && setWaiting(w);
+    client.onLobbyChanged = (l) => live && setLobby(l);
+    client.onLobbyLine = (line) => live && setLobbyLines((lines) => [...lines.slice(-99), line]);
     client.onProblem = (code) => {
       const text = problemText(code);
       if (live && text) setNotice(text);
@@ -140,6 +153,9 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
         setErrorCode(code);
         return;
       }
+      // Camera and microphone only once the host has let us in: a waiting person sends nothing.
+      await client.admitted;
+      if (!live) return;
       const media = await localMedia(choices);
       if (!live) {
         stopTracks(media.stream);
@@ -213,6 +229,20 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     await clientRef.current?.remove(peerId);
   };
 
+  // The waiting room: each rejects with a SignalingError for the page to word.
+  const admit = async (userIds: string[]) => clientRef.current?.admit(userIds);
+  const deny = async (userId: string) => clientRef.current?.deny(userId);
+  const sendBack = async (userId: string) => clientRef.current?.sendBack(userId);
+  const setLocked = async (locked: boolean) => clientRef.current?.setLocked(locked);
+  /** A line to the host (waiting) or to one waiting person (host); shown once the server took it. */
+  const sendLobbyLine = async (text: string, toUserId?: string) => {
+    const client = clientRef.current;
+    if (!client) return;
+    await client.sendLobbyLine(text, toUserId);
+    const line: LobbyLine = { withUserId: toUserId ?? user?.id ?? '', fromHost: toUserId !== undefined, name: user?.display_name ?? '', text, at: Date.now() };
+    setLobbyLines((lines) => [...lines.slice(-99), line]);
+  };
+
   /** Leaves the room; resolves once the server was told (or gave up after a few seconds). */
   const leave = async () => {
     await clientRef.current?.leave();
@@ -232,6 +262,9 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     sharePending,
     e2ee,
     chat,
+    waiting,
+    lobby,
+    lobbyLines,
   };
   // Chat: each rejects with a ChatError or ApiError for the panel to word.
   const sendChat = async (text: string) => {
@@ -247,5 +280,5 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     if (!log) throw new Error('no_call');
     return log.fileBlob(localId);
   };
-  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, sendChat, shareFile, fileBlob };
+  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, admit, deny, sendBack, setLocked, sendLobbyLine, sendChat, shareFile, fileBlob };
 }

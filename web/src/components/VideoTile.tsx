@@ -22,6 +22,8 @@ interface VideoTileProps {
   onSoundBlocked?: () => void;
   /** The host's control: take this person out of the call (asked to confirm first). */
   onRemove?: (() => Promise<void>) | undefined;
+  /** The host's control: move this person back to the waiting room (no confirmation: it is undone by admitting them). */
+  onSendBack?: (() => Promise<void>) | undefined;
   /** The speaker chosen before joining (remote tiles; '' or absent: the default output). */
   sinkId?: string | undefined;
 }
@@ -30,10 +32,20 @@ interface VideoTileProps {
  * One person in the call: a <video> that also plays their sound, with their name. Without
  * a stream yet (the SFU has not forwarded anything) only the name shows.
  */
-export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove, sinkId }: VideoTileProps) {
+export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove, onSendBack, sinkId }: VideoTileProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
+  const [sendingBack, setSendingBack] = useState(false);
+  const sendBack = async () => {
+    if (!onSendBack || sendingBack) return;
+    setSendingBack(true);
+    try {
+      await onSendBack();
+    } finally {
+      setSendingBack(false);
+    }
+  };
   const confirmRemove = async () => {
     if (!onRemove || removing) return;
     setRemoving(true);
@@ -108,9 +120,23 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
               </button>
             </>
           ) : (
-            <button type="button" class="button" aria-label={`Remove ${label} from the call`} onClick={() => setConfirming(true)} data-testid="call-remove">
-              Remove
-            </button>
+            <>
+              {onSendBack ? (
+                <button
+                  type="button"
+                  class="button"
+                  disabled={sendingBack}
+                  aria-label={`Move ${label} back to the waiting room`}
+                  onClick={() => void sendBack()}
+                  data-testid="call-send-back"
+                >
+                  To waiting room
+                </button>
+              ) : null}
+              <button type="button" class="button" aria-label={`Remove ${label} from the call`} onClick={() => setConfirming(true)} data-testid="call-remove">
+                Remove
+              </button>
+            </>
           )}
         </div>
       ) : null}

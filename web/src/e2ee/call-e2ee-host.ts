@@ -6,8 +6,9 @@
 // back with a new browser. It claims one KeyPackage per active device of theirs
 // (POST /api/rooms/:id/key-packages/claim; the server only hands out packages of people
 // invited to the room) and sends one Add commit, for the devices not yet in the group,
-// with its Welcome addressed to exactly those devices. Issue 7 will put a waiting room in front of this: the host will then
-// admit on a click instead of on arrival.
+// with its Welcome addressed to exactly those devices. The server's waiting room stands in
+// front of this (docs/SESSIONS.md): only people the host admitted are ever in the call, so
+// "in the call" already means "let in by the host".
 //
 // Removal: a member whose person has not been in the call for LEAVE_GRACE_MS is removed
 // (the grace lets a reload or a network change come back without a new Welcome), and so
@@ -39,6 +40,8 @@ export class HostAdmission {
   private readonly failures = new Map<string, number>();
   /** People the host took out of the call: out of the group now, never admitted again here. */
   private readonly removed = new Set<string>();
+  /** People sent back to the waiting room: out of the group now, admitted again when they are back in the call. */
+  private readonly sentBackUsers = new Set<string>();
   private directoryStale = true;
   private directoryAt = 0;
   private queued = false;
@@ -57,15 +60,23 @@ export class HostAdmission {
       this.directoryStale = true;
       this.failures.delete(p.userId);
       this.retryAt.delete(p.userId);
+      this.sentBackUsers.delete(p.userId);
     }
     this.peers = new Set(people.map((p) => p.peerId));
-    this.inCall = new Set(people.map((p) => p.userId).filter((u) => !this.removed.has(u)));
+    this.inCall = new Set(people.map((p) => p.userId).filter((u) => !this.removed.has(u) && !this.sentBackUsers.has(u)));
     this.kick();
   }
 
   /** The host removed this person from the call (the server keeps them out of it). */
   removeNow(userId: string): void {
     this.removed.add(userId);
+    this.inCall.delete(userId);
+    this.kick();
+  }
+
+  /** The host sent this person back to the waiting room: they leave the group without the reload grace. */
+  sendBack(userId: string): void {
+    this.sentBackUsers.add(userId);
     this.inCall.delete(userId);
     this.kick();
   }
@@ -96,7 +107,7 @@ export class HostAdmission {
     for (const u of members) if (this.inCall.has(u) || u === me.userId) this.absentSince.delete(u);
     const gone = roster.filter((e) => {
       if (e.leafIndex === s.ownLeafIndex) return false;
-      if (this.e2ee.directory.revoked(e.userId, e.deviceId) || this.removed.has(e.userId)) return true;
+      if (this.e2ee.directory.revoked(e.userId, e.deviceId) || this.removed.has(e.userId) || this.sentBackUsers.has(e.userId)) return true;
       if (e.userId === me.userId || this.inCall.has(e.userId)) return false;
       const since = this.absentSince.get(e.userId) ?? now;
       this.absentSince.set(e.userId, since);

@@ -145,6 +145,11 @@ export class CallE2ee {
     this.host?.removeNow(userId);
   }
 
+  /** The host sent this person back to the waiting room: out of the group now, back in when readmitted. */
+  sendBack(userId: string): void {
+    this.host?.sendBack(userId);
+  }
+
   /** The others in the call (call signaling); the host admits and removes by it. */
   setParticipants(people: { peerId: string; userId: string }[]): void {
     this.host?.setParticipants(people);

@@ -9,6 +9,8 @@ import { navigate } from '../router';
 import { CallChat } from '../components/CallChat';
 import { CallControls } from '../components/CallControls';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { LobbyPanel } from '../components/LobbyPanel';
+import { WaitingRoom } from '../components/WaitingRoom';
 import { Layout } from '../components/Layout';
 import { ScreenTile } from '../components/ScreenTile';
 import { SecurityPanel } from '../components/SecurityPanel';
@@ -18,6 +20,7 @@ import { useTitle } from '../components/useTitle';
 
 const STATUS_TEXT: Record<CallStatus, string> = {
   connecting: 'Connecting…',
+  waiting: 'Waiting to be let in',
   connected: 'Connected',
   reconnecting: 'Reconnecting…',
   ended: 'Not connected',
@@ -32,7 +35,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, sendChat, shareFile, fileBlob } = useCall(roomId, user, choices);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, admit, deny, sendBack, setLocked, sendLobbyLine, sendChat, shareFile, fileBlob } = useCall(roomId, user, choices);
   // Read by the key listener, which is installed once.
   const leaveNowRef = useRef(leaveNow);
   leaveNowRef.current = leaveNow;
@@ -59,7 +62,9 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   };
 
   const shown = view.error || pageError || loadError;
-  const inCall = user !== null && !view.error;
+  // Waiting to be let in: the waiting room instead of the call (nothing of the call runs yet).
+  const waiting = user !== null && !view.error && view.waiting !== null;
+  const inCall = user !== null && !view.error && !waiting;
   const hasMic = (view.local?.getAudioTracks().length ?? 0) > 0;
   const hasCamera = (view.local?.getVideoTracks().length ?? 0) > 0;
   const names = new Map(view.peers.map((p) => [p.user_id, p.display_name]));
@@ -71,6 +76,19 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
     } catch {
       setPageError('That person could not be removed. They may have left already.');
     }
+  };
+
+  const onSendBack = async (userId: string) => {
+    try {
+      await sendBack(userId);
+    } catch {
+      setPageError('That person could not be moved to the waiting room. They may have left already.');
+    }
+  };
+
+  const onLeaveWaiting = async () => {
+    await leave();
+    navigate(home);
   };
 
   return (
@@ -133,6 +151,10 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
           </button>
         </p>
       ) : null}
+      {waiting && view.waiting ? <WaitingRoom roomId={roomId} waiting={view.waiting} lines={view.lobbyLines} onSend={(text) => sendLobbyLine(text)} onLeave={() => void onLeaveWaiting()} /> : null}
+      {inCall && view.lobby ? (
+        <LobbyPanel lobby={view.lobby} lines={view.lobbyLines} onAdmit={admit} onDeny={deny} onLock={setLocked} onSend={(text, userId) => sendLobbyLine(text, userId)} />
+      ) : null}
       {inCall ? <SecurityPanel view={view.e2ee} names={names} /> : null}
       {inCall ? (
         <>
@@ -167,6 +189,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
                 soundUnlock={soundUnlock}
                 onSoundBlocked={() => setSoundBlocked(true)}
                 onRemove={isHost && p.user_id !== user?.id ? () => onRemove(p.peer_id) : undefined}
+                onSendBack={isHost && p.user_id !== user?.id ? () => onSendBack(p.user_id) : undefined}
                 sinkId={choices?.speakerId}
               />
             ))}
