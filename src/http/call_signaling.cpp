@@ -104,8 +104,9 @@ bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& 
 bool CallSignaling::run_waiting_room(const nlohmann::json& message, rooms::CallCommand& command) {
   using Kind = rooms::CallCommand::Kind;
   const bool from_waiting = command.kind == Kind::lobby_message && command.user_ids.empty();
-  auto access = joined_room_access(message, from_waiting ? Action::room_join : Action::room_moderate,
-                                   from_waiting ? nullptr : "call.waiting_room_refused");
+  auto access =
+      joined_room_access(message, from_waiting ? Action::room_join : Action::room_moderate,
+                         from_waiting ? nullptr : "call.waiting_room_refused");
   if (!access) return false;
   const Room& room = *access->room;
   for (const auto& id : command.user_ids) {

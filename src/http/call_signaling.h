@@ -2,14 +2,14 @@
 // for room.join, that the room exists, is open and admits this person (authorize(actor,
 // room_join, room)) and whether they enter or wait (docs/SESSIONS.md "Waiting room"); for
 // room.remove and the waiting room's controls, that this person is the host of the room
-// joined (room_moderate), recording admissions and the lock; then hands it to the media worker, which answers through the
-// connection's SignalingSink. Runs on the connection's strand.
+// joined (room_moderate), recording admissions and the lock; then hands it to the media worker,
+// which answers through the connection's SignalingSink. Runs on the connection's strand.
 #pragma once
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "api/route_table.h"

@@ -251,7 +251,7 @@ struct Room {
   // waiting from then on (until sent back); a locked room lets nobody else wait.
   std::vector<std::string> admitted_ids;
   bool locked = false;
-  bool admits(const std::string& user_id) const;  // the owner or a participant
+  bool admits(const std::string& user_id) const;    // the owner or a participant
   bool admitted(const std::string& user_id) const;  // the host let them in
 };
 

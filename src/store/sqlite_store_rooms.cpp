@@ -63,8 +63,8 @@ Room SqliteStore::read_room(sql::Statement& row) {
 
 std::optional<Room> SqliteStore::find_room(const std::string& id) {
   std::lock_guard lock(mutex_);
-  sql::Statement q(conn_,
-                   "SELECT id, org_id, owner_id, created_at, ended_at, locked FROM rooms WHERE id = ?");
+  sql::Statement q(
+      conn_, "SELECT id, org_id, owner_id, created_at, ended_at, locked FROM rooms WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_room(q);

@@ -38,8 +38,9 @@ std::vector<std::uint64_t> Lobby::channels() const {
 nlohmann::json Lobby::summary() const {
   nlohmann::json people = nlohmann::json::array();
   for (const auto& w : waiters_) {
-    auto same = std::find_if(people.begin(), people.end(),
-                             [&](const nlohmann::json& p) { return p["user_id"] == w.join.user_id; });
+    auto same = std::find_if(people.begin(), people.end(), [&](const nlohmann::json& p) {
+      return p["user_id"] == w.join.user_id;
+    });
     if (same != people.end()) {
       (*same)["tabs"] = (*same)["tabs"].get<int>() + 1;
       continue;

@@ -17,8 +17,8 @@ namespace haven::sfu::rooms {
 struct Waiter {
   std::uint64_t channel = 0;  // MediaWorker::ChannelId
   JoinRequest join;
-  RequestId request;        // the room.join's id: room.waiting and room.joined carry it
-  std::int64_t since = 0;   // unix seconds, when they began to wait
+  RequestId request;       // the room.join's id: room.waiting and room.joined carry it
+  std::int64_t since = 0;  // unix seconds, when they began to wait
 };
 
 class Lobby {

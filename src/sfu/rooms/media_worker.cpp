@@ -112,7 +112,8 @@ void MediaWorker::send_error(SignalingSink& sink, const CallCommand& command, co
 
 void MediaWorker::send_error(SignalingSink& sink, const std::string& type, RequestId request,
                              const char* code, const std::string& message) {
-  nlohmann::json error{{"type", "error"}, {"code", code}, {"message", message}, {"request_type", type}};
+  nlohmann::json error{
+      {"type", "error"}, {"code", code}, {"message", message}, {"request_type", type}};
   if (request) error["id"] = *request;
   sink.deliver(error.dump());
 }

@@ -118,7 +118,8 @@ class MediaWorker final : public CallControl {
   // Media thread only.
   std::unordered_map<ChannelId, Channel> channels_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
-  std::unordered_map<std::string, Lobby> lobbies_;  // by room id, while anyone waits or a host is in
+  std::unordered_map<std::string, Lobby>
+      lobbies_;  // by room id, while anyone waits or a host is in
   // People the host removed, per room id, kept until the room ends (not when it empties:
   // the call goes on when the host comes back). Written on the media thread, read by the
   // HTTP threads too (removed_from), hence the lock.

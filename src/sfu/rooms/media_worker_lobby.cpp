@@ -108,13 +108,15 @@ void MediaWorker::run_lobby(Channel& sender, const CallCommand& command) {
     case Kind::deny: {
       auto denied = lobby.take_user(command.user_ids.front());
       if (denied.empty()) {
-        return send_error(sink, command, "participant_not_found", "That person is no longer waiting.");
+        return send_error(sink, command, "participant_not_found",
+                          "That person is no longer waiting.");
       }
       for (const auto& waiter : denied) {
         auto ch = channels_.find(waiter.channel);
         if (ch == channels_.end()) continue;
         ch->second.waiting_for.clear();
-        ch->second.sink->deliver(nlohmann::json{{"type", "room.left"}, {"reason", "denied"}}.dump());
+        ch->second.sink->deliver(
+            nlohmann::json{{"type", "room.left"}, {"reason", "denied"}}.dump());
       }
       sink.deliver(with_request({{"type", "room.denied"}, {"user_id", command.user_ids.front()}},
                                 command.request));
@@ -122,8 +124,8 @@ void MediaWorker::run_lobby(Channel& sender, const CallCommand& command) {
     }
     case Kind::lock:
       lobby.locked = command.locked;
-      sink.deliver(with_request({{"type", "room.locked"}, {"locked", command.locked}},
-                                command.request));
+      sink.deliver(
+          with_request({{"type", "room.locked"}, {"locked", command.locked}}, command.request));
       return notify_hosts(command.room_id);
     default:
       return;
@@ -195,7 +197,8 @@ void MediaWorker::relay_lobby_message(Channel& sender, const CallCommand& comman
       }
     }
     if (!delivered) {
-      return send_error(sink, command, "participant_not_found", "That person is no longer waiting.");
+      return send_error(sink, command, "participant_not_found",
+                        "That person is no longer waiting.");
     }
   } else {
     if (sender.waiting_for != command.room_id) {

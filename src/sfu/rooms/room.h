@@ -32,7 +32,7 @@ struct JoinRequest {
   bool host = false;
   bool must_wait = false;
   bool room_locked = false;  // the room's lock as stored when they asked
-  std::string host_name;  // shown to a waiting person ("<name> will let you in")
+  std::string host_name;     // shown to a waiting person ("<name> will let you in")
 };
 
 // The id a client put on a request; its direct reply carries it back (docs/SIGNALING.md).
@@ -97,7 +97,7 @@ class Room final : private routing::Router::Listener, private Participant::Liste
   std::function<void(const std::string&)> on_lost_;
   routing::PeerId next_peer_ = 2;  // send peer 2k, recv peer 2k+1
   std::int64_t next_layer_update_ns_ = 0;
-  std::vector<std::unique_ptr<Participant>> participants_;  // join order
+  std::vector<std::unique_ptr<Participant>> participants_;     // join order
   std::map<std::string, std::vector<PublishedTrack>> tracks_;  // by publisher peer id
 };
 

@@ -96,5 +96,69 @@ TEST(CallMessage, MalformedMessagesAreRefusedWithStableCodes) {
   EXPECT_STREQ(unknown->code, "unknown_type");
 }
 
+// The waiting room's messages (docs/SESSIONS.md "Waiting room").
+TEST(CallMessage, WaitingRoomMessagesBecomeTheirCommands) {
+  CallCommand a;
+  EXPECT_FALSE(parse(R"({"type":"room.admit","user_ids":["u1","u2"],"id":3})", a));
+  EXPECT_EQ(a.kind, Kind::admit);
+  EXPECT_EQ(a.user_ids, (std::vector<std::string>{"u1", "u2"}));
+  EXPECT_EQ(a.request, 3);
+
+  CallCommand d;
+  EXPECT_FALSE(parse(R"({"type":"room.deny","user_id":"u1"})", d));
+  EXPECT_EQ(d.kind, Kind::deny);
+  EXPECT_EQ(d.user_ids, std::vector<std::string>{"u1"});
+
+  CallCommand b;
+  EXPECT_FALSE(parse(R"({"type":"room.send_back","user_id":"u2"})", b));
+  EXPECT_EQ(b.kind, Kind::send_back);
+  EXPECT_EQ(b.user_ids, std::vector<std::string>{"u2"});
+
+  CallCommand l;
+  EXPECT_FALSE(parse(R"({"type":"room.lock","locked":true})", l));
+  EXPECT_EQ(l.kind, Kind::lock);
+  EXPECT_TRUE(l.locked);
+
+  CallCommand to_host;
+  EXPECT_FALSE(parse(R"({"type":"room.lobby_message","text":"running late"})", to_host));
+  EXPECT_EQ(to_host.kind, Kind::lobby_message);
+  EXPECT_EQ(to_host.text, "running late");
+  EXPECT_TRUE(to_host.user_ids.empty());  // from a waiting person, to the host
+
+  CallCommand to_waiting;
+  EXPECT_FALSE(
+      parse(R"({"type":"room.lobby_message","text":"one moment","user_id":"u1"})", to_waiting));
+  EXPECT_EQ(to_waiting.user_ids, std::vector<std::string>{"u1"});
+}
+
+TEST(CallMessage, WaitingRoomMessagesOutOfShapeAreRefused) {
+  const std::string long_text(1001, 'x');
+  const std::string too_long = R"({"type":"room.lobby_message","text":")" + long_text + R"("})";
+  std::string seventeen = R"({"type":"room.admit","user_ids":[)";
+  for (int i = 0; i < 17; ++i)
+    seventeen += std::string(i ? "," : "") + "\"u" + std::to_string(i) + "\"";
+  seventeen += "]}";
+  for (const std::string& text : {
+           std::string(R"({"type":"room.admit"})"),
+           std::string(R"({"type":"room.admit","user_ids":[]})"),
+           std::string(R"({"type":"room.admit","user_ids":"u1"})"),
+           std::string(R"({"type":"room.admit","user_ids":[7]})"),
+           std::string(R"({"type":"room.admit","user_ids":["../x"]})"),
+           seventeen,
+           std::string(R"({"type":"room.deny"})"),
+           std::string(R"({"type":"room.send_back","user_id":""})"),
+           std::string(R"({"type":"room.lock","locked":"yes"})"),
+           std::string(R"({"type":"room.lock"})"),
+           std::string(R"({"type":"room.lobby_message","text":""})"),
+           std::string(R"({"type":"room.lobby_message","text":"hi","user_id":"a/b"})"),
+           too_long,
+       }) {
+    CallCommand c;
+    auto refused = parse_call_message(nlohmann::json::parse(text), c);
+    ASSERT_TRUE(refused) << text;
+    EXPECT_STREQ(refused->code, "invalid_message") << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven
