@@ -16,7 +16,7 @@ import path from 'node:path';
 import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession, pollUntil } from '../lib/browser-session.mjs';
-import { enterCall } from '../lib/call-page.mjs';
+import { admitFromLobby, enterCall } from '../lib/call-page.mjs';
 
 const MEDIA_DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
@@ -272,11 +272,14 @@ describe('group video call', () => {
       return page;
     };
     callPages.therapist = await join(therapist, '/therapist', { width: 1024, height: 800 });
+    // The patients wait until the therapist (the room's owner) lets them in.
     callPages.patientA = await join(patientA, '/patient', { width: 1024, height: 800 });
+    await admitFromLobby(callPages.therapist, patientA.id);
     // The second patient follows the link directly, on a phone-sized screen (tall enough
     // that all three tiles are at least partly in view: a tile out of view wants no video).
     callPages.patientB = await open(patientB, `/call/${roomId}`, { width: 375, height: 812 });
     await enterCall(callPages.patientB);
+    await admitFromLobby(callPages.therapist, patientB.id);
     for (const p of Object.values(callPages)) await p.getByTestId('call-self-video').waitFor();
   });
 

@@ -2,8 +2,9 @@
 // real server (docs/E2EE.md "In the call"): messages and file keys are MLS application
 // messages on the room's group; files are AES-GCM ciphertext on the server.
 //
-// Patient A (on a 375 px wide page) arrives first and cannot chat until the host admits
-// them. The therapist and patient B arrive; A's message shows once on A's page and on the
+// Patient A (on a 375 px wide page) arrives first and waits in the waiting room, with no
+// chat, until the host admits them. The therapist arrives and admits A, then patient B; A's
+// chat panel fits the 375 px page, and A's message shows once on A's page and on the
 // other two; a file the therapist shares is downloaded and decrypted by B, byte for byte.
 // B leaves the page for a moment while A writes twice: back in the call, B's page replays
 // those two from the server's backlog, once each and in order. Last, the server's
@@ -16,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
-import { enterCall } from '../lib/call-page.mjs';
+import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { LOG_DIR, launchTrustingBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
@@ -98,16 +99,22 @@ describe('chat and files in an end-to-end encrypted call', () => {
     callPages.patientA = (await openSignedIn(pages, srv, patientA.cookie, `/call/${roomId}`, { viewport: { width: 375, height: 740 } })).page;
     const page = callPages.patientA;
     await enterCall(page);
+    // Waiting for the host: the waiting room, with no call, no group and no chat to send in.
+    await waitInLobby(page);
+    assert.equal(await page.getByTestId('call-self-video').count(), 0);
+    assert.equal(await e2eeOf(page), null, 'a group before admission');
+    assert.equal(await page.getByTestId('chat-toggle').count(), 0, 'a chat before admission');
+    assert.equal(await page.getByTestId('chat-input').count(), 0, 'a chat input before admission');
+    const card = await page.getByTestId('waiting-room').boundingBox();
+    assert.ok(card && card.x >= 0 && card.x + card.width <= 375, `waiting room ${JSON.stringify(card)}`);
+    await page.screenshot({ path: path.join(LOG_DIR, 'call-waiting-375.png') });
+
+    // Once the therapist (the room's owner) is there and lets them in, the chat panel fits.
+    callPages.therapist = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
+    await enterCall(callPages.therapist);
+    await admitFromLobby(callPages.therapist, patientA.id);
     await page.getByTestId('call-self-video').waitFor();
-    await until('patient A is not waiting for the host', async () => {
-      const v = await e2eeOf(page);
-      return [v?.state === 'waiting-for-host', v?.state];
-    });
     await openChat(page);
-    assert.equal(await page.getByTestId('chat-input').isDisabled(), true, 'chat input enabled before admission');
-    assert.equal(await page.getByTestId('chat-send').isDisabled(), true);
-    assert.equal(await page.getByTestId('chat-share').isDisabled(), true);
-    assert.match(await page.getByTestId('chat-panel').textContent(), /Chat opens once the host admits you/);
     const box = await page.getByTestId('chat-panel').boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 375 && box.y >= 0 && box.y + box.height <= 740, `panel ${JSON.stringify(box)}`);
     await page.screenshot({ path: path.join(LOG_DIR, 'call-chat-375.png') });
@@ -119,10 +126,9 @@ describe('chat and files in an end-to-end encrypted call', () => {
   });
 
   test('once admitted, a message shows once on the sender and on both others', async () => {
-    callPages.therapist = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
-    await enterCall(callPages.therapist);
     callPages.patientB = (await openSignedIn(pages, srv, patientB.cookie, `/call/${roomId}`)).page;
     await enterCall(callPages.patientB);
+    await admitFromLobby(callPages.therapist, patientB.id);
     for (const [label, page] of Object.entries(callPages)) await secure(page, 3, label);
     await until('patient A chat input stays disabled', async () => {
       await openChat(callPages.patientA);

@@ -1,16 +1,17 @@
 // The pre-join step before a call (docs/SESSIONS.md "Before joining"), with Chromium's fake
 // camera and microphone: the camera preview plays, the level meter follows the fake
 // microphone, the selects list the fake devices, the speaker test plays; a patient joins
-// only once every item of the privacy checklist is ticked (and then is in the call), the
-// therapist has no checklist; noise suppression turned off here is off in the call's
-// microphone track; a person not invited to the room is refused before any camera is asked
-// for; a 375 × 812 screen works by keyboard without sideways scrolling; no CSP violation.
+// only once every item of the privacy checklist is ticked (and then waits until the
+// therapist lets them in), the therapist has no checklist; noise suppression turned off here
+// is off in the call's microphone track; a person not invited to the room is refused before
+// any camera is asked for; a 375 × 812 screen works by keyboard without sideways scrolling; no CSP violation.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
+import { admitFromLobby, waitInLobby } from '../lib/call-page.mjs';
 import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 30_000, pollMs: 250 });
@@ -53,6 +54,8 @@ describe('pre-join', () => {
   /** Patient A's call page and the speaker chosen on it (first test), for the second. */
   let patientPage;
   let chosenSpeaker = '';
+  /** The therapist's call page (second test): the host who lets the patients in. */
+  let hostPage;
 
   before(async () => {
     srv = await startServer({ env: MANY_REQUESTS_ENV });
@@ -153,19 +156,13 @@ describe('pre-join', () => {
     assert.deepEqual(sent, [], 'the checklist sent something');
     await join.click();
 
-    // In the call: the self view shows, and its microphone has no noise suppression.
-    await page.getByTestId('call-self-video').waitFor();
+    // The therapist has not come yet: the patient waits, and no call media has started.
+    await waitInLobby(page);
     assert.equal(await page.getByTestId('prejoin').count(), 0);
-    const settings = await until('the call has no microphone track', async () => {
-      const s = await selfAudioSettings(page);
-      return [s !== null, s];
-    });
-    assert.deepEqual(settings, { noiseSuppression: false, state: 'live' });
-    await until('the call never got a peer id', async () => {
-      const id = await page.evaluate(() => window.__havenCall?.peerId ?? '');
-      return [id !== '', id];
-    });
+    assert.equal(await page.getByTestId('call-self-video').count(), 0);
     patientPage = page;
+    // In the call once the therapist lets them in (second test): the self view shows, and
+    // its microphone has no noise suppression.
   });
 
   test('the therapist gets the device test without the checklist, noise suppression on', async () => {
@@ -183,6 +180,22 @@ describe('pre-join', () => {
       return [s !== null, s];
     });
     assert.deepEqual(settings, { noiseSuppression: true, state: 'live' });
+    hostPage = page;
+
+    // The therapist lets in patient A, who waited (first test): in the call, the self view
+    // shows, and its microphone has no noise suppression (the choice made before joining).
+    await admitFromLobby(page, patientA.id);
+    await patientPage.getByTestId('call-self-video').waitFor();
+    assert.equal(await patientPage.getByTestId('prejoin').count(), 0);
+    const patientSettings = await until('the patient’s call has no microphone track', async () => {
+      const s = await selfAudioSettings(patientPage);
+      return [s !== null, s];
+    });
+    assert.deepEqual(patientSettings, { noiseSuppression: false, state: 'live' });
+    await until('the patient’s call never got a peer id', async () => {
+      const id = await patientPage.evaluate(() => window.__havenCall?.peerId ?? '');
+      return [id !== '', id];
+    });
     // The speaker the patient chose plays the therapist's sound.
     if (chosenSpeaker) {
       const remote = patientPage.getByTestId('call-remote-video');
@@ -228,6 +241,10 @@ describe('pre-join', () => {
     assert.equal(await join.isDisabled(), false);
     await join.focus();
     await page.keyboard.press('Enter');
+    // The waiting room fits too, until the therapist lets the patient in.
+    await waitInLobby(page);
+    assert.ok((await pageWidth(page)) <= 375, `the waiting room is ${await pageWidth(page)}px wide at 375`);
+    await admitFromLobby(hostPage, patientB.id);
     await page.getByTestId('call-self-video').waitFor();
     assert.ok((await pageWidth(page)) <= 375, `call is ${await pageWidth(page)}px wide at 375`);
   });

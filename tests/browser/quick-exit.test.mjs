@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
-import { enterCall } from '../lib/call-page.mjs';
+import { admitFromLobby, enterCall } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 60_000, pollMs: 500 });
@@ -53,6 +53,8 @@ describe('quick exit', () => {
     // history entry, with the home page behind it.
     await page.goto(`${srv.url}/call/${roomId}`);
     await enterCall(page);
+    // The therapist (the room's owner) lets them in from the waiting room.
+    await admitFromLobby(host, who.id);
     await page.getByTestId('call-self-video').waitFor();
     const peerId = await until('the patient never got a peer id', async () => {
       const id = await page.evaluate(() => window.__havenCall?.peerId ?? '');

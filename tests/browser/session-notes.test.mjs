@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
-import { enterCall } from '../lib/call-page.mjs';
+import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, randomHex, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 90_000, pollMs: 500 });
@@ -54,8 +54,11 @@ describe('session notes', () => {
     guest = (await openSignedIn(pages, srv, patient.cookie, '/patient')).page;
     await guest.goto(`${srv.url}/call/${roomId}`);
     await enterCall(guest);
+    // The patient came first: they wait until the therapist (the room's owner) lets them in.
+    await waitInLobby(guest);
     host = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
     await enterCall(host);
+    await admitFromLobby(host, patient.id);
     for (const [label, page] of [['therapist', host], ['patient', guest]]) {
       await page.getByTestId('call-self-video').waitFor();
       await until(`${label}: the call never became secure`, async () => {
