@@ -19,6 +19,7 @@ export default defineConfig({
       // One entry per module group under test; each re-exports what its tests need.
       entry: {
         e2ee: resolve(import.meta.dirname, 'src/e2ee/index.ts'),
+        quality: resolve(import.meta.dirname, 'src/call/connection-quality.ts'),
       },
     },
     rollupOptions: { external: [/^node:/] },

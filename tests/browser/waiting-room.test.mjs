@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
+import { assertAccessible } from '../lib/axe.mjs';
 import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
@@ -90,6 +91,7 @@ describe('waiting room (scenario a)', () => {
     await a.getByTestId('lobby-line-send').click();
     assert.match(await shownText(a, 'lobby-line-error'), /has not joined yet/);
     assert.equal(await a.getByTestId('lobby-line-input').inputValue(), 'I am here early');
+    await assertAccessible(a, 'the waiting room');
   });
 
   test('the therapist sees who waits, writes to one, and admits them one by one, then all', async () => {
@@ -118,6 +120,7 @@ describe('waiting room (scenario a)', () => {
     await rowA.getByTestId('lobby-line-send').click();
     await a.getByTestId('lobby-lines').getByText('Welcome, one moment please').waitFor();
     assert.equal(await waiting.b.getByTestId('lobby-lines').count(), 0, 'patient B saw a line meant for A');
+    await assertAccessible(host, 'the call page with its waiting room panel');
 
     await admitFromLobby(host, patients.a.id);
     await a.getByTestId('call-self-video').waitFor();
@@ -138,6 +141,12 @@ describe('waiting room (scenario a)', () => {
       return [ok, states];
     });
     assert.equal(detail.length, 4);
+    // On loopback the connection indicator settles on good.
+    await until('the connection indicator never said good', async () => {
+      const q = await host.getByTestId('call-quality').getAttribute('data-quality').catch(() => null);
+      return [q === 'good', q];
+    });
+    assert.equal(await host.getByTestId('call-quality').textContent(), 'Connection: good');
   });
 
   let codeBefore = '';
@@ -183,6 +192,7 @@ describe('waiting room (scenario a)', () => {
     await enterCall(page);
     await waitInLobby(page);
     assert.ok((await pageWidth(page)) <= 375, 'the waiting room scrolls sideways at 375 px');
+    await assertAccessible(page, 'the waiting room at 375 px');
     const row = host.locator(`[data-testid="lobby-person"][data-user-id="${late.id}"]`);
     await row.getByTestId('lobby-deny').click();
     assert.match(await shownText(page, 'call-error'), /did not let you into this session/);
@@ -199,9 +209,11 @@ describe('waiting room (scenario a)', () => {
     assert.equal(await row.count(), 0, 'a locked room let someone wait');
   });
 
-  test('the therapist ends the session; the attendance lists who was there', async () => {
-    const ended = await request(srv, 'POST', `/api/rooms/${roomId}/end`, { cookie: therapist.cookie });
-    assert.equal(ended.status, 200, ended.text);
+  test('the therapist ends the session for everyone; the attendance lists who was there', async () => {
+    await assertAccessible(host, 'the call page');
+    await host.getByTestId('call-end-all').click();
+    await host.getByTestId('call-end-all-confirm').click();
+    await host.waitForURL((u) => u.pathname === `/notes/${roomId}`);
     for (const page of [waiting.a, waiting.b]) assert.match(await shownText(page, 'call-error'), /The call has ended/);
     const res = await until('attendance rows are still open', async () => {
       const r = await request(srv, 'GET', `/api/rooms/${roomId}/attendance`, { cookie: therapist.cookie });

@@ -12,6 +12,8 @@ import { CallE2ee } from '../e2ee/call-e2ee';
 import type { E2eeView } from '../e2ee/call-e2ee';
 import type { ChatEntry } from '../e2ee/chat';
 import { collectStats } from './call-stats';
+import { lossBetween, qualityOf, sampleOf, worse } from './connection-quality';
+import type { Quality, QualitySample } from './connection-quality';
 import type { CallStats } from './call-stats';
 import { SerialQueue, watchIce } from './ice';
 import { KeyFrameWatch } from './keyframe-watch';
@@ -110,6 +112,7 @@ export class CallClient {
   private rejoinScheduled = false;
   private everConnected = new WeakSet<RTCPeerConnection>();
   private waiting: WaitingState | null = null;
+  private readonly qualitySamples = new Map<'send' | 'recv', QualitySample>();
   private me = '';
   private markAdmitted: () => void = () => undefined;
   constructor() {
@@ -240,6 +243,28 @@ export class CallClient {
       });
     }
     return out;
+  }
+
+  /**
+   * How the connection is doing now (connection-quality.ts): the worse of the two
+   * connections, by round trip and by loss since the last call of this method.
+   */
+  async quality(): Promise<Quality> {
+    const link = this.link;
+    if (!link || !this.peerId) return 'unknown';
+    let result: Quality = 'unknown';
+    for (const [key, pc] of [
+      ['send', link.pub.pc],
+      ['recv', link.sub.pc],
+    ] as const) {
+      const report = await pc.getStats().catch(() => null);
+      if (!report) continue;
+      const sample = sampleOf(report as unknown as { forEach(cb: (v: Record<string, unknown>) => void): void });
+      const loss = lossBetween(this.qualitySamples.get(key) ?? null, sample);
+      this.qualitySamples.set(key, sample);
+      result = worse(result, qualityOf(sample.rttSeconds, loss));
+    }
+    return result;
   }
 
   stats(): Promise<CallStats | null> {

@@ -16,6 +16,10 @@ import type { MediaChoices } from './media';
 import { endText, joinErrorText, mediaErrorText, problemText, screenErrorText } from './messages';
 import { SignalingError } from './signaling';
 import type { LobbyLine, LobbyView, WaitingState } from './waiting-room';
+import type { Quality } from './connection-quality';
+
+/** How often the connection quality indicator looks again. */
+const QUALITY_EVERY_MS = 3000;
 
 /** How often being in a call counts as activity for the idle sign-out (idle.ts). */
 const CALL_ACTIVITY_EVERY_MS = 30_000;
@@ -69,6 +73,8 @@ export interface CallView {
   lobby: LobbyView | null;
   /** Lines between the host and waiting people, oldest first (memory only). */
   lobbyLines: readonly LobbyLine[];
+  /** The connection quality indicator (connection-quality.ts). */
+  quality: Quality;
 }
 
 /** Follows a remote video element for the layer it wants (CallClient.watchTile). */
@@ -110,6 +116,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
   const [waiting, setWaiting] = useState<WaitingState | null>(null);
   const [lobby, setLobby] = useState<LobbyView | null>(null);
   const [lobbyLines, setLobbyLines] = useState<readonly LobbyLine[]>([]);
+  const [quality, setQuality] = useState<Quality>('unknown');
   const clientRef = useRef<CallClient | null>(null);
 
   useEffect(() => {
@@ -141,6 +148,9 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     };
     const hook = installHook(client);
     const activity = window.setInterval(noteCallActivity, CALL_ACTIVITY_EVERY_MS);
+    const qualityTimer = window.setInterval(() => {
+      void client.quality().then((q) => live && setQuality(q));
+    }, QUALITY_EVERY_MS);
 
     void (async () => {
       try {
@@ -173,6 +183,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     return () => {
       live = false;
       window.clearInterval(activity);
+      window.clearInterval(qualityTimer);
       void client.leave();
       stopTracks(stream);
       if (window.__havenCall === hook) delete window.__havenCall;
@@ -265,6 +276,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     waiting,
     lobby,
     lobbyLines,
+    quality,
   };
   // Chat: each rejects with a ChatError or ApiError for the panel to word.
   const sendChat = async (text: string) => {

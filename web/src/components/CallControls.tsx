@@ -1,3 +1,5 @@
+import { useState } from 'preact/hooks';
+
 interface CallControlsProps {
   micMuted: boolean;
   cameraOff: boolean;
@@ -14,6 +16,8 @@ interface CallControlsProps {
   onCamera: () => void;
   onShare: () => void;
   onLeave: () => void;
+  /** The host only: end the session for everyone (asked to confirm first). */
+  onEndForAll?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -21,6 +25,18 @@ interface CallControlsProps {
  * tells its state; no aria-pressed on top, which would read as a contradiction.
  */
 export function CallControls(p: CallControlsProps) {
+  const [confirmingEnd, setConfirmingEnd] = useState(false);
+  const [ending, setEnding] = useState(false);
+  const endForAll = async () => {
+    if (!p.onEndForAll || ending) return;
+    setEnding(true);
+    try {
+      await p.onEndForAll();
+    } finally {
+      setEnding(false);
+      setConfirmingEnd(false);
+    }
+  };
   return (
     <div class="call-controls" role="group" aria-label="Call controls">
       <button type="button" class="button" onClick={p.onMic} disabled={!p.hasMic} data-testid="call-mic">
@@ -38,6 +54,21 @@ export function CallControls(p: CallControlsProps) {
       <button type="button" class="button danger" onClick={p.onLeave} disabled={p.leaving} data-testid="call-leave">
         {p.leaving ? 'Leaving…' : 'Leave'}
       </button>
+      {p.onEndForAll && !confirmingEnd ? (
+        <button type="button" class="button danger" onClick={() => setConfirmingEnd(true)} disabled={p.leaving} data-testid="call-end-all">
+          End for everyone
+        </button>
+      ) : null}
+      {p.onEndForAll && confirmingEnd ? (
+        <>
+          <button type="button" class="button danger" onClick={() => void endForAll()} disabled={ending} data-testid="call-end-all-confirm">
+            {ending ? 'Ending…' : 'End the session for everyone'}
+          </button>
+          <button type="button" class="button" onClick={() => setConfirmingEnd(false)} data-testid="call-end-all-cancel">
+            Keep the session going
+          </button>
+        </>
+      ) : null}
     </div>
   );
 }

@@ -47,8 +47,13 @@ function WaitingRow({ person, lines, now, busy, run, onAdmit, onDeny, onSend }: 
           Deny
         </button>
         <button type="button" class="button" aria-expanded={talking} onClick={() => setTalking(!talking)} aria-label={`Message ${name}`} data-testid="lobby-message">
-          {unread ? 'Message (new)' : 'Message'}
+          Message
         </button>
+        {unread ? (
+          <span class="badge" data-testid="lobby-unread">
+            New message
+          </span>
+        ) : null}
       </div>
       {talking || mine.length > 0 ? <LobbyLineForm lines={mine} to={name} onSend={(text) => onSend(text, person.userId)} idSuffix={person.userId} /> : null}
     </li>

@@ -44,8 +44,11 @@ export function SecurityPanel({ view, names }: Props) {
     <section class="security-panel" aria-label="Encryption" data-testid="e2ee-panel" data-state="secure">
       {/* One line when closed: on a phone the tiles below must stay in view. */}
       <details open={view.host}>
-        <summary role="status" data-testid="e2ee-state">
-          <strong>Encrypted</strong> end to end · security code
+        {/* A summary keeps its own role (it is the disclosure's button); the live region is inside it. */}
+        <summary data-testid="e2ee-state">
+          <span role="status">
+            <strong>Encrypted</strong> end to end · security code
+          </span>
         </summary>
         <p class="muted">Only the devices listed below can see and hear this call.</p>
         {view.host ? (

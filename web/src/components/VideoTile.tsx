@@ -126,7 +126,7 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
                   type="button"
                   class="button"
                   disabled={sendingBack}
-                  aria-label={`Move ${label} back to the waiting room`}
+                  aria-label={`To waiting room: move ${label} back`}
                   onClick={() => void sendBack()}
                   data-testid="call-send-back"
                 >

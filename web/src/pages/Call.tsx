@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleHome } from '../api';
 import { notesPath } from '../api-notes';
+import { endRoom } from '../api-rooms';
 import { useCall } from '../call/useCall';
 import type { MediaChoices } from '../call/media';
 import type { CallStatus } from '../call/call-client';
+import { QUALITY_TEXT } from '../call/connection-quality';
 import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
 import { navigate } from '../router';
 import { CallChat } from '../components/CallChat';
@@ -86,6 +88,19 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
     }
   };
 
+  // Ends the room for everyone (POST /api/rooms/:id/end): every page is told, nobody can
+  // join again, and the host goes on to the session's notes.
+  const onEndForAll = async () => {
+    try {
+      await endRoom(roomId);
+    } catch {
+      setPageError('The session could not be ended. Check your connection and try again.');
+      return;
+    }
+    await leave();
+    navigate(notesPath(roomId));
+  };
+
   const onLeaveWaiting = async () => {
     await leave();
     navigate(home);
@@ -112,6 +127,11 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
         {user ? (
           <p class={`ws-status call-status call-${view.status}`} role="status" data-testid="call-status">
             {STATUS_TEXT[view.status]}
+          </p>
+        ) : null}
+        {inCall && view.status === 'connected' ? (
+          <p class={`call-quality call-quality-${view.quality}`} data-testid="call-quality" data-quality={view.quality}>
+            {QUALITY_TEXT[view.quality]}
           </p>
         ) : null}
         {inCall ? (
@@ -220,6 +240,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
             onCamera={toggleCamera}
             onShare={() => void toggleScreen()}
             onLeave={() => void onLeave()}
+            onEndForAll={isHost ? onEndForAll : undefined}
           />
         </>
       ) : null}
