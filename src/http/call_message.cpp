@@ -42,6 +42,19 @@ std::optional<CallMessageError> parse_call_message(const nlohmann::json& message
     if (!peer_id) return invalid("room.remove needs a peer_id.");
     command.kind = Kind::remove;
     command.peer_id = *peer_id;
+  } else if (type == "room.ask_unmute") {
+    const auto* peer_id = opaque_id_field(message, "peer_id");
+    auto source = message.find("source");
+    auto parsed = source == message.end()
+                      ? std::optional{rooms::TrackSource::microphone}
+                      : (source->is_string() ? rooms::parse_track_source(source->get<std::string>())
+                                             : std::nullopt);
+    if (!peer_id || !parsed || *parsed == rooms::TrackSource::screen) {
+      return invalid("room.ask_unmute needs a peer_id and a source of microphone or camera.");
+    }
+    command.kind = Kind::ask_unmute;
+    command.peer_id = *peer_id;
+    command.source = *parsed;
   } else if (type == "room.admit") {
     auto ids = message.find("user_ids");
     if (ids == message.end() || !ids->is_array() || ids->empty() || ids->size() > kMaxAdmitted) {

@@ -90,11 +90,13 @@ std::optional<RoomAccess> CallSignaling::joined_room_access(const nlohmann::json
 
 // Taking someone out of the call is the host's (room_moderate) in the room this connection
 // joined; the worker then checks that the peer is in that call.
-bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& command) {
+bool CallSignaling::moderate(const nlohmann::json& message, rooms::CallCommand& command,
+                             const char* audited) {
   if (!joined_room_access(message, Action::room_moderate, "call.remove_refused")) return false;
   command.room_id = joined_room_;
-  audit_room_event(services_.store, user_id_, request_id_, "call.participant_removed", joined_room_,
-                   "success");
+  if (audited) {
+    audit_room_event(services_.store, user_id_, request_id_, audited, joined_room_, "success");
+  }
   return true;
 }
 
@@ -156,7 +158,11 @@ void CallSignaling::handle(const nlohmann::json& message) {
     return;
   }
   using Kind = rooms::CallCommand::Kind;
-  if (command.kind == Kind::remove && !moderate(message, command)) return;
+  if (command.kind == Kind::remove && !moderate(message, command, "call.participant_removed")) {
+    return;
+  }
+  // Asking someone to unmute changes nothing but a prompt on their page: not audited.
+  if (command.kind == Kind::ask_unmute && !moderate(message, command, nullptr)) return;
   if ((command.kind == Kind::admit || command.kind == Kind::deny ||
        command.kind == Kind::send_back || command.kind == Kind::lock ||
        command.kind == Kind::lobby_message) &&

@@ -36,7 +36,8 @@ class CallSignaling {
   void error(const nlohmann::json& message, const char* code, const std::string& text);
   bool admit(const nlohmann::json& message, const std::string& room_id,
              sfu::rooms::JoinRequest& who);
-  bool moderate(const nlohmann::json& message, sfu::rooms::CallCommand& command);
+  bool moderate(const nlohmann::json& message, sfu::rooms::CallCommand& command,
+                const char* audited);
   bool run_waiting_room(const nlohmann::json& message, sfu::rooms::CallCommand& command);
   std::optional<RoomAccess> joined_room_access(const nlohmann::json& message, Action action,
                                                const char* refused_audit);

@@ -2,9 +2,9 @@
 // therapist and two patients on /call/<id>, every frame through SFrame keyed by the room's
 // MLS group, which runs through the real server's delivery service on the call socket.
 //
-// The patients arrive first: they wait for the host and nothing decodes (their SFrame
-// workers hold no key, so nothing is even sent). The therapist arrives, admits both with
-// one Add commit, and every page then decodes the other two with frames encrypted and
+// The patients arrive first: they wait for the host in the waiting room and receive
+// nothing (no tile, no frame, nothing encrypted or decrypted). The therapist arrives,
+// admits both from the waiting room, and every page then decodes the other two with frames encrypted and
 // decrypted by the worker and no authentication failure; all three show one security
 // code. A patient leaves; the host removes their device and the code changes on the two
 // left. A reload resumes from the stored group state without a new Welcome; the same
@@ -23,7 +23,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, openSignedIn, pageOpener, shownText, pollUntil, useSession } from '../lib/browser-session.mjs';
-import { enterCall } from '../lib/call-page.mjs';
+import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
@@ -159,23 +159,20 @@ describe('end-to-end encrypted call', () => {
       await enterCall(callPages[label]);
     }
     for (const [label, page] of Object.entries(callPages)) {
-      await page.getByTestId('call-self-video').waitFor();
-      const text = await shownText(page, 'e2ee-state');
-      assert.match(text, /Waiting for the host to admit you/, label);
+      await waitInLobby(page);
+      const text = await shownText(page, 'waiting-status');
+      assert.match(text, /has not joined yet/, label);
     }
-    // Each sees the other's tile (call signaling), but no frame: nothing has keys.
-    await until('the patients do not see each other in the call', async () => {
-      const s = await Promise.all(Object.values(callPages).map(sample));
-      return [s.every((x) => x.videos.length === 1), s];
-    });
+    // Waiting is not being in the call: no tile of the other, no camera, no frame, no key.
     await sleep(5000);
     for (const [label, page] of Object.entries(callPages)) {
       const s = await sample(page);
-      assert.equal(s.state, 'waiting-for-host', label);
-      assert.ok(s.videos.every((v) => v.width === 0), `${label}: a picture before the host came: ${JSON.stringify(s)}`);
+      assert.notEqual(s.state, 'secure', label);
+      assert.equal(s.videos.length, 0, `${label}: a tile before the host came: ${JSON.stringify(s)}`);
       assert.ok(Object.values(s.frames).every((n) => !n), `${label}: frames decoded before the host came: ${JSON.stringify(s.frames)}`);
-      assert.equal(s.sframe.sent, 0, `${label}: frames encrypted without a key`);
-      assert.equal(s.sframe.received, 0, `${label}: frames decrypted without a key`);
+      assert.equal(s.sframe?.sent ?? 0, 0, `${label}: frames encrypted without a key`);
+      assert.equal(s.sframe?.received ?? 0, 0, `${label}: frames decrypted without a key`);
+      assert.equal(await page.getByTestId('call-self-video').count(), 0, `${label}: the camera started before admission`);
       assert.equal(await page.getByTestId('e2ee-code-digits').count(), 0, `${label}: a code before the group`);
     }
   });
@@ -184,6 +181,8 @@ describe('end-to-end encrypted call', () => {
     const opened = Date.now();
     callPages.therapist = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
     await enterCall(callPages.therapist);
+    await admitFromLobby(callPages.therapist, patientA.id);
+    await admitFromLobby(callPages.therapist, patientB.id);
     for (const [label, page] of Object.entries(callPages)) {
       const s = await mediaFlows(page, 2, label);
       assert.equal(s.state, 'secure', label);
@@ -379,6 +378,7 @@ describe('end-to-end encrypted call', () => {
   test('the host removes a patient: that page is told and holds no key of the next epoch, cannot rejoin, and the others go on', async (t) => {
     const { page } = await openSignedIn(pages, srv, patientC.cookie, `/call/${roomId}`);
     await enterCall(page);
+    await admitFromLobby(callPages.therapist, patientC.id);
     const joined = await until('patient C is not admitted', async () => {
       const s = await sample(page);
       return [s?.state === 'secure' && s.videos.some((v) => v.width > 0), s];

@@ -1,5 +1,6 @@
 // Real Chromium through Haven's SFU, below the app's UI: three pages join one room with
-// plain RTCPeerConnections driven by the signaling protocol (docs/SIGNALING.md), and the
+// plain RTCPeerConnections driven by the signaling protocol (docs/SIGNALING.md; the room's
+// owner lets whoever waits in as soon as its room.lobby lists them), and the
 // test watches what each page decodes (getStats) while people leave and rejoin, a flood
 // of garbage hits the media port, one page's network drops (a UDP relay the test controls
 // stops passing its packets) and it comes back through an ICE restart, and a page restarts
@@ -14,9 +15,12 @@ import { assertCleanPages, openSignedIn, pageOpener } from '../lib/browser-sessi
 import { freePorts, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { UdpRelay } from '../lib/udp-relay.mjs';
 
-/** Installs window.rawCall in the page: join/leave/restartIce/summary over /ws. */
+/**
+ * Installs window.rawCall in the page: join/leave/restartIce/summary over /ws. The room's
+ * owner joins with { admitWaiting: true }: it admits everyone its room.lobby lists.
+ */
 function installRawCall() {
-  const state = { peerId: null, tracks: {}, events: [], ws: null, sendPc: null, recvPc: null };
+  const state = { peerId: null, tracks: {}, events: [], ws: null, sendPc: null, recvPc: null, admitWaiting: false };
   const send = (m) => state.ws.send(JSON.stringify(m));
   let chain = Promise.resolve();
   const serially = (fn) => (chain = chain.then(fn, fn));
@@ -34,6 +38,9 @@ function installRawCall() {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
       for (const track of stream.getTracks()) state.sendPc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
       await publish();
+    } else if (m.type === 'room.lobby') {
+      const waiting = (m.waiting ?? []).map((w) => w.user_id);
+      if (state.admitWaiting && waiting.length > 0) send({ type: 'room.admit', user_ids: waiting });
     } else if (m.type === 'media.publish_answer') {
       await state.sendPc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
     } else if (m.type === 'media.offer') {
@@ -45,7 +52,8 @@ function installRawCall() {
     }
   }
   window.rawCall = {
-    join(roomId) {
+    join(roomId, { admitWaiting = false } = {}) {
+      state.admitWaiting = admitWaiting;
       state.sendPc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
       state.recvPc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
       state.ws = new WebSocket(`wss://${location.host}/ws`);
@@ -165,7 +173,9 @@ describe('media through the SFU in Chromium', () => {
     for (const person of people) {
       const opened = await openSignedIn(pages, srv, person.cookie, '/account');
       await opened.page.evaluate(installRawCall);
-      await opened.page.evaluate((id) => window.rawCall.join(id), room.id);
+      // The therapist owns the room: its page lets the two patients in from the waiting room.
+      opened.host = person.id === room.owner_id;
+      await opened.page.evaluate(([id, admitWaiting]) => window.rawCall.join(id, { admitWaiting }), [room.id, opened.host]);
       calls.push(opened);
     }
     for (let i = 0; i < 3; i++) calls[i].peerId = await until(i, (s) => s.peerId, 'joined');
@@ -206,8 +216,12 @@ describe('media through the SFU in Chromium', () => {
       await receiving(i, [1 - i], 'after a leave');
     }
     const old = leaver.peerId;
-    await leaver.page.evaluate((id) => window.rawCall.join(id), room.id);
+    const waits = (s) => s.events.filter((e) => e === 'room.waiting').length;
+    const waitedBefore = waits(await summary(2));
+    // Admitted once, admitted for this room: the patient comes back in without waiting.
+    await leaver.page.evaluate(([id, admitWaiting]) => window.rawCall.join(id, { admitWaiting }), [room.id, leaver.host]);
     leaver.peerId = await until(2, (s) => s.peerId !== old && s.peerId, 'rejoined');
+    assert.equal(waits(await summary(2)), waitedBefore, 'an admitted patient waited again on rejoining');
     for (let i = 0; i < 3; i++) await receiving(i, [0, 1, 2].filter((j) => j !== i), 'after a rejoin');
   });
 

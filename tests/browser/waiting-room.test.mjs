@@ -149,6 +149,26 @@ describe('waiting room (scenario a)', () => {
     assert.equal(await host.getByTestId('call-quality').textContent(), 'Connection: good');
   });
 
+  test('the therapist asks a muted patient to unmute; only the patient can', async () => {
+    const a = waiting.a;
+    await a.getByTestId('call-mic').click();
+    assert.equal(await a.getByTestId('call-mic').textContent(), 'Unmute microphone');
+    const tileA = host.locator('[data-testid="call-peer"]').filter({ hasText: patients.a.who.displayName });
+    await tileA.getByTestId('call-ask-unmute').click();
+    await a.getByTestId('call-unmute-request').waitFor();
+    assert.match(await a.getByTestId('call-unmute-request').innerText(), new RegExp(`${therapist.who.displayName} asks you to turn your microphone on`));
+    // Asking changed nothing by itself.
+    assert.equal(await a.getByTestId('call-mic').textContent(), 'Unmute microphone');
+    await a.getByTestId('call-unmute-accept').click();
+    assert.equal(await a.getByTestId('call-mic').textContent(), 'Mute microphone');
+    await until('the host still shows A muted', async () => {
+      const parts = await host.evaluate(() => window.__havenCall.participants());
+      const mine = parts.find((p) => p.user_id === patients.a.id);
+      return [mine !== undefined && !mine.muted.microphone, parts];
+    });
+    assert.equal(await tileA.getByTestId('call-ask-unmute').count(), 0);
+  });
+
   let codeBefore = '';
   test('the therapist sends patient B back to the waiting room and readmits them', async () => {
     codeBefore = (await callState(host)).code;

@@ -167,6 +167,22 @@ test('the host removes someone from the call: they are told, the others see them
   await a.next('room.participant_joined');
   await a.next('room.participant_joined');
 
+  // Asking to unmute: a prompt on that person's page only; the host's alone.
+  t.send({ type: 'room.ask_unmute', peer_id: aJoined.peer_id, id: 20 });
+  assert.deepEqual(await t.next('room.unmute_asked'), { type: 'room.unmute_asked', peer_id: aJoined.peer_id, id: 20 });
+  assert.deepEqual(await a.next('room.unmute_request'), { type: 'room.unmute_request', source: 'microphone', from_name: therapist.who.displayName });
+  for (const [msg, code] of [
+    [{ type: 'room.ask_unmute' }, 'invalid_message'],
+    [{ type: 'room.ask_unmute', peer_id: aJoined.peer_id, source: 'screen' }, 'invalid_message'],
+    [{ type: 'room.ask_unmute', peer_id: 'ffff0000ffff0000' }, 'participant_not_found'],
+    [{ type: 'room.ask_unmute', peer_id: tJoined.peer_id }, 'cannot_ask_self'],
+  ]) {
+    t.send(msg);
+    assert.equal((await t.next('error')).code, code, JSON.stringify(msg));
+  }
+  a.send({ type: 'room.ask_unmute', peer_id: bJoined.peer_id });
+  assert.equal((await a.next('error')).code, 'forbidden');
+
   // Only the host: a patient of the room is told so, and nothing changes.
   a.send({ type: 'room.remove', peer_id: bJoined.peer_id, id: 2 });
   assert.deepEqual(await a.next('error'), {

@@ -32,6 +32,7 @@ struct CallCommand {
     send_back,
     lock,
     lobby_message,
+    ask_unmute,  // the host asks one person to unmute; only they can do it
   };
   Kind kind = Kind::join;
   std::string type;                            // the message's type, echoed in errors
@@ -40,13 +41,13 @@ struct CallCommand {
   JoinRequest join;                            // join: who (authorized by the caller)
   std::string sdp;                             // publish, answer
   std::map<std::string, TrackSource> sources;  // publish: by mid
-  TrackSource source = TrackSource::camera;    // mute
+  TrackSource source = TrackSource::camera;    // mute, ask_unmute
   bool muted = false;                          // mute
   std::map<std::string, LayerWish> layers;     // layers: by recv mid
-  std::string peer_id;                         // remove: whom (authorized by the caller)
-  std::vector<std::string> user_ids;           // admit, deny, send_back (one), lobby_message
-  bool locked = false;                         // lock
-  std::string text;                            // lobby_message (relayed, never kept)
+  std::string peer_id;                // remove, ask_unmute: whom (authorized by the caller)
+  std::vector<std::string> user_ids;  // admit, deny, send_back (one), lobby_message
+  bool locked = false;                // lock
+  std::string text;                   // lobby_message (relayed, never kept)
 };
 
 }  // namespace haven::sfu::rooms

@@ -119,9 +119,12 @@ void MediaWorker::send_error(SignalingSink& sink, const std::string& type, Reque
 }
 
 Participant* MediaWorker::participant_of(Channel& channel) {
-  if (channel.room_id.empty()) return nullptr;
-  auto room = rooms_.find(channel.room_id);
-  return room == rooms_.end() ? nullptr : room->second->find(channel.peer_id);
+  return channel.room_id.empty() ? nullptr : participant_in(channel.room_id, channel.peer_id);
+}
+
+Participant* MediaWorker::participant_in(const std::string& room_id, const std::string& peer_id) {
+  auto room = rooms_.find(room_id);
+  return room == rooms_.end() ? nullptr : room->second->find(peer_id);
 }
 
 void MediaWorker::leave_room(Channel& channel, const char* reason, RequestId reply_to) {
@@ -203,12 +206,8 @@ void MediaWorker::remove(Channel& host, const CallCommand& command) {
   if (host.room_id.empty() || host.room_id != command.room_id) {
     return send_error(sink, command, "not_in_room", "You are not in a call.");
   }
-  Channel* target = nullptr;
-  for (auto& [id, ch] : channels_) {
-    if (ch.room_id == host.room_id && ch.peer_id == command.peer_id) target = &ch;
-  }
   Participant* self = participant_of(host);
-  Participant* them = target ? participant_of(*target) : nullptr;
+  Participant* them = participant_in(host.room_id, command.peer_id);
   if (!self || !them) {
     return send_error(sink, command, "participant_not_found",
                       "That person is no longer in the call.");
@@ -230,6 +229,29 @@ void MediaWorker::remove(Channel& host, const CallCommand& command) {
     }
   }
   nlohmann::json done{{"type", "room.removed"}, {"peer_id", peer_id}};
+  if (command.request) done["id"] = *command.request;
+  sink.deliver(done.dump());
+}
+
+// The host asks one person to unmute (docs/SIGNALING.md): a prompt on their page, which
+// they answer themselves; nobody can unmute someone else's microphone.
+void MediaWorker::ask_unmute(Channel& host, const CallCommand& command) {
+  SignalingSink& sink = *host.sink;
+  if (host.room_id.empty() || host.room_id != command.room_id) {
+    return send_error(sink, command, "not_in_room", "You are not in a call.");
+  }
+  Participant* self = participant_of(host);
+  Participant* them = participant_in(host.room_id, command.peer_id);
+  if (!self || !them) {
+    return send_error(sink, command, "participant_not_found",
+                      "That person is no longer in the call.");
+  }
+  if (them == self) return send_error(sink, command, "cannot_ask_self", "Unmute yourself instead.");
+  them->sink().deliver(nlohmann::json{{"type", "room.unmute_request"},
+                                      {"source", to_string(command.source)},
+                                      {"from_name", self->display_name()}}
+                           .dump());
+  nlohmann::json done{{"type", "room.unmute_asked"}, {"peer_id", command.peer_id}};
   if (command.request) done["id"] = *command.request;
   sink.deliver(done.dump());
 }
@@ -266,6 +288,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     return leave_room(channel, "left", command.request);
   }
   if (command.kind == Kind::remove) return remove(channel, command);
+  if (command.kind == Kind::ask_unmute) return ask_unmute(channel, command);
   if (command.kind == Kind::admit || command.kind == Kind::deny ||
       command.kind == Kind::send_back || command.kind == Kind::lock ||
       command.kind == Kind::lobby_message) {
@@ -305,6 +328,7 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
     case Kind::send_back:
     case Kind::lock:
     case Kind::lobby_message:
+    case Kind::ask_unmute:
       return;
   }
 }

@@ -83,6 +83,7 @@ class MediaWorker final : public CallControl {
              RequestId request);
   void leave_room(Channel& channel, const char* reason, RequestId reply_to = std::nullopt);
   void remove(Channel& host, const CallCommand& command);
+  void ask_unmute(Channel& host, const CallCommand& command);
   // The waiting room (media_worker_lobby.cpp).
   void wait(ChannelId id, Channel& channel, const std::string& room_id, const JoinRequest& join,
             RequestId request, const char* reason);
@@ -100,6 +101,7 @@ class MediaWorker final : public CallControl {
   void emit(CallEvent::Kind kind, const std::string& room_id, const std::string& user_id,
             const std::string& peer_id);
   Participant* participant_of(Channel& channel);
+  Participant* participant_in(const std::string& room_id, const std::string& peer_id);
   void schedule_tick();
   static void send_error(SignalingSink& sink, const CallCommand& command, const char* code,
                          const std::string& message);

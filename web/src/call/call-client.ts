@@ -80,6 +80,8 @@ export class CallClient {
   onWaiting: (waiting: WaitingState | null) => void = () => undefined;
   /** The host's view of who waits (host only). */
   onLobbyChanged: (lobby: LobbyView) => void = () => undefined;
+  /** The host asks us to turn our microphone (or camera) back on; only we can. */
+  onUnmuteRequest: (source: 'microphone' | 'camera', fromName: string) => void = () => undefined;
   /** A line between the host and a waiting person arrived. */
   onLobbyLine: (line: LobbyLine) => void = () => undefined;
   /** Resolves the first time the server lets us into the call (at once for the host). */
@@ -284,6 +286,11 @@ export class CallClient {
     this.e2ee?.removePerson(person.user_id);
   }
 
+  /** The host asks someone to unmute (room.ask_unmute): a prompt on their page, nothing more. */
+  async askToUnmute(peerId: string, source: 'microphone' | 'camera' = 'microphone'): Promise<void> {
+    await this.link?.sig.request('room.ask_unmute', { peer_id: peerId, source });
+  }
+
   /** The host lets these people in (room.admit); rejects with a SignalingError. */
   async admit(userIds: string[]): Promise<void> {
     await this.link?.sig.request('room.admit', { user_ids: userIds });
@@ -429,6 +436,9 @@ export class CallClient {
         if (!this.peerId) this.entered(m);
       }),
       on('room.lobby', (m) => this.onLobbyChanged(lobbyOf(m))),
+      on('room.unmute_request', (m) => {
+        this.onUnmuteRequest(m.source === 'camera' ? 'camera' : 'microphone', stringField(m, 'from_name'));
+      }),
       on('room.lobby_message', (m) => {
         const line = lobbyLineOf(m, this.me);
         if (line) this.onLobbyLine(line);

@@ -75,6 +75,8 @@ export interface CallView {
   lobbyLines: readonly LobbyLine[];
   /** The connection quality indicator (connection-quality.ts). */
   quality: Quality;
+  /** The host asked us to unmute (null when not, or answered). */
+  unmuteRequest: { source: 'microphone' | 'camera'; from: string } | null;
 }
 
 /** Follows a remote video element for the layer it wants (CallClient.watchTile). */
@@ -117,6 +119,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
   const [lobby, setLobby] = useState<LobbyView | null>(null);
   const [lobbyLines, setLobbyLines] = useState<readonly LobbyLine[]>([]);
   const [quality, setQuality] = useState<Quality>('unknown');
+  const [unmuteRequest, setUnmuteRequest] = useState<{ source: 'microphone' | 'camera'; from: string } | null>(null);
   const clientRef = useRef<CallClient | null>(null);
 
   useEffect(() => {
@@ -131,6 +134,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     client.onE2eeChanged = (v) => live && setE2ee(v);
     client.onChatChanged = (entries) => live && setChat(entries);
     client.onWaiting = (w) => live && setWaiting(w);
+    client.onUnmuteRequest = (source, from) => live && setUnmuteRequest({ source, from });
     client.onLobbyChanged = (l) => live && setLobby(l);
     client.onLobbyLine = (line) => live && setLobbyLines((lines) => [...lines.slice(-99), line]);
     client.onProblem = (code) => {
@@ -240,6 +244,17 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     await clientRef.current?.remove(peerId);
   };
 
+  /** The host asks someone to unmute; rejects with a SignalingError. */
+  const askToUnmute = async (peerId: string) => clientRef.current?.askToUnmute(peerId);
+  /** Our answer to the host's request: unmute (yes) or leave it as it is (no). */
+  const answerUnmute = (yes: boolean) => {
+    const asked = unmuteRequest;
+    setUnmuteRequest(null);
+    if (!yes || !asked) return;
+    if (asked.source === 'microphone' && micMuted) toggleMic();
+    if (asked.source === 'camera' && cameraOff) toggleCamera();
+  };
+
   // The waiting room: each rejects with a SignalingError for the page to word.
   const admit = async (userIds: string[]) => clientRef.current?.admit(userIds);
   const deny = async (userId: string) => clientRef.current?.deny(userId);
@@ -277,6 +292,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     lobby,
     lobbyLines,
     quality,
+    unmuteRequest,
   };
   // Chat: each rejects with a ChatError or ApiError for the panel to word.
   const sendChat = async (text: string) => {
@@ -292,5 +308,5 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     if (!log) throw new Error('no_call');
     return log.fileBlob(localId);
   };
-  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, admit, deny, sendBack, setLocked, sendLobbyLine, sendChat, shareFile, fileBlob };
+  return { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, askToUnmute, answerUnmute, admit, deny, sendBack, setLocked, sendLobbyLine, sendChat, shareFile, fileBlob };
 }

@@ -22,6 +22,8 @@ interface VideoTileProps {
   onSoundBlocked?: () => void;
   /** The host's control: take this person out of the call (asked to confirm first). */
   onRemove?: (() => Promise<void>) | undefined;
+  /** The host's control while this person's microphone is off: ask them to turn it on. */
+  onAskUnmute?: (() => Promise<void>) | undefined;
   /** The host's control: move this person back to the waiting room (no confirmation: it is undone by admitting them). */
   onSendBack?: (() => Promise<void>) | undefined;
   /** The speaker chosen before joining (remote tiles; '' or absent: the default output). */
@@ -32,11 +34,25 @@ interface VideoTileProps {
  * One person in the call: a <video> that also plays their sound, with their name. Without
  * a stream yet (the SFU has not forwarded anything) only the name shows.
  */
-export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove, onSendBack, sinkId }: VideoTileProps) {
+export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove, onSendBack, onAskUnmute, sinkId }: VideoTileProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [sendingBack, setSendingBack] = useState(false);
+  const [asked, setAsked] = useState(false);
+  const askUnmute = async () => {
+    if (!onAskUnmute || asked) return;
+    setAsked(true);
+    try {
+      await onAskUnmute();
+    } catch {
+      setAsked(false);
+    }
+  };
+  // A new mute is a new question.
+  useEffect(() => {
+    if (!micMuted) setAsked(false);
+  }, [micMuted]);
   const sendBack = async () => {
     if (!onSendBack || sendingBack) return;
     setSendingBack(true);
@@ -121,6 +137,11 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
             </>
           ) : (
             <>
+              {onAskUnmute && micMuted ? (
+                <button type="button" class="button" disabled={asked} aria-label={`${asked ? 'Asked to unmute' : 'Ask to unmute'}: ${label}`} onClick={() => void askUnmute()} data-testid="call-ask-unmute">
+                  {asked ? 'Asked to unmute' : 'Ask to unmute'}
+                </button>
+              ) : null}
               {onSendBack ? (
                 <button
                   type="button"

@@ -37,7 +37,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   useTitle('Video call');
   const { user, loadError } = useSignedIn();
   const [pageError, setPageError] = useState('');
-  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, admit, deny, sendBack, setLocked, sendLobbyLine, sendChat, shareFile, fileBlob } = useCall(roomId, user, choices);
+  const { view, toggleMic, toggleCamera, toggleScreen, watchTile, leave, leaveNow, remove, askToUnmute, answerUnmute, admit, deny, sendBack, setLocked, sendLobbyLine, sendChat, shareFile, fileBlob } = useCall(roomId, user, choices);
   // Read by the key listener, which is installed once.
   const leaveNowRef = useRef(leaveNow);
   leaveNowRef.current = leaveNow;
@@ -164,6 +164,17 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
           {view.notice}
         </p>
       ) : null}
+      {inCall && view.unmuteRequest ? (
+        <div class="notice call-unmute-request" role="alertdialog" aria-labelledby="unmute-request-text" data-testid="call-unmute-request">
+          <p id="unmute-request-text">{`${view.unmuteRequest.from || 'The host'} asks you to turn your ${view.unmuteRequest.source === 'camera' ? 'camera on' : 'microphone on'}.`}</p>
+          <button type="button" class="button primary" onClick={() => answerUnmute(true)} data-testid="call-unmute-accept">
+            {view.unmuteRequest.source === 'camera' ? 'Turn camera on' : 'Unmute'}
+          </button>{' '}
+          <button type="button" class="button" onClick={() => answerUnmute(false)} data-testid="call-unmute-dismiss">
+            Not now
+          </button>
+        </div>
+      ) : null}
       {inCall && soundBlocked ? (
         <p>
           <button type="button" class="button primary" onClick={onSound} data-testid="call-sound">
@@ -210,6 +221,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
                 onSoundBlocked={() => setSoundBlocked(true)}
                 onRemove={isHost && p.user_id !== user?.id ? () => onRemove(p.peer_id) : undefined}
                 onSendBack={isHost && p.user_id !== user?.id ? () => onSendBack(p.user_id) : undefined}
+                onAskUnmute={isHost && p.user_id !== user?.id ? () => askToUnmute(p.peer_id) : undefined}
                 sinkId={choices?.speakerId}
               />
             ))}
