@@ -201,17 +201,28 @@ void MediaWorker::emit(CallEvent::Kind kind, const std::string& room_id, const s
 // The host (authorized by CallSignaling) takes `command.peer_id` out of their call: that
 // person's page is told `room.left {reason: "removed"}`, everyone else sees them leave, and
 // they cannot join this call again until it ends (their client would rejoin on its own).
-void MediaWorker::remove(Channel& host, const CallCommand& command) {
-  SignalingSink& sink = *host.sink;
+// The host's own participant and the one `command.peer_id` names in the host's call; null
+// (the error answered) when the host is not in that call or the person is not.
+std::pair<Participant*, Participant*> MediaWorker::host_and_target(Channel& host,
+                                                                   const CallCommand& command) {
   if (host.room_id.empty() || host.room_id != command.room_id) {
-    return send_error(sink, command, "not_in_room", "You are not in a call.");
+    send_error(*host.sink, command, "not_in_room", "You are not in a call.");
+    return {nullptr, nullptr};
   }
   Participant* self = participant_of(host);
   Participant* them = participant_in(host.room_id, command.peer_id);
   if (!self || !them) {
-    return send_error(sink, command, "participant_not_found",
-                      "That person is no longer in the call.");
+    send_error(*host.sink, command, "participant_not_found",
+               "That person is no longer in the call.");
+    return {nullptr, nullptr};
   }
+  return {self, them};
+}
+
+void MediaWorker::remove(Channel& host, const CallCommand& command) {
+  SignalingSink& sink = *host.sink;
+  auto [self, them] = host_and_target(host, command);
+  if (!self) return;
   if (them->user_id() == self->user_id()) {
     return send_error(sink, command, "cannot_remove_self", "Leave the call instead.");
   }
@@ -237,15 +248,8 @@ void MediaWorker::remove(Channel& host, const CallCommand& command) {
 // they answer themselves; nobody can unmute someone else's microphone.
 void MediaWorker::ask_unmute(Channel& host, const CallCommand& command) {
   SignalingSink& sink = *host.sink;
-  if (host.room_id.empty() || host.room_id != command.room_id) {
-    return send_error(sink, command, "not_in_room", "You are not in a call.");
-  }
-  Participant* self = participant_of(host);
-  Participant* them = participant_in(host.room_id, command.peer_id);
-  if (!self || !them) {
-    return send_error(sink, command, "participant_not_found",
-                      "That person is no longer in the call.");
-  }
+  auto [self, them] = host_and_target(host, command);
+  if (!self) return;
   if (them == self) return send_error(sink, command, "cannot_ask_self", "Unmute yourself instead.");
   them->sink().deliver(nlohmann::json{{"type", "room.unmute_request"},
                                       {"source", to_string(command.source)},

@@ -22,6 +22,7 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "api/route_table.h"
 #include "sfu/dtls/dtls_certificate.h"
@@ -84,6 +85,7 @@ class MediaWorker final : public CallControl {
   void leave_room(Channel& channel, const char* reason, RequestId reply_to = std::nullopt);
   void remove(Channel& host, const CallCommand& command);
   void ask_unmute(Channel& host, const CallCommand& command);
+  std::pair<Participant*, Participant*> host_and_target(Channel& host, const CallCommand& command);
   // The waiting room (media_worker_lobby.cpp).
   void wait(ChannelId id, Channel& channel, const std::string& room_id, const JoinRequest& join,
             RequestId request, const char* reason);

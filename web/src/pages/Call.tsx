@@ -10,6 +10,7 @@ import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
 import { navigate } from '../router';
 import { CallChat } from '../components/CallChat';
 import { CallControls } from '../components/CallControls';
+import { CallRefusalLink } from '../components/CallRefusal';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LobbyPanel } from '../components/LobbyPanel';
 import { WaitingRoom } from '../components/WaitingRoom';
@@ -146,19 +147,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
         ) : null}
       </div>
       <ErrorMessage message={shown} testId="call-error" />
-      {view.error && user ? (
-        <p>
-          {view.errorCode === 'mfa_required' ? (
-            <a class="button" href="/account" data-testid="call-security">
-              Open the Security page
-            </a>
-          ) : (
-            <a class="button" href={home} data-testid="call-home">
-              Back to your home page
-            </a>
-          )}
-        </p>
-      ) : null}
+      {view.error && user ? <CallRefusalLink code={view.errorCode} home={home} /> : null}
       {inCall && view.notice ? (
         <p class="notice" data-testid="call-notice">
           {view.notice}

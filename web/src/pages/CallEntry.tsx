@@ -12,6 +12,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleHome } from '../api';
 import type { MediaChoices } from '../call/media';
 import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
+import { CallRefusalLink } from '../components/CallRefusal';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Layout } from '../components/Layout';
 import { PreJoin } from '../components/PreJoin';
@@ -80,19 +81,7 @@ function BeforeJoining({ roomId, onJoin }: { roomId: string; onJoin: (c: MediaCh
         </p>
       ) : null}
       <ErrorMessage message={refusal || pageError || loadError} testId="call-error" />
-      {refusal && user ? (
-        <p>
-          {access && !access.ok && access.code === 'mfa_required' ? (
-            <a class="button" href="/account" data-testid="call-security">
-              Open the Security page
-            </a>
-          ) : (
-            <a class="button" href={home} data-testid="call-home">
-              Back to your home page
-            </a>
-          )}
-        </p>
-      ) : null}
+      {refusal && user ? <CallRefusalLink code={access && !access.ok ? access.code : ''} home={home} /> : null}
       {user && !access && !loadError ? (
         <p class="muted" role="status" data-testid="prejoin-checking">
           Getting your call ready…
