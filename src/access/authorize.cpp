@@ -158,11 +158,41 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
   }
 }
 
+// A guest (docs/SESSIONS.md "Guests") is in Haven for one appointment: its call, that
+// call's keys and files, and their own sign-out (and what is public anyway, such as signing
+// in with an account or opening another link). Nothing else, whatever the other rules say.
+bool guest_may(Action action) {
+  switch (action) {
+    case Action::health_read:
+    case Action::enrollment_use:
+    case Action::session_create:
+    case Action::invitation_use:
+    case Action::password_reset_use:
+    case Action::mfa_verify:
+    case Action::session_delete:
+    case Action::own_profile_read:
+    case Action::signaling_connect:
+    case Action::device_manage:
+    case Action::appointment_list:
+    case Action::appointment_join:
+    case Action::room_list:
+    case Action::room_join:
+    case Action::room_devices_read:
+    case Action::room_files:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
   // Tenant boundary: nothing crosses an organisation, whatever the action.
   if (actor.authenticated() && !object.org_id.empty() && object.org_id != actor.user->org_id) {
+    return Decision::deny_forbidden;
+  }
+  if (actor.authenticated() && actor.user->role == Role::guest && !guest_may(action)) {
     return Decision::deny_forbidden;
   }
   const bool signed_in = actor.authenticated();

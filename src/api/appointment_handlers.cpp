@@ -64,7 +64,7 @@ nlohmann::json appointment_json(const Appointment& a, const User& actor, Service
     people.push_back({{"id", id}, {"display_name", user ? user->display_name : ""}});
   }
   auto owner_user = owner ? std::optional<User>(actor) : s.store.find_user(a.owner_id);
-  return {{"id", a.id},
+  nlohmann::json out{{"id", a.id},
           {"kind", a.kind},
           {"owner_id", a.owner_id},
           {"owner_name", owner_user ? owner_user->display_name : ""},
@@ -76,6 +76,9 @@ nlohmann::json appointment_json(const Appointment& a, const User& actor, Service
           {"join_opens_at", a.starts_at - kJoinEarlySeconds},
           {"status", a.cancelled_at ? "cancelled" : "scheduled"},
           {"room_id", a.room_id ? nlohmann::json(*a.room_id) : nlohmann::json(nullptr)}};
+  // Guests are the owner's to see; a guest sees the therapist and the time only.
+  if (owner) out["guests"] = guests_json(s, a.id, std::time(nullptr));
+  return out;
 }
 
 // The appointment at the path if the actor may do `action` to it; one "not found" for

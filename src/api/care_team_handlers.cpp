@@ -35,6 +35,9 @@ ApiResult set_member(const RequestContext& ctx, Services& s) {
   if (user->role == Role::admin) {
     return error_result({400, "invalid_field", "Administrators do not join care teams."});
   }
+  if (user->role == Role::guest) {
+    return error_result({400, "invalid_field", "Guests do not join care teams."});
+  }
   const char* kind = user->role == Role::patient ? "patient" : "clinician";
   const bool present = ctx.body["present"].get<bool>();
   s.store.set_care_team_member(team->id, user->id, kind, present);

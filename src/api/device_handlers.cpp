@@ -150,11 +150,16 @@ ApiResult room_devices(const RequestContext& ctx, Services& s) {
   std::vector<std::string> people{room->owner_id};
   people.insert(people.end(), room->participant_ids.begin(), room->participant_ids.end());
   for (const auto& user_id : people) {
+    // A guest's key is registered by the link's holder, not behind an account's sign-in:
+    // members show it as "unverified guest" (docs/SESSIONS.md "Guests").
+    auto person = s.store.find_user(user_id);
+    const bool guest = person && person->role == Role::guest;
     for (const auto& d : s.store.devices_of(user_id)) {
       out.push_back({{"device_id", d.id},
                      {"user_id", user_id},
                      {"signature_key", to_base64(d.signature_key.data(), d.signature_key.size())},
-                     {"revoked", !d.active()}});
+                     {"revoked", !d.active()},
+                     {"guest", guest}});
     }
   }
   return {200, {{"devices", out}}};

@@ -105,7 +105,10 @@ std::optional<std::vector<std::string>> practice_participants(const nlohmann::js
     const auto& id = item.get_ref<const std::string&>();
     if (id == owner.id || !seen.insert(id).second) return std::nullopt;
     auto user = s.store.find_user(id);
-    if (!user || user->disabled || user->org_id != owner.org_id) return std::nullopt;
+    // A guest belongs to the one appointment they were invited to (docs/SESSIONS.md).
+    if (!user || user->disabled || user->org_id != owner.org_id || user->role == Role::guest) {
+      return std::nullopt;
+    }
     out.push_back(id);
   }
   return out;

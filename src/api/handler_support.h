@@ -49,6 +49,9 @@ inline std::optional<Room> open_room_for(const RequestContext& ctx, Services& s,
 // disabled and another practice's people look the same).
 std::optional<std::vector<std::string>> practice_participants(const nlohmann::json& ids,
                                                               const User& owner, Services& s);
+// An appointment's guests as its owner sees them (api/guest_handlers.cpp): id, name,
+// status (invited, joined, expired, revoked) and when the link expires.
+nlohmann::json guests_json(Services& s, const std::string& appointment_id, std::int64_t now);
 // Ends a room everywhere: the store (its group and files go too), its call and its MLS
 // subscribers. False when it was already ended.
 bool end_room_everywhere(Services& s, const std::string& room_id, std::int64_t now);

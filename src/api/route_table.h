@@ -130,6 +130,7 @@ std::vector<Route> care_team_routes();
 std::vector<Route> cohort_routes();
 std::vector<Route> room_routes();
 std::vector<Route> appointment_routes();
+std::vector<Route> guest_routes();
 std::vector<Route> device_routes();
 std::vector<Route> file_routes();
 std::vector<Route> patient_routes();

@@ -52,6 +52,9 @@ ApiResult change_role(const RequestContext& ctx, Services& s) {
   if (target->id == ctx.actor.user->id) return error_result(kCannotChangeSelf);
   auto role = parse_role(ctx.body["role"].get<std::string>());
   if (!role) return error_result({400, "invalid_field", "Field 'role' is not a role."});
+  if (target->role == Role::guest) {
+    return error_result({400, "role_change_invalid", "A guest's role cannot change."});
+  }
   if (*role == Role::patient || target->role == Role::patient) {
     return error_result({400, "role_change_invalid",
                          "Patients cannot become staff, and staff cannot become patients."});

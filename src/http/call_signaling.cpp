@@ -51,6 +51,7 @@ bool CallSignaling::admit(const nlohmann::json& message, const std::string& room
   const Room& room = *access.room;
   who.user_id = access.user->id;
   who.display_name = access.user->display_name;
+  who.guest = access.user->role == Role::guest;
   who.host = room.owner_id == access.user->id;
   who.must_wait = !who.host && !room.admitted(access.user->id);
   who.room_locked = room.locked;

@@ -17,6 +17,7 @@ struct Appointment {
   std::string owner_id;
   std::string kind;                          // "individual" | "couples" | "group"
   std::vector<std::string> participant_ids;  // without the owner, in the order given
+  std::vector<std::string> guest_ids;        // guests invited to it (not revoked)
   std::int64_t starts_at = 0;                // unix seconds
   std::int64_t duration_minutes = 0;
   std::optional<std::int64_t> cancelled_at;
@@ -25,7 +26,7 @@ struct Appointment {
   std::int64_t updated_at = 0;
 
   std::int64_t ends_at() const { return starts_at + duration_minutes * 60; }
-  bool admits(const std::string& user_id) const;  // the owner or a participant
+  bool admits(const std::string& user_id) const;  // the owner, a participant or a guest
 };
 
 class AppointmentRepository {

@@ -9,7 +9,8 @@ namespace haven {
 
 std::string FieldSealer::user_subject(Role role, const std::string& user_id,
                                       const std::string& org_id) {
-  return role == Role::patient ? "user:" + user_id : org_subject(org_id);
+  // Patients and guests have keys of their own: erasing one shreds what was sealed for them.
+  return role == Role::patient || role == Role::guest ? "user:" + user_id : org_subject(org_id);
 }
 
 std::shared_ptr<const SecretKey> FieldSealer::key_of(const std::string& subject,

@@ -352,6 +352,26 @@ CREATE TABLE room_admissions (
 );
 ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
 )sql"},
+      {19, "guests: single-use links with a code for people without an account", R"sql(
+-- docs/SESSIONS.md "Guests". A guest is a users row with guest_of set (its role column
+-- says 'patient': the role CHECK cannot change without rebuilding the table); no email,
+-- no password, so nobody can sign in as one except through the link.
+ALTER TABLE users ADD COLUMN guest_of TEXT REFERENCES appointments(id);
+CREATE INDEX users_guest_of ON users(guest_of);
+CREATE TABLE guest_invites (
+  guest_id TEXT PRIMARY KEY REFERENCES users(id),
+  appointment_id TEXT NOT NULL REFERENCES appointments(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  code_check TEXT NOT NULL,
+  invited_by TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  failed_codes INTEGER NOT NULL DEFAULT 0,
+  used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX guest_invites_appointment ON guest_invites(appointment_id);
+)sql"},
   };
   return list;
 }

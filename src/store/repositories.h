@@ -11,10 +11,15 @@
 #include "store/appointment_repository.h"
 #include "store/attendance_repository.h"
 #include "store/delivery_repositories.h"
+#include "store/guest_repository.h"
 
 namespace haven {
 
-enum class Role { admin, therapist, staff, patient };
+// guest: a person without an account (a partner in couples therapy) who came in with a
+// therapist's single-use guest link and code for one appointment (docs/SESSIONS.md
+// "Guests"). Stored as a users row with guest_of set; parse_role never yields it, so no
+// invitation or role change can make one.
+enum class Role { admin, therapist, staff, patient, guest };
 const char* role_name(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
@@ -32,7 +37,7 @@ struct User {
 
 // Roles that must enrol MFA before they may touch PHI (issue: identity and access).
 inline bool role_requires_mfa(Role role) {
-  return role != Role::patient;
+  return role != Role::patient && role != Role::guest;
 }
 
 struct TotpState {
@@ -373,6 +378,7 @@ class Store : public UserRepository,
               public CohortRepository,
               public RoomRepository,
               public AppointmentRepository,
+              public GuestRepository,
               public AttendanceRepository,
               public DeviceRepository,
               public GroupRepository,

@@ -10,7 +10,7 @@ namespace haven {
 inline constexpr const char* kUserColumns =
     "SELECT id, org_id, role, display_name, email, password_hash, disabled, locked, "
     "(totp_secret IS NOT NULL OR EXISTS "
-    "(SELECT 1 FROM webauthn_credentials c WHERE c.user_id = users.id))";
+    "(SELECT 1 FROM webauthn_credentials c WHERE c.user_id = users.id)), guest_of IS NOT NULL";
 
 // A row of kUserColumns, with display_name and email opened.
 User read_user(const sql::Statement& q, FieldSealer& sealer);

@@ -20,6 +20,8 @@ User read_user(const sql::Statement& q, FieldSealer& sealer) {
   u.disabled = q.integer(6) != 0;
   u.locked = q.integer(7) != 0;
   u.mfa_enabled = q.integer(8) != 0;
+  // Guests' rows say "patient" (the role CHECK predates them) and carry guest_of.
+  if (q.integer(9) != 0) u.role = Role::guest;
   return u;
 }
 
@@ -33,6 +35,8 @@ const char* role_name(Role role) {
       return "staff";
     case Role::patient:
       return "patient";
+    case Role::guest:
+      return "guest";
   }
   return "patient";
 }

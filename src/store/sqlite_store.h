@@ -127,6 +127,14 @@ class SqliteStore final : public Store {
                               std::int64_t duration_minutes, std::int64_t now) override;
   bool cancel_appointment(const std::string& id, std::int64_t now) override;
   std::string appointment_room(const std::string& id, std::int64_t now) override;
+
+  void create_guest(const GuestInvite& invite, std::int64_t now) override;
+  std::vector<GuestInvite> guests_of(const std::string& appointment_id) override;
+  std::optional<GuestInvite> find_guest(const std::string& guest_id) override;
+  GuestCodeOutcome redeem_guest_link(const std::string& token_hash, const std::string& code_check,
+                                     std::int64_t now, int max_failures,
+                                     GuestInvite& out) override;
+  bool revoke_guest(const std::string& guest_id, std::int64_t now) override;
   void record_join(const std::string& room_id, const std::string& user_id,
                    const std::string& peer_id, std::int64_t at) override;
   void record_leave(const std::string& room_id, const std::string& peer_id,
@@ -207,6 +215,7 @@ class SqliteStore final : public Store {
   CareTeam read_members(CareTeam team);
   Cohort read_cohort_members(Cohort cohort);
   Room read_room(sql::Statement& row);
+  GuestInvite read_guest(sql::Statement& q);
   Appointment read_appointment(sql::Statement& row);
   std::string insert_room(const std::string& org_id, const std::string& owner_id,
                           const std::vector<std::string>& participant_ids, std::int64_t now);

@@ -13,8 +13,10 @@ constexpr const char* kColumns =
 }  // namespace
 
 bool Appointment::admits(const std::string& user_id) const {
-  return owner_id == user_id || std::find(participant_ids.begin(), participant_ids.end(),
-                                          user_id) != participant_ids.end();
+  auto in = [&](const std::vector<std::string>& ids) {
+    return std::find(ids.begin(), ids.end(), user_id) != ids.end();
+  };
+  return owner_id == user_id || in(participant_ids) || in(guest_ids);
 }
 
 std::string SqliteStore::create_appointment(const Appointment& a) {
@@ -62,6 +64,10 @@ Appointment SqliteStore::read_appointment(sql::Statement& row) {
                    "ORDER BY rowid");
   q.bind(1, a.id);
   while (q.step()) a.participant_ids.push_back(q.text(0));
+  sql::Statement guests(conn_,
+                        "SELECT id FROM users WHERE guest_of = ? AND disabled = 0 ORDER BY rowid");
+  guests.bind(1, a.id);
+  while (guests.step()) a.guest_ids.push_back(guests.text(0));
   return a;
 }
 
@@ -78,7 +84,8 @@ std::vector<Appointment> SqliteStore::appointments_of(const std::string& user_id
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_, std::string(kColumns) +
                               "WHERE (owner_id = ?1 OR id IN (SELECT appointment_id FROM "
-                              "appointment_participants WHERE user_id = ?1)) "
+                              "appointment_participants WHERE user_id = ?1) "
+                              "OR id IN (SELECT guest_of FROM users WHERE id = ?1)) "
                               "AND starts_at + duration_minutes * 60 > ?2 AND starts_at < ?3 "
                               "ORDER BY starts_at, rowid LIMIT ?4");
   q.bind(1, user_id).bind(2, from).bind(3, to).bind(4, static_cast<std::int64_t>(limit));
@@ -124,7 +131,9 @@ std::string SqliteStore::appointment_room(const std::string& id, std::int64_t no
   // Checked under the same lock as cancel_appointment: a cancelled session never gets a room.
   if (a.cancelled_at) return {};
   if (a.room_id) return *a.room_id;
-  const std::string room_id = insert_room(a.org_id, a.owner_id, a.participant_ids, now);
+  std::vector<std::string> people = a.participant_ids;
+  people.insert(people.end(), a.guest_ids.begin(), a.guest_ids.end());
+  const std::string room_id = insert_room(a.org_id, a.owner_id, people, now);
   sql::Statement(conn_, "UPDATE appointments SET room_id = ? WHERE id = ?")
       .bind(1, room_id)
       .bind(2, id)

@@ -299,3 +299,46 @@ test('the waiting room is in the audit trail with ids only; ending the room ends
   }
   assert.ok((await search('call.join_refused')).some((e) => e.actor_id === carol.id && e.outcome === 'locked'));
 });
+
+test('admitting into a full call keeps them waiting and tells the host why', async () => {
+  const res = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [alice.id, bob.id] } });
+  assert.equal(res.status, 201, res.text);
+  const full = res.json.room;
+  const host = await connect(therapist);
+  host.send({ type: 'room.join', room_id: full.id });
+  await host.next('room.joined');
+  // Alice is admitted once; each of her 15 tabs is then a participant: 16 in the call.
+  const tabs = [];
+  for (let i = 0; i < 15; i++) {
+    const tab = await connect(alice);
+    tab.send({ type: 'room.join', room_id: full.id });
+    if (i === 0) {
+      await tab.next('room.waiting');
+      host.send({ type: 'room.admit', user_ids: [alice.id] });
+      await host.next('room.admitted');
+    }
+    await tab.next('room.joined');
+    tabs.push(tab);
+  }
+  const bobTab = await connect(bob);
+  bobTab.send({ type: 'room.join', room_id: full.id });
+  await bobTab.next('room.waiting');
+  await lobby(host, [[bob.id, 1]]);
+  host.send({ type: 'room.admit', user_ids: [bob.id], id: 40 });
+  const refused = await host.next('error');
+  assert.equal(refused.code, 'room_full');
+  assert.equal(refused.id, 40);
+  // Bob is still waiting, and the host still sees him.
+  await lobby(host, [[bob.id, 1]]);
+  bobTab.send({ type: 'media.publish', sdp: 'v=0', sources: {}, id: 41 });
+  assert.equal((await bobTab.next('error')).code, 'not_in_room');
+  // Someone leaves: now he fits.
+  const gone = tabs.pop();
+  gone.send({ type: 'room.leave' });
+  await gone.next('room.left');
+  host.send({ type: 'room.admit', user_ids: [bob.id], id: 42 });
+  assert.deepEqual(await host.next('room.admitted'), { type: 'room.admitted', user_ids: [bob.id], id: 42 });
+  assert.equal((await bobTab.next('room.joined')).room_id, full.id);
+  const ended = await request(srv, 'POST', `/api/rooms/${full.id}/end`, { cookie: therapist.cookie });
+  assert.equal(ended.status, 200);
+});

@@ -27,6 +27,23 @@ export interface Appointment {
   join_opens_at: number;
   status: AppointmentStatus;
   room_id: string | null;
+  /** The owner's view only: people invited with a guest link (docs/SESSIONS.md "Guests"). */
+  guests: Guest[];
+}
+
+export type GuestStatus = 'invited' | 'joined' | 'expired' | 'revoked';
+
+export interface Guest {
+  id: string;
+  display_name: string;
+  status: GuestStatus;
+  expires_at: number;
+}
+
+function guestOf(raw: unknown): Guest {
+  const q = (raw ?? {}) as Record<string, unknown>;
+  const status = q.status === 'joined' || q.status === 'expired' || q.status === 'revoked' ? q.status : 'invited';
+  return { id: text(q.id), display_name: text(q.display_name), status, expires_at: seconds(q.expires_at) };
 }
 
 export const KIND_LABELS: Record<AppointmentKind, string> = {
@@ -98,6 +115,7 @@ function appointmentOf(raw: unknown): Appointment {
     join_opens_at: typeof o.join_opens_at === 'number' ? o.join_opens_at : starts - 900,
     status: o.status === 'cancelled' ? 'cancelled' : 'scheduled',
     room_id: typeof o.room_id === 'string' && o.room_id ? o.room_id : null,
+    guests: Array.isArray(o.guests) ? o.guests.map(guestOf) : [],
   };
 }
 
@@ -158,4 +176,32 @@ export function joinState(a: Appointment, now: number): JoinState {
   if (now < a.join_opens_at) return 'early';
   if (now >= a.ends_at) return 'over';
   return 'open';
+}
+
+export interface GuestLink {
+  guest: Guest;
+  /** Shown once: the token is in its fragment and the server keeps only its hash. */
+  link: string;
+  /** "123 456": to be told to the guest another way than the link (a phone call). */
+  code: string;
+}
+
+/** POST /api/appointments/:id/guests (the owner): a single-use link and a code for one guest. */
+export async function inviteGuest(appointmentId: string, displayName: string): Promise<GuestLink> {
+  const data = await request<{ guest?: unknown; link?: unknown; code?: unknown }>('POST', path(appointmentId, 'guests'), { display_name: displayName });
+  if (!data || typeof data.link !== 'string' || typeof data.code !== 'string') bad();
+  return { guest: guestOf(data.guest), link: data.link, code: data.code };
+}
+
+/** POST /api/guests/:id/revoke (the owner): the link stops working and the guest is signed out. */
+export async function revokeGuest(guestId: string): Promise<Guest> {
+  const data = await request<{ guest?: unknown }>('POST', `/api/guests/${encodeURIComponent(guestId)}/revoke`);
+  return guestOf(data?.guest);
+}
+
+/** POST /api/guests/accept: the guest link's token and the code sign the guest in. */
+export async function acceptGuestLink(token: string, code: string): Promise<string> {
+  const data = await request<{ appointment_id?: unknown }>('POST', '/api/guests/accept', { token, code });
+  if (!data || typeof data.appointment_id !== 'string') bad();
+  return data.appointment_id;
 }

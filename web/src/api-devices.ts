@@ -13,6 +13,8 @@ export interface DirectoryEntry {
   deviceId: string;
   signatureKey: Uint8Array;
   revoked: boolean;
+  /** A guest's device: registered through a guest link, not an account (shown as an unverified guest). */
+  guest: boolean;
 }
 
 export interface ClaimedKeyPackage {
@@ -67,6 +69,6 @@ export async function roomDirectory(roomId: string): Promise<DirectoryEntry[]> {
   if (!data || !Array.isArray(data.devices)) bad();
   return data.devices.map((raw) => {
     const o = obj(raw);
-    return { userId: str(o.user_id), deviceId: str(o.device_id), signatureKey: fromBase64(o.signature_key), revoked: o.revoked === true };
+    return { userId: str(o.user_id), deviceId: str(o.device_id), signatureKey: fromBase64(o.signature_key), revoked: o.revoked === true, guest: o.guest === true };
   });
 }

@@ -1,7 +1,8 @@
 // Thin JSON client for the Haven HTTP API (docs/API.md).
 // Never log request or response bodies: they hold credentials and personal data.
 
-export type Role = 'admin' | 'therapist' | 'staff' | 'patient';
+/** `guest`: came with a therapist's guest link and code for one session, without an account. */
+export type Role = 'admin' | 'therapist' | 'staff' | 'patient' | 'guest';
 
 export interface User {
   id: string;
@@ -358,6 +359,7 @@ const HOME: Record<Role, string> = {
   therapist: '/therapist',
   staff: '/staff',
   patient: '/patient',
+  guest: '/guest',
 };
 
 export function roleHome(role: Role): string {

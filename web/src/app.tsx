@@ -11,6 +11,7 @@ import { Patient } from './pages/Patient';
 import { Audit } from './pages/Audit';
 import { CallEntry } from './pages/CallEntry';
 import { Notes } from './pages/Notes';
+import { Guest } from './pages/Guest';
 import type { Role } from './api';
 
 const ROLE_PAGES: Record<string, Role> = {
@@ -61,6 +62,7 @@ export function App() {
   if (path === '/enroll') return <Enroll />;
   if (path === '/invite') return <Invite />;
   if (path === '/reset') return <Reset />;
+  if (path === '/guest') return <Guest />;
   if (path === '/account') return <Account />;
   if (path === '/admin/audit') return <Audit />;
   const patient = /^\/patients\/([A-Za-z0-9_-]{1,64})$/.exec(path);

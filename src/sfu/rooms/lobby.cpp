@@ -47,6 +47,7 @@ nlohmann::json Lobby::summary() const {
     }
     people.push_back({{"user_id", w.join.user_id},
                       {"display_name", w.join.display_name},
+                      {"guest", w.join.guest},
                       {"since", w.since},
                       {"tabs", 1}});
   }

@@ -133,21 +133,35 @@ void MediaWorker::run_lobby(Channel& sender, const CallCommand& command) {
 }
 
 // Everyone waiting under these people's names comes in (each tab a participant). An
-// admission of someone not waiting now still holds: they will enter when they come.
+// admission of someone not waiting now still holds: they will enter when they come. A call
+// that is full (16) keeps the rest waiting, and the host is told why (room_full): the
+// admission holds, so they enter on their own once someone leaves and they rejoin.
 void MediaWorker::admit(Channel& host, const CallCommand& command) {
   Lobby& lobby = lobbies_[command.room_id];
+  bool kept_waiting = false;
   for (const auto& user_id : command.user_ids) {
     for (auto& waiter : lobby.take_user(user_id)) {
       auto ch = channels_.find(waiter.channel);
       if (ch == channels_.end()) continue;
+      auto room = rooms_.find(command.room_id);
+      if (room != rooms_.end() && room->second && room->second->full()) {
+        lobby.add(std::move(waiter));
+        kept_waiting = true;
+        continue;
+      }
       ch->second.waiting_for.clear();
       JoinRequest join = waiter.join;
       join.must_wait = false;
       enter(ch->second, command.room_id, join, std::nullopt);
     }
   }
-  host.sink->deliver(
-      with_request({{"type", "room.admitted"}, {"user_ids", command.user_ids}}, command.request));
+  if (kept_waiting) {
+    send_error(*host.sink, command, "room_full",
+               "The call already has 16 people in it. They are still waiting.");
+  } else {
+    host.sink->deliver(with_request(
+        {{"type", "room.admitted"}, {"user_ids", command.user_ids}}, command.request));
+  }
   notify_hosts(command.room_id);
 }
 

@@ -68,6 +68,9 @@ class Participant {
   const std::string& peer_id() const noexcept { return peer_id_; }
   const std::string& user_id() const noexcept { return user_id_; }
   const std::string& display_name() const noexcept { return display_name_; }
+  // Came in with a guest link, without an account: shown as "unverified guest".
+  bool guest() const noexcept { return guest_; }
+  void set_guest(bool guest) noexcept { guest_ = guest; }
   routing::PeerId send_peer() const noexcept { return send_peer_; }
   routing::PeerId recv_peer() const noexcept { return send_peer_ + 1; }
   SignalingSink& sink() noexcept { return *sink_; }
@@ -153,6 +156,7 @@ class Participant {
   std::string peer_id_;
   std::string user_id_;
   std::string display_name_;
+  bool guest_ = false;
   routing::PeerId send_peer_;
   std::shared_ptr<SignalingSink> sink_;
   std::map<TrackSource, bool> muted_{{TrackSource::camera, false},

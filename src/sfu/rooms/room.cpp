@@ -40,6 +40,7 @@ nlohmann::json Room::participant_json(Participant& p) const {
   return nlohmann::json{{"peer_id", p.peer_id()},
                         {"user_id", p.user_id()},
                         {"display_name", p.display_name()},
+                        {"guest", p.guest()},
                         {"muted",
                          {{"camera", p.muted()[TrackSource::camera]},
                           {"microphone", p.muted()[TrackSource::microphone]}}}};
@@ -60,6 +61,7 @@ Participant& Room::join(const JoinRequest& request, std::shared_ptr<SignalingSin
                                              request.user_id, request.display_name, send_peer,
                                              std::move(sink));
   Participant& joined = *owned;
+  joined.set_guest(request.guest);
   nlohmann::json others = nlohmann::json::array();
   for (auto& p : participants_) others.push_back(participant_json(*p));
   participants_.push_back(std::move(owned));

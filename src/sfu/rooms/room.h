@@ -27,6 +27,7 @@ inline constexpr std::size_t kMaxPublishedTracks = 8;
 struct JoinRequest {
   std::string user_id;
   std::string display_name;
+  bool guest = false;  // a guest link's person, without an account (docs/SESSIONS.md "Guests")
   // Decided by the caller (http/call_signaling, docs/SESSIONS.md "Waiting room"): the host
   // runs the waiting room; anyone else the host has not admitted waits in it.
   bool host = false;

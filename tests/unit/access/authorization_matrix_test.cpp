@@ -99,6 +99,10 @@ const std::vector<Row> kMatrix = {
      U},
     {http::verb::post, "/api/appointments/:id/join", Action::appointment_join, U, M, M, M, A, U, U},
     {http::verb::get, "/api/appointments/:id/ics", Action::appointment_join, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/appointments/:id/guests", Action::appointment_manage, U, M, M, M, A, U,
+     U},
+    {http::verb::post, "/api/guests/:id/revoke", Action::appointment_manage, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/guests/accept", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::get, "/api/rooms/:id/devices", Action::room_devices_read, U, M, M, M, A, U, U},
     {http::verb::post, "/api/rooms/:id/files", Action::room_files, U, M, M, M, A, U, U},
     {http::verb::get, "/api/files/:id", Action::room_files, U, M, M, M, A, U, U},
@@ -150,6 +154,27 @@ TEST(AuthorizationMatrix, EveryActorGetsTheExpectedAnswer) {
     Actor pending;
     pending.pending_mfa_user_id = "u9";
     EXPECT_EQ(authorize(pending, row.action), row.pending_mfa);
+  }
+}
+
+// A guest (docs/SESSIONS.md "Guests") gets what a patient gets on these routes, the public
+// ones and those of their one call; everything else is forbidden.
+TEST(AuthorizationMatrix, GuestsReachOnlyTheirCall) {
+  const std::set<std::string> guest_routes = {
+      "/healthz", "/readyz", "/api/version", "/api/enrollment/check", "/api/enrollment/complete",
+      "/api/session", "/api/me", "/api/session/mfa", "/api/session/webauthn/options",
+      "/api/session/webauthn", "/api/session/passkey/options", "/api/session/passkey",
+      "/api/password-reset/check", "/api/password-reset/accept", "/api/invitations/check",
+      "/api/invitations/accept", "/api/guests/accept", "/ws", "/api/rooms",
+      "/api/appointments", "/api/appointments/:id/join", "/api/appointments/:id/ics",
+      "/api/rooms/:id/devices", "/api/rooms/:id/files", "/api/files/:id", "/api/devices",
+      "/api/devices/:id/revoke", "/api/devices/:id/key-packages"};
+  const Actor guest = actor_with(Role::guest);
+  for (auto& row : kMatrix) {
+    SCOPED_TRACE(row.path);
+    const bool creates = row.action == Action::room_create || row.action == Action::appointment_create;
+    const Decision expected = guest_routes.contains(row.path) && !creates ? row.patient : F;
+    EXPECT_EQ(authorize(guest, row.action), expected);
   }
 }
 

@@ -15,6 +15,8 @@ export interface Participant {
   peer_id: string;
   user_id: string;
   display_name: string;
+  /** Came with a guest link and code, without an account. */
+  guest: boolean;
   muted: MutedState;
 }
 
@@ -48,6 +50,7 @@ export function participantOf(raw: unknown): Participant | null {
     peer_id: peer,
     user_id: str(o.user_id),
     display_name: str(o.display_name),
+    guest: o.guest === true,
     muted: { camera: m.camera === true, microphone: m.microphone === true },
   };
 }

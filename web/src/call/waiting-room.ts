@@ -23,6 +23,8 @@ export interface WaitingPerson {
   since: number;
   /** How many of their tabs wait (usually 1). */
   tabs: number;
+  /** Came with a guest link and code, without an account. */
+  guest: boolean;
 }
 
 export interface LobbyView {
@@ -63,6 +65,7 @@ export function lobbyOf(m: Message): LobbyView {
         displayName: str(o.display_name),
         since: typeof o.since === 'number' ? o.since : 0,
         tabs: typeof o.tabs === 'number' ? o.tabs : 1,
+        guest: o.guest === true,
       });
     }
   }

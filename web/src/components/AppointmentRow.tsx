@@ -8,6 +8,7 @@ import { navigate } from '../router';
 import { draftOf, whenOf, WhenFields } from './AppointmentWhen';
 import type { WhenDraft } from './AppointmentWhen';
 import { ErrorMessage } from './ErrorMessage';
+import { GuestInvites } from './GuestInvites';
 import { useSubmit } from './useSubmit';
 
 interface AppointmentRowProps {
@@ -20,7 +21,7 @@ interface AppointmentRowProps {
   onChanged: (updated: Appointment, message: string) => void;
 }
 
-type Panel = '' | 'reschedule' | 'cancel';
+type Panel = '' | 'reschedule' | 'cancel' | 'guests';
 
 /** Who is in it: the patients' names for the therapist, the therapist's name for a patient. */
 function withWhom(a: Appointment, owner: boolean): string {
@@ -133,6 +134,11 @@ export function AppointmentRow({ appointment: a, now, owner, onChanged }: Appoin
             Cancel session
           </button>
         ) : null}
+        {changeable && panel !== 'guests' ? (
+          <button type="button" id={`appt-guests-${a.id}`} class="button" onClick={() => open('guests')} disabled={busy} aria-describedby={infoId} data-testid="appt-guests-open">
+            {a.guests.length ? `Guests (${a.guests.length})` : 'Invite a guest'}
+          </button>
+        ) : null}
         {cancelled || state === 'over' ? null : (
           // A plain download link: the file has no names, and the router leaves download links alone.
           <a class="button" href={icsPath(a.id)} download="haven-session.ics" aria-describedby={infoId} data-testid="appt-ics">
@@ -167,6 +173,14 @@ export function AppointmentRow({ appointment: a, now, owner, onChanged }: Appoin
             </button>
           </div>
         </div>
+      ) : null}
+      {changeable && panel === 'guests' ? (
+        <>
+          <GuestInvites appointment={a} onGuests={(guests) => onChanged({ ...a, guests }, '')} />
+          <button type="button" class="button" onClick={() => close('guests')} data-testid="appt-guests-close">
+            Done with guests
+          </button>
+        </>
       ) : null}
       <ErrorMessage message={error} testId="appt-row-error" />
     </li>

@@ -196,7 +196,8 @@ export function CallChat({ entries, enabled, names, onSend, onShare, fileBlob }:
               <span class="call-chat-meta">
                 <strong>{sender(e)}</strong>
                 {e.status === 'changed' ? <span class="call-chat-flag"> · key changed — check the code</span> : null}
-                {e.status === 'unverified' ? <span class="call-chat-flag"> · not verified</span> : null} <span class="muted">{timeOf(e.at)}</span>
+                {e.status === 'unverified' ? <span class="call-chat-flag"> · not verified</span> : null}
+                {e.status === 'guest' ? <span class="call-chat-flag"> · unverified guest</span> : null} <span class="muted">{timeOf(e.at)}</span>
                 {e.state === 'sending' ? <span class="muted"> · sending…</span> : null}
                 {e.state === 'failed' ? <span class="call-chat-flag"> · not sent</span> : null}
               </span>

@@ -1,10 +1,11 @@
 // The host's waiting room (docs/SESSIONS.md "Waiting room"): who waits and for how long,
 // admit one or all, turn someone away, write to them, and lock the session so nobody new
-// can wait. Everyone listed has an account of the practice (guests come with invite links).
+// can wait. Guests (who came with a guest link and code) are marked as unverified.
 import { useEffect, useState } from 'preact/hooks';
 import type { LobbyLine, LobbyView, WaitingPerson } from '../call/waiting-room';
 import { waitedFor } from '../call/waiting-room';
 import { LobbyLineForm } from './LobbyLineForm';
+import { SignalingError } from '../call/signaling';
 
 interface Props {
   lobby: LobbyView;
@@ -34,9 +35,15 @@ function WaitingRow({ person, lines, now, busy, run, onAdmit, onDeny, onSend }: 
     <li class="lobby-person" data-testid="lobby-person" data-user-id={person.userId}>
       <div class="lobby-person-head">
         <span class="lobby-person-name">{name}</span>
-        <span class="badge" title="Signed in with a Haven account">
-          Account
-        </span>
+        {person.guest ? (
+          <span class="badge badge-warn" title="Came with a guest link and code, without an account" data-testid="lobby-guest">
+            Unverified guest
+          </span>
+        ) : (
+          <span class="badge" title="Signed in with a Haven account">
+            Account
+          </span>
+        )}
         <span class="muted small">{`waiting ${waitedFor(person.since, now)}`}</span>
       </div>
       <div class="lobby-person-actions">
@@ -69,7 +76,13 @@ export function LobbyPanel({ lobby, lines, onAdmit, onDeny, onLock, onSend }: Pr
     setBusy(true);
     setProblem('');
     f()
-      .catch(() => setProblem('That did not work. They may have left the waiting room already.'))
+      .catch((e: unknown) =>
+        setProblem(
+          e instanceof SignalingError && e.code === 'room_full'
+            ? 'The call is full: 16 people are in it. Whoever you could not admit is still waiting; admit them when someone leaves.'
+            : 'That did not work. They may have left the waiting room already.',
+        ),
+      )
       .finally(() => setBusy(false));
   };
   const count = lobby.waiting.length;

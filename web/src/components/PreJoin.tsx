@@ -34,7 +34,8 @@ export function PreJoin({ user, onJoin, stopRef }: PreJoinProps) {
     stopRef.current = () => stopTracks(preview.stream);
   }, [preview.stream]);
 
-  const patient = user.role === 'patient';
+  // Guests are in the same place as patients: the privacy checklist is theirs too.
+  const patient = user.role === 'patient' || user.role === 'guest';
   const allTicked = PRIVACY_ITEMS.every((i) => ticked.has(i.id));
   const ready = !patient || allTicked;
 

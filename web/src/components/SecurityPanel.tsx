@@ -6,6 +6,7 @@ import type { MemberStatus } from '../e2ee/directory';
 
 const STATUS_TEXT: Record<MemberStatus, string> = {
   verified: 'verified account',
+  guest: 'unverified guest (came with a guest link)',
   changed: 'key changed — check the code',
   unverified: 'not verified',
 };

@@ -6,6 +6,7 @@ export const ROLE_LABEL: Record<Role, string> = {
   therapist: 'Therapist',
   staff: 'Staff',
   patient: 'Patient',
+  guest: 'Guest (no account)',
 };
 
 /** Roles as the options of a SelectField. */

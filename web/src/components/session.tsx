@@ -88,9 +88,12 @@ export function AccountActions({ user, current, onError }: AccountActionsProps) 
         <a href={roleHome(user.role)} aria-current={current === 'home' ? 'page' : undefined} data-testid="nav-home">
           Home
         </a>
-        <a href="/account" aria-current={current === 'security' ? 'page' : undefined} data-testid="nav-security">
-          Security
-        </a>
+        {user.role === 'guest' ? null : (
+          // A guest has no account settings (docs/SESSIONS.md "Guests").
+          <a href="/account" aria-current={current === 'security' ? 'page' : undefined} data-testid="nav-security">
+            Security
+          </a>
+        )}
       </nav>
       <span class="who">
         Signed in as{' '}

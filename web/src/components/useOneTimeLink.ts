@@ -8,7 +8,7 @@ export type LinkState = 'checking' | 'form' | 'invalid' | 'unreachable';
  * Reads the one-time token from the URL fragment (#token=...) and removes it from the
  * address bar and history at once, so it is not left in the history or shown on screen.
  */
-function takeTokenFromHash(): string {
+export function takeTokenFromHash(): string {
   const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
   const token = new URLSearchParams(hash).get('token') ?? '';
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);

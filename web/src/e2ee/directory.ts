@@ -11,7 +11,8 @@ import type { DeviceDirectory, RosterEntry } from './mls/index';
 
 const REFRESH_MIN_MS = 2000;
 
-export type MemberStatus = 'verified' | 'changed' | 'unverified';
+/** `guest`: the key is the one the server lists, but for a guest link's holder, not an account. */
+export type MemberStatus = 'verified' | 'guest' | 'changed' | 'unverified';
 
 const keyOf = (userId: string, deviceId: string) => `${userId}:${deviceId}`;
 
@@ -74,6 +75,7 @@ export class RoomDirectory {
     if (this.changed.has(k)) return 'changed';
     const e = this.entries.get(k);
     if (!e || e.revoked) return 'unverified';
-    return sameBytes(e.signatureKey, entry.signatureKey) ? 'verified' : 'changed';
+    if (!sameBytes(e.signatureKey, entry.signatureKey)) return 'changed';
+    return e.guest ? 'guest' : 'verified';
   }
 }

@@ -38,6 +38,10 @@ const COPY: Record<Role, RoleCopy> = {
     heading: 'Your appointments',
     intro: 'When your therapist invites you to a session, it will appear here.',
   },
+  guest: {
+    heading: 'Your session',
+    intro: 'Guests have their own page (/guest).',
+  },
 };
 
 const STATUS_TEXT: Record<WsStatus, string> = {
