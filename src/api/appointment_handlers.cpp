@@ -65,17 +65,17 @@ nlohmann::json appointment_json(const Appointment& a, const User& actor, Service
   }
   auto owner_user = owner ? std::optional<User>(actor) : s.store.find_user(a.owner_id);
   nlohmann::json out{{"id", a.id},
-          {"kind", a.kind},
-          {"owner_id", a.owner_id},
-          {"owner_name", owner_user ? owner_user->display_name : ""},
-          {"participant_ids", ids},
-          {"participants", people},
-          {"starts_at", a.starts_at},
-          {"duration_minutes", a.duration_minutes},
-          {"ends_at", a.ends_at()},
-          {"join_opens_at", a.starts_at - kJoinEarlySeconds},
-          {"status", a.cancelled_at ? "cancelled" : "scheduled"},
-          {"room_id", a.room_id ? nlohmann::json(*a.room_id) : nlohmann::json(nullptr)}};
+                     {"kind", a.kind},
+                     {"owner_id", a.owner_id},
+                     {"owner_name", owner_user ? owner_user->display_name : ""},
+                     {"participant_ids", ids},
+                     {"participants", people},
+                     {"starts_at", a.starts_at},
+                     {"duration_minutes", a.duration_minutes},
+                     {"ends_at", a.ends_at()},
+                     {"join_opens_at", a.starts_at - kJoinEarlySeconds},
+                     {"status", a.cancelled_at ? "cancelled" : "scheduled"},
+                     {"room_id", a.room_id ? nlohmann::json(*a.room_id) : nlohmann::json(nullptr)}};
   // Guests are the owner's to see; a guest sees the therapist and the time only.
   if (owner) out["guests"] = guests_json(s, a.id, std::time(nullptr));
   return out;

@@ -63,8 +63,9 @@ ApiResult register_device(const RequestContext& ctx, Services& s) {
                          "This account has 10 active devices. Revoke one on the account page."});
   }
   auto id = s.store.register_device(ctx.actor.user->id, *key, ctx.now);
-  return {201, {{"device", device_json(*s.store.find_device(id), s)}}, {}, "device.registered", id,
-          "device"};
+  return {201, {{"device", device_json(*s.store.find_device(id), s)}},
+          {},  "device.registered",
+          id,  "device"};
 }
 
 ApiResult list_devices(const RequestContext& ctx, Services& s) {
@@ -79,8 +80,9 @@ ApiResult revoke_device(const RequestContext& ctx, Services& s) {
   if (!device) return refusal;
   if (!device->active()) return {200, {{"device", device_json(*device, s)}}};  // same answer
   s.store.revoke_device(device->id, ctx.now);
-  return {200, {{"device", device_json(*s.store.find_device(device->id), s)}}, {},
-          "device.revoked", device->id, "device"};
+  return {200,        {{"device", device_json(*s.store.find_device(device->id), s)}},
+          {},         "device.revoked",
+          device->id, "device"};
 }
 
 ApiResult upload_key_packages(const RequestContext& ctx, Services& s) {
@@ -136,8 +138,9 @@ ApiResult claim_key_packages(const RequestContext& ctx, Services& s) {
       exhausted.push_back(device.id);
     }
   }
-  return {200, {{"key_packages", claimed}, {"devices_without_key_packages", exhausted}}, {},
-          "room.key_packages_claimed", room->id, "room"};
+  return {200,      {{"key_packages", claimed}, {"devices_without_key_packages", exhausted}},
+          {},       "room.key_packages_claimed",
+          room->id, "room"};
 }
 
 // Every device key of the room's people, revoked ones marked: members' clients refuse a
@@ -170,8 +173,13 @@ ApiResult room_devices(const RequestContext& ctx, Services& s) {
 std::vector<Route> device_routes() {
   const auto signature_key = FieldSpec{"signature_key", FieldType::base64, true,
                                        delivery::kSignatureKeyBytes, delivery::kSignatureKeyBytes};
-  const auto key_packages = FieldSpec{"key_packages", FieldType::base64_list, true, 1,
-                                      kMaxKeyPackageBytes, 1, kMaxOutstandingKeyPackages};
+  const auto key_packages = FieldSpec{"key_packages",
+                                      FieldType::base64_list,
+                                      true,
+                                      1,
+                                      kMaxKeyPackageBytes,
+                                      1,
+                                      kMaxOutstandingKeyPackages};
   return {
       {http::verb::post, "/api/devices", Action::device_manage, Schema{{signature_key}},
        register_device},

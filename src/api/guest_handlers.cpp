@@ -59,7 +59,8 @@ std::optional<Appointment> owned_appointment(const RequestContext& ctx, Services
     refusal = error_result(errors::not_found());
     return std::nullopt;
   }
-  if (auto decision = authorize(ctx.actor, Action::appointment_manage, appointment_ref(*a, actor.id));
+  if (auto decision =
+          authorize(ctx.actor, Action::appointment_manage, appointment_ref(*a, actor.id));
       decision != Decision::allow) {
     refusal = error_result(decision == Decision::deny_forbidden ? errors::not_found()
                                                                 : decision_error(decision));
@@ -75,7 +76,8 @@ ApiResult invite(const RequestContext& ctx, Services& s) {
   if (a->cancelled_at) {
     return error_result({409, "appointment_cancelled", "This appointment was cancelled."});
   }
-  if (ctx.now >= a->ends_at()) return error_result({409, "appointment_over", "This session is over."});
+  if (ctx.now >= a->ends_at())
+    return error_result({409, "appointment_over", "This session is over."});
   if (1 + a->participant_ids.size() + a->guest_ids.size() >= kMaxCallPeople) {
     return error_result({409, "too_many_guests",
                          "A call holds 16 people: this session has no room for another guest."});
@@ -94,8 +96,11 @@ ApiResult invite(const RequestContext& ctx, Services& s) {
   g.expires_at = a->ends_at();
   s.store.create_guest(g, ctx.now);
   return {201,
-          {{"guest", {{"id", g.guest_id}, {"display_name", g.display_name}, {"status", "invited"},
-                      {"expires_at", g.expires_at}}},
+          {{"guest",
+            {{"id", g.guest_id},
+             {"display_name", g.display_name},
+             {"status", "invited"},
+             {"expires_at", g.expires_at}}},
            {"link", s.config.effective_public_url() + "/guest#token=" + token},
            {"code", std::string(code, 3) + " " + std::string(code + 3, 3)}},
           {},
@@ -111,8 +116,11 @@ ApiResult revoke(const RequestContext& ctx, Services& s) {
   s.store.revoke_guest(g->guest_id, ctx.now);
   auto now_g = s.store.find_guest(g->guest_id);
   return {200,
-          {{"guest", {{"id", now_g->guest_id}, {"display_name", now_g->display_name},
-                      {"status", guest_status(*now_g, ctx.now)}, {"expires_at", now_g->expires_at}}}},
+          {{"guest",
+            {{"id", now_g->guest_id},
+             {"display_name", now_g->display_name},
+             {"status", guest_status(*now_g, ctx.now)},
+             {"expires_at", now_g->expires_at}}}},
           {},
           "guest.revoked",
           g->guest_id};
@@ -165,9 +173,11 @@ std::vector<Route> guest_routes() {
   return {
       {http::verb::post, "/api/appointments/:id/guests", Action::appointment_manage,
        Schema{{{"display_name", FieldType::string, true, 1, 100}}}, invite},
-      {http::verb::post, "/api/guests/:id/revoke", Action::appointment_manage, std::nullopt, revoke},
+      {http::verb::post, "/api/guests/:id/revoke", Action::appointment_manage, std::nullopt,
+       revoke},
       {http::verb::post, "/api/guests/accept", Action::invitation_use,
-       Schema{{{"token", FieldType::string, true, 1, 128}, {"code", FieldType::string, true, 1, 16}}},
+       Schema{
+           {{"token", FieldType::string, true, 1, 128}, {"code", FieldType::string, true, 1, 16}}},
        accept},
   };
 }

@@ -10,10 +10,11 @@ const std::vector<Route>& api_routes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
     for (auto group :
-         {health_routes, enrollment_routes, session_routes, mfa_routes, invitation_routes,
-          user_admin_routes, passkey_routes, care_team_routes, cohort_routes, room_routes,
-          appointment_routes, guest_routes, device_routes, file_routes, patient_routes, account_routes,
-          password_reset_routes, audit_routes, audit_search_routes, erasure_routes}) {
+         {health_routes,         enrollment_routes, session_routes,      mfa_routes,
+          invitation_routes,     user_admin_routes, passkey_routes,      care_team_routes,
+          cohort_routes,         room_routes,       appointment_routes,  guest_routes,
+          device_routes,         file_routes,       patient_routes,      account_routes,
+          password_reset_routes, audit_routes,      audit_search_routes, erasure_routes}) {
       for (auto& r : group()) all.push_back(std::move(r));
     }
     return all;

@@ -132,8 +132,7 @@ class SqliteStore final : public Store {
   std::vector<GuestInvite> guests_of(const std::string& appointment_id) override;
   std::optional<GuestInvite> find_guest(const std::string& guest_id) override;
   GuestCodeOutcome redeem_guest_link(const std::string& token_hash, const std::string& code_check,
-                                     std::int64_t now, int max_failures,
-                                     GuestInvite& out) override;
+                                     std::int64_t now, int max_failures, GuestInvite& out) override;
   bool revoke_guest(const std::string& guest_id, std::int64_t now) override;
   void record_join(const std::string& room_id, const std::string& user_id,
                    const std::string& peer_id, std::int64_t at) override;

@@ -98,7 +98,8 @@ GuestCodeOutcome SqliteStore::redeem_guest_link(const std::string& token_hash,
   if (!q.step()) return GuestCodeOutcome::invalid;
   out = read_guest(q);
   if (!secure_equal(out.code_check, code_check)) {
-    sql::Statement(conn_, "UPDATE guest_invites SET failed_codes = failed_codes + 1 WHERE guest_id = ?")
+    sql::Statement(conn_,
+                   "UPDATE guest_invites SET failed_codes = failed_codes + 1 WHERE guest_id = ?")
         .bind(1, out.guest_id)
         .run();
     tx.commit();

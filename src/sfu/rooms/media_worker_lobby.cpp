@@ -159,8 +159,8 @@ void MediaWorker::admit(Channel& host, const CallCommand& command) {
     send_error(*host.sink, command, "room_full",
                "The call already has 16 people in it. They are still waiting.");
   } else {
-    host.sink->deliver(with_request(
-        {{"type", "room.admitted"}, {"user_ids", command.user_ids}}, command.request));
+    host.sink->deliver(
+        with_request({{"type", "room.admitted"}, {"user_ids", command.user_ids}}, command.request));
   }
   notify_hosts(command.room_id);
 }

@@ -167,7 +167,7 @@ class Participant {
   std::unique_ptr<WebRtcTransport> recv_;
   negotiation::SendNegotiator send_negotiator_;
   negotiation::RecvNegotiator recv_negotiator_;
-  std::map<std::string, Forwarded> forwarded_;  // by mid on the recv connection
+  std::map<std::string, Forwarded> forwarded_;     // by mid on the recv connection
   std::map<std::string, LayerWish> layer_wishes_;  // by mid; absent = high
   LayerCap layer_cap_;
   std::set<std::uint32_t> used_ssrcs_;

@@ -19,10 +19,7 @@ std::string reply(nlohmann::json message, RequestId reply_to) {
 
 Room::Room(std::string id, WebRtcServer& server, routing::RouterConfig config,
            std::function<void(const std::string&)> on_lost)
-    : id_(std::move(id)),
-      server_(server),
-      router_(config, this),
-      on_lost_(std::move(on_lost)) {}
+    : id_(std::move(id)), server_(server), router_(config, this), on_lost_(std::move(on_lost)) {}
 
 Room::~Room() {
   // Participants before the Router they feed: each closes its router peers on the way out.
@@ -57,9 +54,8 @@ Participant& Room::join(const JoinRequest& request, std::shared_ptr<SignalingSin
   const routing::PeerId send_peer = next_peer_;
   next_peer_ += 2;
   Participant::Listener& events = *this;
-  auto owned = std::make_unique<Participant>(server_, router_, events, random_id(),
-                                             request.user_id, request.display_name, send_peer,
-                                             std::move(sink));
+  auto owned = std::make_unique<Participant>(server_, router_, events, random_id(), request.user_id,
+                                             request.display_name, send_peer, std::move(sink));
   Participant& joined = *owned;
   joined.set_guest(request.guest);
   nlohmann::json others = nlohmann::json::array();
@@ -71,10 +67,10 @@ Participant& Room::join(const JoinRequest& request, std::shared_ptr<SignalingSin
                                {"peer_id", joined.peer_id()},
                                {"participants", others}},
                               reply_to));
-  broadcast(nlohmann::json{{"type", "room.participant_joined"},
-                           {"participant", participant_json(joined)}}
-                .dump(),
-            &joined);
+  broadcast(
+      nlohmann::json{{"type", "room.participant_joined"}, {"participant", participant_json(joined)}}
+          .dump(),
+      &joined);
   for (auto& [publisher, tracks] : tracks_) {
     for (auto& track : tracks) joined.add_consumer(track);
   }
@@ -124,10 +120,8 @@ bool Room::publish(Participant& p, const std::string& sdp,
   for (auto& track : current) {
     auto same = std::find_if(answer->producers.begin(), answer->producers.end(), [&](auto& d) {
       return d.rtp.mid == track.mid && d.rtp.encodings.size() == track.rtp.encodings.size() &&
-             std::equal(d.rtp.encodings.begin(), d.rtp.encodings.end(),
-                        track.rtp.encodings.begin(), [](auto& a, auto& b) {
-                          return a.ssrc == b.ssrc && a.rid == b.rid;
-                        });
+             std::equal(d.rtp.encodings.begin(), d.rtp.encodings.end(), track.rtp.encodings.begin(),
+                        [](auto& a, auto& b) { return a.ssrc == b.ssrc && a.rid == b.rid; });
     });
     if (same == answer->producers.end()) {
       unpublish(track);
@@ -151,7 +145,7 @@ bool Room::publish(Participant& p, const std::string& sdp,
     PublishedTrack track{producer->id(),
                          p.peer_id(),
                          rtp.mid,
-                         source != sources.end()  ? source->second
+                         source != sources.end()        ? source->second
                          : rtp.kind == MediaKind::audio ? TrackSource::microphone
                                                         : TrackSource::camera,
                          *codec,
@@ -201,6 +195,8 @@ void Room::on_active_speaker(routing::PeerId peer) {
   }
 }
 
-void Room::on_transport_lost(Participant& participant) { on_lost_(participant.peer_id()); }
+void Room::on_transport_lost(Participant& participant) {
+  on_lost_(participant.peer_id());
+}
 
 }  // namespace haven::sfu::rooms

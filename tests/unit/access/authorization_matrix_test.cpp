@@ -160,19 +160,39 @@ TEST(AuthorizationMatrix, EveryActorGetsTheExpectedAnswer) {
 // A guest (docs/SESSIONS.md "Guests") gets what a patient gets on these routes, the public
 // ones and those of their one call; everything else is forbidden.
 TEST(AuthorizationMatrix, GuestsReachOnlyTheirCall) {
-  const std::set<std::string> guest_routes = {
-      "/healthz", "/readyz", "/api/version", "/api/enrollment/check", "/api/enrollment/complete",
-      "/api/session", "/api/me", "/api/session/mfa", "/api/session/webauthn/options",
-      "/api/session/webauthn", "/api/session/passkey/options", "/api/session/passkey",
-      "/api/password-reset/check", "/api/password-reset/accept", "/api/invitations/check",
-      "/api/invitations/accept", "/api/guests/accept", "/ws", "/api/rooms",
-      "/api/appointments", "/api/appointments/:id/join", "/api/appointments/:id/ics",
-      "/api/rooms/:id/devices", "/api/rooms/:id/files", "/api/files/:id", "/api/devices",
-      "/api/devices/:id/revoke", "/api/devices/:id/key-packages"};
+  const std::set<std::string> guest_routes = {"/healthz",
+                                              "/readyz",
+                                              "/api/version",
+                                              "/api/enrollment/check",
+                                              "/api/enrollment/complete",
+                                              "/api/session",
+                                              "/api/me",
+                                              "/api/session/mfa",
+                                              "/api/session/webauthn/options",
+                                              "/api/session/webauthn",
+                                              "/api/session/passkey/options",
+                                              "/api/session/passkey",
+                                              "/api/password-reset/check",
+                                              "/api/password-reset/accept",
+                                              "/api/invitations/check",
+                                              "/api/invitations/accept",
+                                              "/api/guests/accept",
+                                              "/ws",
+                                              "/api/rooms",
+                                              "/api/appointments",
+                                              "/api/appointments/:id/join",
+                                              "/api/appointments/:id/ics",
+                                              "/api/rooms/:id/devices",
+                                              "/api/rooms/:id/files",
+                                              "/api/files/:id",
+                                              "/api/devices",
+                                              "/api/devices/:id/revoke",
+                                              "/api/devices/:id/key-packages"};
   const Actor guest = actor_with(Role::guest);
   for (auto& row : kMatrix) {
     SCOPED_TRACE(row.path);
-    const bool creates = row.action == Action::room_create || row.action == Action::appointment_create;
+    const bool creates =
+        row.action == Action::room_create || row.action == Action::appointment_create;
     const Decision expected = guest_routes.contains(row.path) && !creates ? row.patient : F;
     EXPECT_EQ(authorize(guest, row.action), expected);
   }
