@@ -161,13 +161,23 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
 // A guest (docs/SESSIONS.md "Guests") is in Haven for one appointment: its call, that
 // call's keys and files, and their own sign-out (and what is public anyway, such as signing
 // in with an account or opening another link). Nothing else, whatever the other rules say.
-bool guest_may(Action action) {
+// Open to anyone by design (abuse limits apply instead).
+bool public_action(Action action) {
   switch (action) {
     case Action::health_read:
     case Action::enrollment_use:
     case Action::session_create:
     case Action::invitation_use:
     case Action::password_reset_use:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool guest_may(Action action) {
+  if (public_action(action)) return true;
+  switch (action) {
     case Action::mfa_verify:
     case Action::session_delete:
     case Action::own_profile_read:
@@ -203,7 +213,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::session_create:
     case Action::invitation_use:
     case Action::password_reset_use:
-      return Decision::allow;  // public by design; abuse limits apply instead
+      return Decision::allow;  // public_action(): abuse limits apply instead
     case Action::mfa_verify:
       return actor.pending_mfa_user_id.empty() ? Decision::deny_unauthenticated : Decision::allow;
     case Action::session_delete:

@@ -17,7 +17,7 @@ import {
   sessionCookie,
   startServer,
 } from '../lib/harness.mjs';
-import { assertCleanPages, openSecurity, pageOpener, recordCookies, shownText, signInThroughUi } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSecurity, pageOpener, recordCookies, shownText, signInThroughUi } from '../lib/browser-session.mjs';
 
 describe('account security: sessions, password, email', () => {
   let srv;
@@ -45,11 +45,7 @@ describe('account security: sessions, password, email', () => {
     pages = pageOpener(browser, logPath('browser'), { viewport: { width: 375, height: 812 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('signed in in two browsers, /account lists both sessions and marks this device', async () => {
     // The enrollment's own API session is not a browser: end it so the list is exactly ours.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, request, startServer, tokenOf } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth } from '../lib/browser-session.mjs';
 
 describe('admin: change role and password reset links', () => {
   let srv;
@@ -35,11 +35,7 @@ describe('admin: change role and password reset links', () => {
     adminPage = page;
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('patient rows and the admin\'s own row offer no role change; colleagues\' rows do', async () => {
     const page = adminPage;

@@ -15,7 +15,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LOG_DIR, launchTrustingBrowser, logPath, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
 
 /** Whole hours east of UTC that put the pages' clock at about noon now (12:00–12:59): -11 … +12, each an Etc/GMT zone. */
 const OFFSET_H = 12 - new Date().getUTCHours();
@@ -91,11 +91,7 @@ describe('appointments: scheduled by the therapist, joined by the patient', () =
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, ...LOCAL });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('a couples session with one person is refused in plain words, before any request', async () => {
     ({ page: tPage } = await openSignedIn(pages, srv, therapist.cookie, '/therapist', { viewport: { width: 1024, height: 800 } }));

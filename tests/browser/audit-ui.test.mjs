@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LOG_DIR, launchBrowser, logPath, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth } from '../lib/browser-session.mjs';
 
 /** The rows shown: [{ seq, action, actor, subject, who, what }]. */
 function shownEvents(page) {
@@ -59,11 +59,7 @@ describe('audit trail page: search, filters, CSV export, checkpoint', () => {
     ({ page } = await openSignedIn(pages, srv, admin.cookie, '/admin', { viewport: { width: 375, height: 800 }, acceptDownloads: true }));
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('the admin page links to the audit trail (ids only in the URL)', async () => {
     await page.getByTestId('admin-audit-link').click();

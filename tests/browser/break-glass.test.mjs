@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, shownText, useSession } from '../lib/browser-session.mjs';
 
 describe('break-glass: emergency access and its review', () => {
   let srv;
@@ -50,11 +50,7 @@ describe('break-glass: emergency access and its review', () => {
     await page.getByTestId('emergency-access').waitFor();
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('the patient is outside the clinician\'s care teams', async () => {
     await page.getByTestId('my-patients-none').waitFor();

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText, useSession, pollUntil } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
 import { admitFromLobby, enterCall } from '../lib/call-page.mjs';
 
 const MEDIA_DEADLINE_MS = 90_000;
@@ -231,11 +231,7 @@ describe('group video call', () => {
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('the therapist opens a room for two patients; only they see it', async () => {
     const res = await request(srv, 'POST', '/api/rooms', {

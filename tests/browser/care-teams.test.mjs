@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, useSession } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, useSession } from '../lib/browser-session.mjs';
 
 describe('care teams and cohorts', () => {
   let srv;
@@ -41,11 +41,7 @@ describe('care teams and cohorts', () => {
     adminPage = page;
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('before: the clinician has no patients', async () => {
     const res = await apiGet(srv, clinician.cookie, '/api/patients');

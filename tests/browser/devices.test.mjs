@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOG_DIR, launchBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
 
 /** What the page should show for a raw public key. */
 function fingerprintOf(key) {
@@ -55,11 +55,7 @@ describe('account page: devices for encrypted calls', () => {
     pages = pageOpener(browser, logPath('browser'), { viewport: { width: 375, height: 812 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('with no devices yet, the panel says how one appears', async () => {
     ({ page } = await openSignedIn(pages, srv, patient.cookie, '/account'));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchBrowser, logPath, randomHex, recordSensitive, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth } from '../lib/browser-session.mjs';
 
 /** The items shown: [{ emergency, who, role, what, badge }]. */
 function shownDisclosures(page) {
@@ -53,11 +53,7 @@ describe('patient: who has seen my record', () => {
     pages = pageOpener(browser, logPath('browser'), { viewport: { width: 375, height: 800 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('the patient sees their therapist\'s read and the emergency access, marked and explained', async () => {
     const { page } = await openSignedIn(pages, srv, patient.cookie, '/patient');

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
 import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { LOG_DIR, launchTrustingBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
@@ -89,11 +89,7 @@ describe('chat and files in an end-to-end encrypted call', () => {
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 900 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('a patient waiting for the host cannot send; the panel fits a 375 px screen', async () => {
     callPages.patientA = (await openSignedIn(pages, srv, patientA.cookie, `/call/${roomId}`, { viewport: { width: 375, height: 740 } })).page;

@@ -9,23 +9,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pollUntil, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pollUntil, shownText } from '../lib/browser-session.mjs';
 import { assertAccessible } from '../lib/axe.mjs';
-import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
+import { admitFromLobby, callState, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, recordSensitive, request, startServer, tokenOf } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 90_000, pollMs: 500 });
-
-const callState = (page) =>
-  page.evaluate(() => {
-    const hook = window.__havenCall;
-    const e2ee = hook?.e2ee();
-    return {
-      receiving: (hook?.participants() ?? []).filter((p) => p.receiving).map((p) => p.user_id),
-      state: e2ee?.state ?? null,
-      code: e2ee?.code?.digits ?? null,
-    };
-  });
 
 describe('a guest joins with a link and a code', () => {
   let srv;
@@ -55,11 +44,7 @@ describe('a guest joins with a link and a code', () => {
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('the therapist makes a guest link and a code on the appointment', async () => {
     host = (await openSignedIn(pages, srv, therapist.cookie, '/therapist')).page;

@@ -18,7 +18,7 @@ import {
   tokenOf,
 } from '../lib/harness.mjs';
 import { enableTotp } from '../lib/accounts.mjs';
-import { assertCleanPages, openSecurity, pageOpener, recordCookies, shownText, signInWith, useSession } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSecurity, pageOpener, recordCookies, shownText, signInWith, useSession } from '../lib/browser-session.mjs';
 import { totp, totpStep } from '../lib/totp.mjs';
 
 const INVITE_INVALID = 'This invitation link is not valid or was already used.';
@@ -79,11 +79,7 @@ describe('identity: two-step verification, invitations and people', () => {
     pages = pageOpener(browser, logPath('browser'));
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('an admin without two-step verification sees the nudge and a Security link', async () => {
     adminSession = await pages.open({ viewport: { width: 1280, height: 900 } });

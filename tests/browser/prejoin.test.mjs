@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
 import { admitFromLobby, waitInLobby } from '../lib/call-page.mjs';
 import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
@@ -71,11 +71,7 @@ describe('pre-join', () => {
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('a patient sees the camera, a moving level meter and the fake devices; Join waits for the checklist; noise suppression off carries into the call', async () => {
     const { page } = await openSignedIn(pages, srv, patientA.cookie, `/call/${roomId}`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
 import { admitFromLobby, enterCall } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
@@ -38,11 +38,7 @@ describe('quick exit', () => {
     await host.getByTestId('call-self-video').waitFor();
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   /** The peer ids the therapist's page shows tiles for. */
   const hostSees = () => host.locator('[data-testid="call-peer"]').evaluateAll((els) => els.map((e) => e.dataset.peerId));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LOG_DIR, launchBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
 import { enrollAdminWithTotp, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
 
 describe('account: make new recovery codes', () => {
   let srv;
@@ -48,11 +48,7 @@ describe('account: make new recovery codes', () => {
     await page.getByTestId('recovery-new-start').waitFor();
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('a wrong password shows an error and makes no codes', async () => {
     await page.getByTestId('recovery-new-start').click();

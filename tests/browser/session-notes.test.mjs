@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
 import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, randomHex, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
@@ -44,11 +44,7 @@ describe('session notes', () => {
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('both join the call and it becomes secure', async () => {
     guest = (await openSignedIn(pages, srv, patient.cookie, '/patient')).page;

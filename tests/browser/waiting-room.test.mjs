@@ -9,26 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
 import { assertAccessible } from '../lib/axe.mjs';
-import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
+import { admitFromLobby, callState, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 90_000, pollMs: 500 });
 
-/** What a call page shows of the call: its peer id, the people it receives, its group state. */
-const callState = (page) =>
-  page.evaluate(() => {
-    const hook = window.__havenCall;
-    const e2ee = hook?.e2ee();
-    return {
-      peerId: hook?.peerId ?? '',
-      receiving: (hook?.participants() ?? []).filter((p) => p.receiving).map((p) => p.user_id),
-      people: (hook?.participants() ?? []).map((p) => p.user_id),
-      state: e2ee?.state ?? null,
-      code: e2ee?.code?.digits ?? null,
-    };
-  });
 
 describe('waiting room (scenario a)', () => {
   let srv;
@@ -63,11 +50,7 @@ describe('waiting room (scenario a)', () => {
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
   });
 
-  after(async () => {
-    if (pages) await pages.closeAll();
-    if (browser) await browser.close();
-    if (srv) await srv.stop();
-  });
+  after(() => closeSuite(pages, browser, srv));
 
   test('three patients arrive early and wait; nobody is in the call before the therapist', async () => {
     for (const [key, who] of Object.entries(patients)) {

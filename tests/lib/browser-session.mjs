@@ -111,3 +111,10 @@ export async function pollUntil(label, probe, { deadlineMs = 90_000, pollMs = 10
   }
   assert.fail(`${label}; last: ${JSON.stringify(detail)}`);
 }
+
+/** A browser suite's after(): its pages, then the browser, then the server (each if it started). */
+export async function closeSuite(pages, browser, srv) {
+  if (pages) await pages.closeAll();
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+}

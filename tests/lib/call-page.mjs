@@ -30,3 +30,17 @@ export async function admitFromLobby(hostPage, userId) {
 export async function waitInLobby(page) {
   await page.getByTestId('waiting-room').waitFor({ timeout: 60_000 });
 }
+
+/** What a call page shows of the call: its peer id, the people it has and receives, its group state. */
+export const callState = (page) =>
+  page.evaluate(() => {
+    const hook = window.__havenCall;
+    const e2ee = hook?.e2ee();
+    return {
+      peerId: hook?.peerId ?? '',
+      receiving: (hook?.participants() ?? []).filter((p) => p.receiving).map((p) => p.user_id),
+      people: (hook?.participants() ?? []).map((p) => p.user_id),
+      state: e2ee?.state ?? null,
+      code: e2ee?.code?.digits ?? null,
+    };
+  });
