@@ -20,6 +20,7 @@ export default defineConfig({
       entry: {
         e2ee: resolve(import.meta.dirname, 'src/e2ee/index.ts'),
         quality: resolve(import.meta.dirname, 'src/call/connection-quality.ts'),
+        speaker: resolve(import.meta.dirname, 'src/call/speaker-layout.ts'),
       },
     },
     rollupOptions: { external: [/^node:/] },

@@ -17,6 +17,7 @@ import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '.
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
 import { admitFromLobby, enterCall } from '../lib/call-page.mjs';
+import { layersSent, spyOnLayerMessages } from '../lib/call-layers.mjs';
 
 const MEDIA_DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
@@ -66,69 +67,6 @@ async function mediaFlows(page, count, label) {
 }
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: MEDIA_DEADLINE_MS, pollMs: POLL_MS });
-
-/**
- * Installed before the page's scripts (addInitScript): keeps the `layers` of every
- * media.layers the page sends, and nothing else of what goes over its sockets.
- */
-function spyOnLayerMessages() {
-  window.__layersSent = [];
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    if (typeof data === 'string' && data.includes('"media.layers"')) {
-      try {
-        const m = JSON.parse(data);
-        if (m.type === 'media.layers') window.__layersSent.push(m.layers);
-      } catch {
-        // not JSON: not ours to judge here
-      }
-    }
-    return send.call(this, data);
-  };
-}
-
-/** The remote tiles (camera and screen) with their recv mid, rendered height and visibility, and the layers sent. */
-function layerSample(page) {
-  return page.evaluate(async () => {
-    const vw = window.innerWidth;
-    const vh = window.innerHeight;
-    const tiles = [...document.querySelectorAll('[data-testid="call-remote-video"], [data-testid="call-screen-video"]')].map((v) => {
-      const r = v.getBoundingClientRect();
-      return { mid: v.dataset.mid ?? '', height: r.height, visible: r.height > 0 && r.bottom > 0 && r.top < vh && r.right > 0 && r.left < vw };
-    });
-    const stats = await window.__havenCall.stats();
-    const videoMids = stats.inbound.filter((s) => s.kind === 'video').map((s) => s.mid);
-    const sent = window.__layersSent ?? [];
-    return { tiles, videoMids, last: sent.at(-1) ?? null, count: sent.length };
-  });
-}
-
-/** docs/SIGNALING.md "Simulcast and layer choice": the layer a tile of this height wants. */
-function expectedLayer(tile) {
-  if (!tile.visible) return 'off';
-  if (tile.height < 240) return 'low';
-  if (tile.height < 480) return 'medium';
-  return 'high';
-}
-
-/** Whether the last media.layers names only live video mids, with valid layers, matching every tile's size. */
-function layersMatch(s) {
-  if (!s.last || s.tiles.length === 0) return false;
-  const valid = new Set(['off', 'low', 'medium', 'high']);
-  const mids = Object.keys(s.last);
-  if (mids.length > 64 || !mids.every((m) => s.videoMids.includes(m) && valid.has(s.last[m]))) return false;
-  // Tiles right at a threshold or the viewport's edge are left out: a pixel of rounding decides them.
-  const clearCut = (t) => [240, 480].every((h) => Math.abs(t.height - h) > 2);
-  return s.tiles.every((t) => t.mid !== '' && (!clearCut(t) || s.last[t.mid] === expectedLayer(t)));
-}
-
-/** Polls until `page`'s last media.layers fits its tiles; answers the sample. */
-function layersSent(page, label) {
-  return until(`${label}: no media.layers matching the tiles was sent`, async () => {
-    const s = await layerSample(page);
-    return [layersMatch(s), s];
-  });
-}
 
 /** The page's camera as sent (outbound-rtp by rid) and received (inbound-rtp camera video per publisher). */
 function simulcastSample(page) {
@@ -346,9 +284,12 @@ describe('group video call', () => {
       );
     }
     // On the phone, a short window leaves the lowest tile out of view: it must be `off`,
-    // and the SFU then stops sending it while the tile in view keeps moving.
+    // and the SFU then stops sending it while the tile in view keeps moving. The first
+    // other person's tile is scrolled to the window's bottom edge, so the one after it is
+    // out of view however tall the rest of the page is (an earlier click scrolled it).
     const page = callPages.patientB;
     await page.setViewportSize({ width: 375, height: 420 });
+    await page.locator('[data-testid="call-peer"]').first().evaluate((el) => el.scrollIntoView({ block: 'end' }));
     const s = await layersSent(page, 'patientB with a short window');
     const off = Object.keys(s.last).filter((mid) => s.last[mid] === 'off');
     assert.ok(off.length > 0, `no tile is off: ${JSON.stringify(s)}`);

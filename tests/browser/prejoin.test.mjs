@@ -192,10 +192,12 @@ describe('pre-join', () => {
       const id = await patientPage.evaluate(() => window.__havenCall?.peerId ?? '');
       return [id !== '', id];
     });
-    // The speaker the patient chose plays the therapist's sound.
+    // The speaker the patient chose plays the therapist's sound (each person's <audio>:
+    // the tiles' videos are muted, docs/SESSIONS.md "In the call").
     if (chosenSpeaker) {
-      const remote = patientPage.getByTestId('call-remote-video');
-      await remote.waitFor();
+      const remote = patientPage.getByTestId('call-remote-audio');
+      // An <audio> without controls is never visible: wait for it to be there.
+      await remote.waitFor({ state: 'attached' });
       await until('the chosen speaker is not used in the call', async () => {
         const sink = await remote.evaluate((v) => v.sinkId);
         return [sink === chosenSpeaker, sink];

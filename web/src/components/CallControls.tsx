@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+import type { CallLayout } from '../call/speaker-layout';
+import { LayoutSwitch } from './LayoutSwitch';
 
 interface CallControlsProps {
   micMuted: boolean;
@@ -18,11 +20,15 @@ interface CallControlsProps {
   onLeave: () => void;
   /** The host only: end the session for everyone (asked to confirm first). */
   onEndForAll?: (() => Promise<void>) | undefined;
+  /** Grid or speaker (LayoutSwitch.tsx). */
+  layout: CallLayout;
+  onLayout: (layout: CallLayout) => void;
 }
 
 /**
  * The call's buttons. Each says what it will do ("Mute microphone"), so the label alone
- * tells its state; no aria-pressed on top, which would read as a contradiction.
+ * tells its state; no aria-pressed on top, which would read as a contradiction. The layout
+ * is a choice between two, not an action: a radio group (LayoutSwitch.tsx).
  */
 export function CallControls(p: CallControlsProps) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
@@ -51,6 +57,7 @@ export function CallControls(p: CallControlsProps) {
           {p.sharing ? 'Stop sharing' : 'Share screen'}
         </button>
       ) : null}
+      <LayoutSwitch layout={p.layout} onChange={p.onLayout} />
       <button type="button" class="button danger" onClick={p.onLeave} disabled={p.leaving} data-testid="call-leave">
         {p.leaving ? 'Leaving…' : 'Leave'}
       </button>

@@ -6,7 +6,7 @@ interface VideoTileProps {
   stream: MediaStream | null;
   /** The person's name, or "You". */
   label: string;
-  /** Our own preview: always muted (no echo of ourselves) and mirrored like a mirror. */
+  /** Our own preview: mirrored like a mirror (and, like every tile, silent). */
   self?: boolean;
   /** The publisher's peer id (remote tiles), as data-peer-id on the <video>. */
   peerId?: string;
@@ -16,25 +16,23 @@ interface VideoTileProps {
   cameraOff: boolean;
   micMuted: boolean;
   speaking?: boolean;
-  /** Changes when the person allowed sound with a click: play with sound again. */
-  soundUnlock?: number;
-  /** The browser refused to play sound before a click (autoplay policy). */
-  onSoundBlocked?: () => void;
+  /** Pin or unpin this person (remote tiles): a pinned person stays large in the speaker layout. */
+  onPin?: (() => void) | undefined;
+  pinned?: boolean;
   /** The host's control: take this person out of the call (asked to confirm first). */
   onRemove?: (() => Promise<void>) | undefined;
   /** The host's control while this person's microphone is off: ask them to turn it on. */
   onAskUnmute?: (() => Promise<void>) | undefined;
   /** The host's control: move this person back to the waiting room (no confirmation: it is undone by admitting them). */
   onSendBack?: (() => Promise<void>) | undefined;
-  /** The speaker chosen before joining (remote tiles; '' or absent: the default output). */
-  sinkId?: string | undefined;
 }
 
 /**
- * One person in the call: a <video> that also plays their sound, with their name. Without
- * a stream yet (the SFU has not forwarded anything) only the name shows.
+ * One person in the call: a <video> with their name. Their sound plays elsewhere
+ * (PeerAudio.tsx), so the video is always muted and may be moved between layouts freely.
+ * Without a stream yet (the SFU has not forwarded anything) only the name shows.
  */
-export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, soundUnlock = 0, onSoundBlocked, onRemove, onSendBack, onAskUnmute, sinkId }: VideoTileProps) {
+export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, onPin, pinned = false, onRemove, onSendBack, onAskUnmute }: VideoTileProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
@@ -79,26 +77,14 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
     if (!video) return;
     if (video.srcObject !== stream) video.srcObject = stream;
     if (!stream) return;
-    video.muted = self;
-    video.play().catch((err: unknown) => {
-      if (self || !(err instanceof DOMException) || err.name !== 'NotAllowedError') return;
-      // Sound before any click on the page is refused: show the picture now, ask for a click.
-      video.muted = true;
-      video.play().catch(() => undefined);
-      onSoundBlocked?.();
-    });
-  }, [stream, soundUnlock, self]);
-
-  // Where the browser lets a page pick an output (HTMLMediaElement.setSinkId).
-  useEffect(() => {
-    const video = ref.current as (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | null;
-    if (!video || self || !sinkId || typeof video.setSinkId !== 'function') return;
-    video.setSinkId(sinkId).catch(() => undefined);
-  }, [stream, sinkId, self]);
+    // The property, not just the attribute: only a muted play() is allowed before a click.
+    video.muted = true;
+    video.play().catch(() => undefined);
+  }, [stream]);
 
   const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
   const states = [cameraOff || (stream && !hasVideo) ? 'camera off' : '', micMuted ? 'microphone off' : ''].filter(Boolean);
-  const cls = ['call-tile', self ? 'call-self' : '', speaking ? 'call-tile-speaking' : ''].filter(Boolean).join(' ');
+  const cls = ['call-tile', self ? 'call-self' : '', speaking ? 'call-tile-speaking' : '', pinned ? 'call-tile-pinned' : ''].filter(Boolean).join(' ');
 
   return (
     <li class={cls} data-testid={self ? 'call-self' : 'call-peer'} data-peer-id={peerId}>
@@ -107,7 +93,7 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
           ref={ref}
           autoplay
           playsinline
-          muted={self}
+          muted
           data-peer-id={peerId}
           data-mid={mid ?? undefined}
           data-testid={self ? 'call-self-video' : 'call-remote-video'}
@@ -123,7 +109,19 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
         <span data-testid="call-tile-name">{label}</span>
         {states.length ? <span class="call-tile-state">{` · ${states.join(', ')}`}</span> : null}
         {speaking ? <span class="visually-hidden"> · speaking</span> : null}
+        {pinned ? <span class="call-tile-state"> · pinned</span> : null}
       </p>
+      {onPin ? (
+        <button
+          type="button"
+          class="button call-tile-pin"
+          aria-label={pinned ? `Unpin ${label}` : `Pin ${label}`}
+          onClick={onPin}
+          data-testid="call-pin"
+        >
+          {pinned ? 'Unpin' : 'Pin'}
+        </button>
+      ) : null}
       {onRemove ? (
         <div class="call-tile-actions">
           {confirming ? (

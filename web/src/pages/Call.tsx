@@ -10,15 +10,16 @@ import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
 import { navigate } from '../router';
 import { CallChat } from '../components/CallChat';
 import { CallControls } from '../components/CallControls';
+import { CallTiles } from '../components/CallTiles';
+import { PeerAudio } from '../components/PeerAudio';
 import { CallRefusalLink } from '../components/CallRefusal';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LobbyPanel } from '../components/LobbyPanel';
 import { WaitingRoom } from '../components/WaitingRoom';
 import { Layout } from '../components/Layout';
-import { ScreenTile } from '../components/ScreenTile';
 import { SecurityPanel } from '../components/SecurityPanel';
-import { VideoTile } from '../components/VideoTile';
 import { AccountActions, useSignedIn } from '../components/session';
+import { useSpeakerLayout } from '../components/useSpeakerLayout';
 import { useTitle } from '../components/useTitle';
 
 const STATUS_TEXT: Record<CallStatus, string> = {
@@ -46,6 +47,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   const [leaving, setLeaving] = useState(false);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundUnlock, setSoundUnlock] = useState(0);
+  const speakerLayout = useSpeakerLayout(view.peers);
   const home = user ? roleHome(user.role) : '/signin';
 
   // The host (the room's owner, the therapist) goes on to the session's notes; everyone
@@ -178,43 +180,31 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
       {inCall ? <SecurityPanel view={view.e2ee} names={names} /> : null}
       {inCall ? (
         <>
-          <ul class="call-grid" aria-label="People in the call" data-testid="call-grid">
-            {/* Shared screens first: they are what everyone is meant to look at. */}
+          <CallTiles
+            peers={view.peers}
+            local={view.local}
+            cameraOff={view.cameraOff}
+            micMuted={view.micMuted}
+            watch={watchTile}
+            layout={speakerLayout}
+            hostControls={isHost ? { remove: onRemove, sendBack: onSendBack, askToUnmute: async (peerId) => { await askToUnmute(peerId); } } : undefined}
+            selfUserId={user?.id ?? ''}
+          />
+          {/* Everyone's sound, apart from the tiles: a tile moving between layouts does not cut it. */}
+          <div class="call-audio">
             {view.peers.map((p) =>
-              p.screen ? (
-                <ScreenTile
-                  key={`screen-${p.peer_id}`}
-                  stream={p.screen}
-                  name={p.display_name || 'Someone'}
+              p.stream ? (
+                <PeerAudio
+                  key={p.peer_id}
+                  stream={p.stream}
                   peerId={p.peer_id}
-                  mid={p.screenMid}
-                  watch={watchTile}
+                  soundUnlock={soundUnlock}
+                  onSoundBlocked={() => setSoundBlocked(true)}
+                  sinkId={choices?.speakerId}
                 />
               ) : null,
             )}
-            {view.local ? (
-              <VideoTile stream={view.local} label="You" self cameraOff={view.cameraOff} micMuted={view.micMuted} />
-            ) : null}
-            {view.peers.map((p) => (
-              <VideoTile
-                key={p.peer_id}
-                stream={p.stream}
-                label={p.display_name || 'Someone'}
-                peerId={p.peer_id}
-                mid={p.videoMid}
-                watch={watchTile}
-                cameraOff={p.muted.camera}
-                micMuted={p.muted.microphone}
-                speaking={p.speaking}
-                soundUnlock={soundUnlock}
-                onSoundBlocked={() => setSoundBlocked(true)}
-                onRemove={isHost && p.user_id !== user?.id ? () => onRemove(p.peer_id) : undefined}
-                onSendBack={isHost && p.user_id !== user?.id ? () => onSendBack(p.user_id) : undefined}
-                onAskUnmute={isHost && p.user_id !== user?.id ? () => askToUnmute(p.peer_id) : undefined}
-                sinkId={choices?.speakerId}
-              />
-            ))}
-          </ul>
+          </div>
           {view.peers.length === 0 && view.status !== 'connecting' ? (
             <p class="muted" data-testid="call-alone">
               Nobody else is here yet. They will appear when they join.
@@ -242,6 +232,8 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
             onShare={() => void toggleScreen()}
             onLeave={() => void onLeave()}
             onEndForAll={isHost ? onEndForAll : undefined}
+            layout={speakerLayout.layout}
+            onLayout={speakerLayout.setLayout}
           />
         </>
       ) : null}
