@@ -9,7 +9,7 @@ JOBS        ?= $(shell nproc)
 LOADGEN_POINTS  ?= 1x4,4x8,8x8,16x0,8x8x2,8x8x4
 LOADGEN_SECONDS ?= 10
 
-.PHONY: all deps build build-server build-web run test unit fuzz bench bench-janus format clean
+.PHONY: all deps build build-server build-web run test unit fuzz bench bench-janus bench-join format clean
 
 all: build
 
@@ -64,6 +64,11 @@ bench-janus: deps
 	@cmake --build $(BUILD_DIR) -j$(JOBS) --target haven-loadgen
 	@BUILD_DIR=$(BUILD_DIR) JANUS_POINTS=$(JANUS_POINTS) JANUS_SECONDS=$(JANUS_SECONDS) \
 	  JANUS_REPEATS=$(JANUS_REPEATS) scripts/bench-janus.sh
+
+# Admit -> first decrypted frame in Chromium on loopback (docs/PERFORMANCE.md "Join time").
+JOIN_RUNS ?= 10
+bench-join: build
+	@node scripts/bench-join.mjs $(JOIN_RUNS)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tools/*.cpp' 'tools/*.h')

@@ -113,6 +113,8 @@ describe('a guest joins with a link and a code', () => {
       return [status === 'guest', status];
     });
     assert.match(await member.first().textContent(), /unverified guest/);
+    const names = await host.getByTestId('call-tile-name').allTextContents();
+    assert.ok(names.includes('Sam Partner (guest)'), `tile names: ${names.join(', ')}`);
   });
 
   test('the link does not work a second time', async () => {

@@ -40,6 +40,12 @@ interface Tile {
  * tile asks the SFU for a large layer, filmstrip tiles for a small one, and tiles scrolled
  * out of the strip for none.
  */
+/** A person's name on their tiles; a guest link's person is marked (docs/SESSIONS.md "Guests"). */
+function peerName(p: RemotePeer): string {
+  const name = p.display_name || 'Someone';
+  return p.guest ? `${name} (guest)` : name;
+}
+
 export function CallTiles({ peers, local, cameraOff, micMuted, watch, layout, hostControls, selfUserId }: CallTilesProps) {
   const { pinnedPeerId } = layout;
   // Shared screens first: they are what everyone is meant to look at.
@@ -47,7 +53,7 @@ export function CallTiles({ peers, local, cameraOff, micMuted, watch, layout, ho
     const stream = p.screen;
     if (!stream) return [];
     const key = screenKey(p.peer_id);
-    return [{ key, render: () => <ScreenTile key={key} stream={stream} name={p.display_name || 'Someone'} peerId={p.peer_id} mid={p.screenMid} watch={watch} /> }];
+    return [{ key, render: () => <ScreenTile key={key} stream={stream} name={peerName(p)} peerId={p.peer_id} mid={p.screenMid} watch={watch} /> }];
   });
   const cameraTile = (p: RemotePeer): Tile => {
     const key = cameraKey(p.peer_id);
@@ -58,7 +64,7 @@ export function CallTiles({ peers, local, cameraOff, micMuted, watch, layout, ho
         <VideoTile
           key={key}
           stream={p.stream}
-          label={p.display_name || 'Someone'}
+          label={peerName(p)}
           peerId={p.peer_id}
           mid={p.videoMid}
           watch={watch}
