@@ -15,10 +15,14 @@ constexpr std::int64_t kMaxRoomParticipants = 15;
 // A session note: about ten pages of text.
 constexpr std::size_t kMaxNoteLength = 20000;
 
-nlohmann::json room_json(const Room& r) {
+// The owner sees who is invited; anyone else sees only themselves and how many are invited:
+// who else attends a group (or a couple's session) is not theirs to read before the call.
+nlohmann::json room_json(const Room& r, const std::string& viewer_id) {
+  const bool owner = r.owner_id == viewer_id;
   return {{"id", r.id},
           {"owner_id", r.owner_id},
-          {"participant_ids", r.participant_ids},
+          {"participant_ids", owner ? r.participant_ids : std::vector<std::string>{viewer_id}},
+          {"participant_count", r.participant_ids.size()},
           {"created_at", r.created_at},
           {"ended_at", r.ended_at ? nlohmann::json(*r.ended_at) : nlohmann::json(nullptr)}};
 }
@@ -33,12 +37,14 @@ ApiResult create(const RequestContext& ctx, Services& s) {
   auto ids = practice_participants(ctx.body["participant_ids"], owner, s);
   if (!ids) return error_result(invalid_participants());
   auto id = s.store.create_room(owner.org_id, owner.id, *ids, ctx.now);
-  return {201, {{"room", room_json(*s.store.find_room(id))}}, {}, "room.created", id, "room"};
+  return {201,   {{"room", room_json(*s.store.find_room(id), owner.id)}}, {}, "room.created", id,
+          "room"};
 }
 
 ApiResult list(const RequestContext& ctx, Services& s) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& room : s.store.open_rooms_of(ctx.actor.user->id)) out.push_back(room_json(room));
+  for (const auto& room : s.store.open_rooms_of(ctx.actor.user->id))
+    out.push_back(room_json(room, ctx.actor.user->id));
   return {200, {{"rooms", out}}};
 }
 
@@ -46,10 +52,12 @@ ApiResult end(const RequestContext& ctx, Services& s) {
   ApiResult refusal;
   auto room = room_for(ctx, s, ctx.path_param, Action::room_end, refusal, true);
   if (!room) return refusal;
-  if (room->ended_at) return {200, {{"room", room_json(*room)}}};  // already ended: same answer
+  if (room->ended_at)
+    return {200, {{"room", room_json(*room, ctx.actor.user->id)}}};  // already ended: same answer
   end_room_everywhere(s, room->id, ctx.now);
-  return {200,   {{"room", room_json(*s.store.find_room(room->id))}}, {}, "room.ended", room->id,
-          "room"};
+  return {200,      {{"room", room_json(*s.store.find_room(room->id), ctx.actor.user->id)}},
+          {},       "room.ended",
+          room->id, "room"};
 }
 
 // The room's owner sees who was in its call and when (docs/SESSIONS.md "Attendance").

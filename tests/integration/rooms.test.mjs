@@ -39,7 +39,12 @@ test('a therapist with MFA creates a room for people of the practice; bad lists 
   assert.match(room.id, /^[0-9a-f]{32}$/);
   assert.equal(room.owner_id, therapist.id);
   assert.deepEqual(room.participant_ids, [alice.id, bob.id]);
+  assert.equal(room.participant_count, 2);
   assert.equal(room.ended_at, null);
+  // Someone invited sees only themselves and how many are invited, not who.
+  const seenByAlice = (await request(srv, 'GET', '/api/rooms', { cookie: alice.cookie })).json.rooms.find((r) => r.id === room.id);
+  assert.deepEqual(seenByAlice.participant_ids, [alice.id]);
+  assert.equal(seenByAlice.participant_count, 2);
 
   assert.equal((await create(alice, { participant_ids: [bob.id] })).status, 403);
   for (const [ids, code] of [

@@ -5,8 +5,10 @@ import { ApiError, GENERIC_MESSAGE, request } from './api';
 export interface Room {
   id: string;
   owner_id: string;
-  /** Everyone invited besides the owner. */
+  /** Everyone invited besides the owner (for anyone else: only themselves). */
   participant_ids: string[];
+  /** How many are invited besides the owner. */
+  participant_count: number;
   /** Unix seconds. */
   created_at: number;
   ended_at: number | null;
@@ -29,6 +31,7 @@ function roomOf(raw: unknown): Room {
     id: o.id,
     owner_id: String(o.owner_id ?? ''),
     participant_ids: Array.isArray(o.participant_ids) ? o.participant_ids.filter((x): x is string => typeof x === 'string') : [],
+    participant_count: typeof o.participant_count === 'number' ? o.participant_count : 0,
     created_at: seconds(o.created_at),
     ended_at: typeof o.ended_at === 'number' ? o.ended_at : null,
   };

@@ -16,9 +16,12 @@ interface VideoRoomsProps {
   onMfaRequired: () => void;
 }
 
-/** How many others a room has: the owner is not in participant_ids, the invitee is. */
+/**
+ * How many others a room has: for its owner, everyone invited; for someone invited, the
+ * owner and the other invitees — the same number (participant_count leaves the owner out).
+ */
 function withWhom(room: Room): string {
-  const n = room.participant_ids.length;
+  const n = room.participant_count;
   return n === 1 ? 'With 1 other person' : `With ${n} other people`;
 }
 
