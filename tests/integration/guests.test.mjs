@@ -175,10 +175,20 @@ test('a guest invited after the call began may join it; taking the link back end
   const cookie = sessionCookie(late);
   const joined = await request(srv, 'POST', `/api/appointments/${appointment.id}/join`, { cookie });
   assert.equal(joined.status, 200, joined.text);
+  // They wait in the call's waiting room when the therapist takes the link back.
+  const lateSocket = await connectSocket(srv, cookie);
+  sockets.push(lateSocket);
+  lateSocket.send({ type: 'room.join', room_id: joined.json.room_id });
+  await lateSocket.next('room.waiting');
+  const closed = new Promise((resolve) => lateSocket.ws.on('close', resolve));
   const revoked = await request(srv, 'POST', `/api/guests/${res.json.guest.id}/revoke`, { cookie: therapist.cookie });
   assert.equal(revoked.status, 200, revoked.text);
   assert.equal(revoked.json.guest.status, 'revoked');
   assert.equal((await request(srv, 'GET', '/api/me', { cookie })).status, 401);
+  // The open socket is closed at the next session check (every 5 s), which takes them out
+  // of the waiting room (or the call).
+  const gone = await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 20_000))]);
+  assert.ok(gone, 'a revoked guest kept their socket');
   // Someone else's guest cannot be revoked by another therapist.
   const foreign = await request(srv, 'POST', `/api/guests/${sam.id}/revoke`, { cookie: otherTherapist.cookie });
   assert.equal(foreign.status, 404);
