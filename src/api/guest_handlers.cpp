@@ -50,6 +50,13 @@ const char* guest_status(const GuestInvite& g, std::int64_t now) {
   return "invited";
 }
 
+nlohmann::json guest_json(const GuestInvite& g, std::int64_t now) {
+  return {{"id", g.guest_id},
+          {"display_name", g.display_name},
+          {"status", guest_status(g, now)},
+          {"expires_at", g.expires_at}};
+}
+
 // The appointment at the path if the actor owns it; one "not found" otherwise.
 std::optional<Appointment> owned_appointment(const RequestContext& ctx, Services& s,
                                              const std::string& id, ApiResult& refusal) {
@@ -96,11 +103,7 @@ ApiResult invite(const RequestContext& ctx, Services& s) {
   g.expires_at = a->ends_at();
   s.store.create_guest(g, ctx.now);
   return {201,
-          {{"guest",
-            {{"id", g.guest_id},
-             {"display_name", g.display_name},
-             {"status", "invited"},
-             {"expires_at", g.expires_at}}},
+          {{"guest", guest_json(g, ctx.now)},
            {"link", s.config.effective_public_url() + "/guest#token=" + token},
            {"code", std::string(code, 3) + " " + std::string(code + 3, 3)}},
           {},
@@ -113,17 +116,9 @@ ApiResult revoke(const RequestContext& ctx, Services& s) {
   if (!g) return error_result(errors::not_found());
   ApiResult refusal;
   if (!owned_appointment(ctx, s, g->appointment_id, refusal)) return refusal;
-  s.store.revoke_guest(g->guest_id, ctx.now);
-  auto now_g = s.store.find_guest(g->guest_id);
-  return {200,
-          {{"guest",
-            {{"id", now_g->guest_id},
-             {"display_name", now_g->display_name},
-             {"status", guest_status(*now_g, ctx.now)},
-             {"expires_at", now_g->expires_at}}}},
-          {},
-          "guest.revoked",
-          g->guest_id};
+  // Taken back already: the same answer, with the first revocation's time.
+  if (s.store.revoke_guest(g->guest_id, ctx.now)) g->revoked_at = ctx.now;
+  return {200, {{"guest", guest_json(*g, ctx.now)}}, {}, "guest.revoked", g->guest_id};
 }
 
 ApiResult accept(const RequestContext& ctx, Services& s) {
@@ -160,12 +155,7 @@ ApiResult accept(const RequestContext& ctx, Services& s) {
 
 nlohmann::json guests_json(Services& s, const std::string& appointment_id, std::int64_t now) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& g : s.store.guests_of(appointment_id)) {
-    out.push_back({{"id", g.guest_id},
-                   {"display_name", g.display_name},
-                   {"status", guest_status(g, now)},
-                   {"expires_at", g.expires_at}});
-  }
+  for (const auto& g : s.store.guests_of(appointment_id)) out.push_back(guest_json(g, now));
   return out;
 }
 
