@@ -1,5 +1,7 @@
 #include "access/authorize.h"
 
+#include <algorithm>
+
 namespace haven {
 
 const char* action_name(Action action) {
@@ -48,6 +50,8 @@ const char* action_name(Action action) {
       return "disclosure_read";
     case Action::cohort_list:
       return "cohort_list";
+    case Action::cohort_attendance_read:
+      return "cohort_attendance_read";
     case Action::room_create:
       return "room_create";
     case Action::room_list:
@@ -113,6 +117,17 @@ Decision authorize_cohort(const User& user, const ObjectRef& object) {
   // Empty object: the route-level question "could this actor ever?"; the handler asks again.
   if (user.role == Role::admin || object.id.empty()) return Decision::allow;
   return object.in_actors_care_team ? Decision::allow : Decision::deny_forbidden;
+}
+
+// Who came to which group session, and for how long, is clinical documentation: the
+// clinicians of the cohort's care team read it (behind MFA); an admin, who manages the
+// cohort's membership, does not (docs/SESSIONS.md "Weekly attendance per cohort").
+Decision authorize_cohort_attendance(const User& user, const ObjectRef& object) {
+  if (user.role != Role::therapist && user.role != Role::staff) return Decision::deny_forbidden;
+  if (!user.mfa_enabled) return Decision::deny_mfa_required;
+  // Empty object: the route-level question "could this actor ever?"; the handler asks again.
+  return object.id.empty() || object.in_actors_care_team ? Decision::allow
+                                                         : Decision::deny_forbidden;
 }
 
 // Video rooms, and the appointments that open them: a therapist schedules or opens one for
@@ -255,6 +270,9 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::cohort_list:
       if (!signed_in) return Decision::deny_unauthenticated;
       return authorize_cohort(*actor.user, object);
+    case Action::cohort_attendance_read:
+      if (!signed_in) return Decision::deny_unauthenticated;
+      return authorize_cohort_attendance(*actor.user, object);
     case Action::room_create:
     case Action::room_list:
     case Action::room_end:
@@ -293,6 +311,13 @@ ObjectRef appointment_ref(const Appointment& appointment, const std::string& act
   ObjectRef ref{"appointment", appointment.id, appointment.org_id};
   ref.actor_is_owner = appointment.owner_id == actor_id;
   ref.actor_is_participant = appointment.admits(actor_id);
+  return ref;
+}
+
+ObjectRef cohort_ref(const Cohort& cohort, const std::vector<std::string>& clinician_team_ids) {
+  ObjectRef ref{"cohort", cohort.id, cohort.org_id};
+  ref.in_actors_care_team = std::find(clinician_team_ids.begin(), clinician_team_ids.end(),
+                                      cohort.care_team_id) != clinician_team_ids.end();
   return ref;
 }
 

@@ -32,32 +32,33 @@ enum class Action {
   password_reset_use,  // check or complete an admin-issued password reset link
   user_manage,   // list, disable, enable, unlock, reset MFA, role, reset link; object: target user
   patient_list,  // the patients of the actor's care teams
-  patient_record_read,   // PHI of one patient; object: the patient with relationship facts
-  break_glass_request,   // emergency access to a patient outside the actor's care teams
-  break_glass_review,    // admins see every break-glass grant
-  care_team_manage,      // admins create care teams and cohorts and set their members
-  cohort_list,           // IOP cohorts; object: a cohort with in_actors_care_team
-  audit_search,          // admins search and export the audit trail
-  disclosure_read,       // a patient's own accounting of disclosures (who read my record)
-  audit_read,            // the audit log's checkpoints and proofs (admins with MFA)
-  patient_erase,         // crypto-shred a patient (admins with MFA); object: the patient
-  room_create,           // therapists with MFA open a video room for named people
-  room_list,             // the open rooms the actor owns or may join
-  room_end,              // the owner ends a room; object: the room
-  room_join,             // enter a room's call over /ws; object: the room
-  room_admit,            // add someone to a room's MLS group (claim their KeyPackages,
-                         // send a Welcome); object: the room
-  room_moderate,         // take someone out of a room's call (room.remove); object: the room
-  room_devices_read,     // the device keys of a room's people; object: the room
-  room_files,            // upload and download a room's encrypted files; object: the room
-  room_attendance_read,  // who was in a room's call and when; object: the room (its owner)
-  room_note,             // read and write the session's note; object: the room (its owner)
-  appointment_create,    // therapists with MFA schedule a session for named people
-  appointment_list,      // the appointments the actor owns or is invited to
-  appointment_manage,    // the owner reschedules or cancels; object: the appointment
-  appointment_join,      // the owner and the invited open its room, get its .ics; object: it
-  device_manage,         // register, list, revoke own devices, upload their KeyPackages;
-                         // object: a device (actor_is_owner)
+  patient_record_read,     // PHI of one patient; object: the patient with relationship facts
+  break_glass_request,     // emergency access to a patient outside the actor's care teams
+  break_glass_review,      // admins see every break-glass grant
+  care_team_manage,        // admins create care teams and cohorts and set their members
+  cohort_list,             // IOP cohorts; object: a cohort with in_actors_care_team
+  cohort_attendance_read,  // a cohort's weekly attendance report; object: as cohort_list
+  audit_search,            // admins search and export the audit trail
+  disclosure_read,         // a patient's own accounting of disclosures (who read my record)
+  audit_read,              // the audit log's checkpoints and proofs (admins with MFA)
+  patient_erase,           // crypto-shred a patient (admins with MFA); object: the patient
+  room_create,             // therapists with MFA open a video room for named people
+  room_list,               // the open rooms the actor owns or may join
+  room_end,                // the owner ends a room; object: the room
+  room_join,               // enter a room's call over /ws; object: the room
+  room_admit,              // add someone to a room's MLS group (claim their KeyPackages,
+                           // send a Welcome); object: the room
+  room_moderate,           // take someone out of a room's call (room.remove); object: the room
+  room_devices_read,       // the device keys of a room's people; object: the room
+  room_files,              // upload and download a room's encrypted files; object: the room
+  room_attendance_read,    // who was in a room's call and when; object: the room (its owner)
+  room_note,               // read and write the session's note; object: the room (its owner)
+  appointment_create,      // therapists with MFA schedule a session for named people
+  appointment_list,        // the appointments the actor owns or is invited to
+  appointment_manage,      // the owner reschedules or cancels; object: the appointment
+  appointment_join,        // the owner and the invited open its room, get its .ics; object: it
+  device_manage,           // register, list, revoke own devices, upload their KeyPackages;
+                           // object: a device (actor_is_owner)
 };
 const char* action_name(Action action);
 
@@ -84,5 +85,8 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object = 
 // A room as the object of a room action by `actor_id` (owner / participant facts filled).
 ObjectRef room_ref(const Room& room, const std::string& actor_id);
 ObjectRef appointment_ref(const Appointment& appointment, const std::string& actor_id);
+// A cohort as the object of a cohort action; `clinician_team_ids`: the actor's teams as a
+// clinician (CareTeamRepository::clinician_team_ids).
+ObjectRef cohort_ref(const Cohort& cohort, const std::vector<std::string>& clinician_team_ids);
 
 }  // namespace haven

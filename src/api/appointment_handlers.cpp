@@ -76,8 +76,11 @@ nlohmann::json appointment_json(const Appointment& a, const User& actor, Service
                      {"join_opens_at", a.starts_at - kJoinEarlySeconds},
                      {"status", a.cancelled_at ? "cancelled" : "scheduled"},
                      {"room_id", a.room_id ? nlohmann::json(*a.room_id) : nlohmann::json(nullptr)}};
-  // Guests are the owner's to see; a guest sees the therapist and the time only.
-  if (owner) out["guests"] = guests_json(s, a.id, std::time(nullptr));
+  // Guests and the cohort are the owner's to see; a guest sees the therapist and the time.
+  if (owner) {
+    out["guests"] = guests_json(s, a.id, std::time(nullptr));
+    out["cohort_id"] = a.cohort_id ? nlohmann::json(*a.cohort_id) : nlohmann::json(nullptr);
+  }
   return out;
 }
 
@@ -114,6 +117,17 @@ ApiError cancelled_error() {
   return {409, "appointment_cancelled", "This appointment was cancelled."};
 }
 
+// A group session may be one of an IOP cohort's (its weekly attendance report counts it):
+// a cohort of the practice that the therapist is a clinician of. Nullopt when it may not.
+std::optional<std::string> cohort_of_session(const RequestContext& ctx, Services& s,
+                                             const std::string& kind) {
+  auto cohort = s.store.find_cohort(ctx.body["cohort_id"].get<std::string>());
+  if (kind != "group" || !cohort) return std::nullopt;
+  const auto ref = cohort_ref(*cohort, s.store.clinician_team_ids(ctx.actor.user->id));
+  if (authorize(ctx.actor, Action::cohort_list, ref) != Decision::allow) return std::nullopt;
+  return cohort->id;
+}
+
 ApiResult create(const RequestContext& ctx, Services& s) {
   const User& owner = *ctx.actor.user;
   const auto& kind = ctx.body["kind"].get_ref<const std::string&>();
@@ -133,6 +147,14 @@ ApiResult create(const RequestContext& ctx, Services& s) {
   a.duration_minutes = ctx.body["duration_minutes"].get<std::int64_t>();
   a.created_at = ctx.now;
   if (!time_ok(a.starts_at, a.duration_minutes, ctx.now)) return error_result(invalid_time());
+  if (ctx.body.contains("cohort_id")) {
+    a.cohort_id = cohort_of_session(ctx, s, kind);
+    if (!a.cohort_id) {
+      return error_result({400, "invalid_cohort",
+                           "Only a group session belongs to a cohort, and only to a cohort of "
+                           "one of your care teams."});
+    }
+  }
   return appointment_result(201, s.store.create_appointment(a), "appointment.created", ctx, s);
 }
 
@@ -237,6 +259,7 @@ std::vector<Route> appointment_routes() {
   const Schema create_schema = time_fields(Schema{{
       {"kind", FieldType::string, true, 1, 16},
       {"participant_ids", FieldType::id_list, true, 0, 0, 1, 15},
+      {"cohort_id", FieldType::string, false, 1, 64},
   }});
   return {
       {http::verb::post, "/api/appointments", Action::appointment_create, create_schema, create},

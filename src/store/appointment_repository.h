@@ -22,6 +22,8 @@ struct Appointment {
   std::int64_t duration_minutes = 0;
   std::optional<std::int64_t> cancelled_at;
   std::optional<std::string> room_id;  // set by the first join
+  // A group session of an IOP cohort (its weekly attendance report counts it).
+  std::optional<std::string> cohort_id;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 
@@ -39,6 +41,9 @@ class AppointmentRepository {
   // `to`, by start time, at most `limit`.
   virtual std::vector<Appointment> appointments_of(const std::string& user_id, std::int64_t from,
                                                    std::int64_t to, int limit) = 0;
+  // A cohort's appointments (cancelled ones too) that start in [from, to), by start time.
+  virtual std::vector<Appointment> appointments_of_cohort(const std::string& cohort_id,
+                                                          std::int64_t from, std::int64_t to) = 0;
   // False when the appointment does not exist or was cancelled. A room whose call has
   // ended is let go (the new time gets a new room).
   virtual bool reschedule_appointment(const std::string& id, std::int64_t starts_at,

@@ -372,6 +372,12 @@ CREATE TABLE guest_invites (
 );
 CREATE INDEX guest_invites_appointment ON guest_invites(appointment_id);
 )sql"},
+      {20, "cohort sessions: a group appointment may belong to an IOP cohort", R"sql(
+-- docs/SESSIONS.md "Weekly attendance per cohort": the report gathers a cohort's
+-- sessions of a week through this column. Null for every other appointment.
+ALTER TABLE appointments ADD COLUMN cohort_id TEXT REFERENCES cohorts(id);
+CREATE INDEX appointments_cohort ON appointments(cohort_id, starts_at);
+)sql"},
   };
   return list;
 }

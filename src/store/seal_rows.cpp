@@ -42,14 +42,6 @@ std::optional<std::string> nullable(const sql::Statement& q, int column) {
   return q.text(column);
 }
 
-void bind_nullable(sql::Statement& s, int index, const std::optional<std::string>& value) {
-  if (value) {
-    s.bind(index, *value);
-  } else {
-    s.bind_null(index);
-  }
-}
-
 int seal_users(sql::Connection& conn, FieldSealer& sealer, const LegacyCiphers* legacy) {
   std::vector<UserRow> rows;
   {
@@ -92,9 +84,9 @@ int seal_users(sql::Connection& conn, FieldSealer& sealer, const LegacyCiphers* 
                      "email_index = COALESCE(?, email_index), totp_secret = ?, totp_pending = ? "
                      "WHERE id = ?");
     u.bind(1, r.display_name).bind(2, r.email);
-    bind_nullable(u, 3, index);
-    bind_nullable(u, 4, r.totp_secret);
-    bind_nullable(u, 5, r.totp_pending);
+    u.bind_optional(3, index);
+    u.bind_optional(4, r.totp_secret);
+    u.bind_optional(5, r.totp_pending);
     u.bind(6, r.id).run();
   }
   return changed;

@@ -121,6 +121,10 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_optional(int index, const std::optional<std::string>& text) {
+  return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
 Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
   // A zero-length blob still binds as a blob (not NULL): pass a valid pointer.
   static const std::uint8_t empty = 0;

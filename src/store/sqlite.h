@@ -7,9 +7,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
-#include <span>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +55,7 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
   Statement& bind_null(int index);
+  Statement& bind_optional(int index, const std::optional<std::string>& text);  // null if none
   Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
   // True while a row is available; false when done. Throws on error.
   bool step();

@@ -121,6 +121,8 @@ class SqliteStore final : public Store {
                          std::int64_t now) override;
   std::string create_appointment(const Appointment& appointment) override;
   std::optional<Appointment> find_appointment(const std::string& id) override;
+  std::vector<Appointment> appointments_of_cohort(const std::string& cohort_id, std::int64_t from,
+                                                  std::int64_t to) override;
   std::vector<Appointment> appointments_of(const std::string& user_id, std::int64_t from,
                                            std::int64_t to, int limit) override;
   bool reschedule_appointment(const std::string& id, std::int64_t starts_at,

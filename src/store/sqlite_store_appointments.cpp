@@ -9,7 +9,7 @@ namespace haven {
 namespace {
 constexpr const char* kColumns =
     "SELECT id, org_id, owner_id, kind, starts_at, duration_minutes, cancelled_at, room_id, "
-    "created_at, updated_at FROM appointments ";
+    "created_at, updated_at, cohort_id FROM appointments ";
 }  // namespace
 
 bool Appointment::admits(const std::string& user_id) const {
@@ -25,7 +25,8 @@ std::string SqliteStore::create_appointment(const Appointment& a) {
   auto id = random_id();
   sql::Statement(conn_,
                  "INSERT INTO appointments (id, org_id, owner_id, kind, starts_at, "
-                 "duration_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                 "duration_minutes, created_at, updated_at, cohort_id) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, id)
       .bind(2, a.org_id)
       .bind(3, a.owner_id)
@@ -34,6 +35,7 @@ std::string SqliteStore::create_appointment(const Appointment& a) {
       .bind(6, a.duration_minutes)
       .bind(7, a.created_at)
       .bind(8, a.created_at)
+      .bind_optional(9, a.cohort_id)
       .run();
   for (const auto& user_id : a.participant_ids) {
     sql::Statement(conn_,
@@ -59,6 +61,7 @@ Appointment SqliteStore::read_appointment(sql::Statement& row) {
   if (!row.is_null(7)) a.room_id = row.text(7);
   a.created_at = row.integer(8);
   a.updated_at = row.integer(9);
+  if (!row.is_null(10)) a.cohort_id = row.text(10);
   sql::Statement q(conn_,
                    "SELECT user_id FROM appointment_participants WHERE appointment_id = ? "
                    "ORDER BY rowid");
@@ -89,6 +92,18 @@ std::vector<Appointment> SqliteStore::appointments_of(const std::string& user_id
                               "AND starts_at + duration_minutes * 60 > ?2 AND starts_at < ?3 "
                               "ORDER BY starts_at, rowid LIMIT ?4");
   q.bind(1, user_id).bind(2, from).bind(3, to).bind(4, static_cast<std::int64_t>(limit));
+  std::vector<Appointment> out;
+  while (q.step()) out.push_back(read_appointment(q));
+  return out;
+}
+
+std::vector<Appointment> SqliteStore::appointments_of_cohort(const std::string& cohort_id,
+                                                             std::int64_t from, std::int64_t to) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_, std::string(kColumns) +
+                              "WHERE cohort_id = ? AND starts_at >= ? AND starts_at < ? "
+                              "ORDER BY starts_at, rowid");
+  q.bind(1, cohort_id).bind(2, from).bind(3, to);
   std::vector<Appointment> out;
   while (q.step()) out.push_back(read_appointment(q));
   return out;

@@ -65,6 +65,8 @@ const std::vector<Row> kMatrix = {
     {http::verb::get, "/api/cohorts", Action::cohort_list, U, M, M, M, F, U, U},
     {http::verb::post, "/api/cohorts", Action::care_team_manage, U, A, F, F, F, U, U},
     {http::verb::post, "/api/cohorts/:id/members", Action::care_team_manage, U, A, F, F, F, U, U},
+    {http::verb::post, "/api/cohorts/:id/attendance", Action::cohort_attendance_read, U, F, M, M, F,
+     U, U},
     {http::verb::post, "/api/invitations", Action::invitation_create, U, A, A, F, F, U, U},
     {http::verb::post, "/api/invitations/check", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::post, "/api/invitations/accept", Action::invitation_use, A, A, A, A, A, A, A},
@@ -261,6 +263,27 @@ TEST(AuthorizationMatrix, CohortByRelationship) {
   patient.user->mfa_enabled = true;
   EXPECT_EQ(authorize(patient, Action::cohort_list), F);
   EXPECT_EQ(authorize(patient, Action::cohort_list, own), F);
+}
+
+// A cohort's attendance is clinical documentation: only the clinicians of its care team
+// read it, behind MFA; the admin who manages the cohort does not; patients never.
+TEST(AuthorizationMatrix, CohortAttendanceByRelationship) {
+  ObjectRef own{"cohort", "c1", "org1", /*in_actors_care_team=*/true, false};
+  ObjectRef others{"cohort", "c2", "org1", false, false};
+  ObjectRef other_tenant{"cohort", "c3", "org2", true, false};
+  for (auto role : {Role::therapist, Role::staff}) {
+    Actor clinician = actor_with(role);
+    EXPECT_EQ(authorize(clinician, Action::cohort_attendance_read, own), M);
+    clinician.user->mfa_enabled = true;
+    EXPECT_EQ(authorize(clinician, Action::cohort_attendance_read, own), A);
+    EXPECT_EQ(authorize(clinician, Action::cohort_attendance_read, others), F);
+    EXPECT_EQ(authorize(clinician, Action::cohort_attendance_read, other_tenant), F);
+  }
+  for (auto role : {Role::admin, Role::patient, Role::guest}) {
+    Actor other = actor_with(role);
+    other.user->mfa_enabled = true;
+    EXPECT_EQ(authorize(other, Action::cohort_attendance_read, own), F);
+  }
 }
 
 // A room by relationship: only its owner and listed people join; only the owner ends it;
