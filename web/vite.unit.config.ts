@@ -21,6 +21,7 @@ export default defineConfig({
         e2ee: resolve(import.meta.dirname, 'src/e2ee/index.ts'),
         quality: resolve(import.meta.dirname, 'src/call/connection-quality.ts'),
         speaker: resolve(import.meta.dirname, 'src/call/speaker-layout.ts'),
+        attendance: resolve(import.meta.dirname, 'src/cohort-attendance.ts'),
       },
     },
     rollupOptions: { external: [/^node:/] },

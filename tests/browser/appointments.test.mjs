@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { LOG_DIR, launchTrustingBrowser, logPath, startServer } from '../lib/harness.mjs';
+import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 import { apiGet, enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, shownText } from '../lib/browser-session.mjs';
 
@@ -54,6 +54,7 @@ describe('appointments: scheduled by the therapist, joined by the patient', () =
   let soonId = '';
   let couplesId = '';
   let soonStart = 0;
+  let cohortId = '';
 
   const row = (page, id) => page.locator(`[data-testid="appt-item"][data-appointment-id="${id}"]`);
   const text = async (locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -87,6 +88,14 @@ describe('appointments: scheduled by the therapist, joined by the patient', () =
     // Patients who accept a therapist's invitation join that therapist's caseload team.
     patient = await invitePerson(srv, therapist.cookie, 'patient', 'appt-patient');
     partner = await invitePerson(srv, therapist.cookie, 'patient', 'appt-partner');
+    // Both are an IOP cohort of the therapist's caseload team, for the group session.
+    const teams = await request(srv, 'GET', '/api/care-teams', { cookie: admin.cookie });
+    const team = teams.json.care_teams.find((t) => t.clinicians.includes(therapist.id));
+    const cohort = await request(srv, 'POST', '/api/cohorts', { cookie: admin.cookie, body: { name: 'Morning IOP', care_team_id: team.id } });
+    cohortId = cohort.json.cohort.id;
+    for (const p of [patient, partner]) {
+      await request(srv, 'POST', `/api/cohorts/${cohortId}/members`, { cookie: admin.cookie, body: { user_id: p.id, present: true } });
+    }
     browser = await launchTrustingBrowser(srv);
     pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, ...LOCAL });
   });
@@ -280,6 +289,27 @@ describe('appointments: scheduled by the therapist, joined by the patient', () =
     }
     // The page stayed where it was: a download is not an in-app navigation.
     assert.equal(new URL(tPage.url()).pathname, '/therapist');
+  });
+
+  test('a group session for an IOP cohort: choosing the cohort ticks its patients, and the session is the cohort’s', async () => {
+    const form = tPage.getByTestId('appt-schedule');
+    assert.equal(await form.getByTestId('appt-cohort').count(), 0, 'a cohort is offered for a 1:1');
+    await form.getByTestId('appt-kind').selectOption('group');
+    await form.getByTestId('appt-cohort').selectOption({ label: 'Morning IOP' });
+    for (const p of [patient, partner]) {
+      assert.equal(await form.locator(`[data-testid="appt-person"][data-user-id="${p.id}"]`).isChecked(), true, 'the cohort’s patient is not ticked');
+    }
+    await form.getByTestId('appt-date').fill(tomorrow());
+    await form.getByTestId('appt-time').fill('16:00');
+    await form.getByTestId('appt-duration').selectOption('90');
+    const answered = tPage.waitForResponse((r) => r.url().endsWith('/api/appointments') && r.request().method() === 'POST');
+    await form.getByTestId('appt-schedule-submit').click();
+    const res = await answered;
+    assert.equal(res.status(), 201);
+    const made = (await res.json()).appointment;
+    assert.equal(made.cohort_id, cohortId);
+    assert.deepEqual(new Set(made.participant_ids), new Set([patient.id, partner.id]));
+    await row(tPage, made.id).waitFor();
   });
 
   test('the therapist’s page fits a 375 × 812 screen without sideways scrolling', async () => {

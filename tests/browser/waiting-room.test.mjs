@@ -3,9 +3,12 @@
 // the therapist; the therapist writes to one, admits them one by one and then all; all see
 // each other with the same security code; one is sent back to the waiting room and
 // readmitted; one is removed; a fourth is turned away and then locked out (on a phone-sized
-// screen); the therapist ends the session and the attendance lists the right people.
+// screen); the therapist ends the session and the attendance lists the right people; the
+// session belongs to an IOP cohort, whose weekly report (page, chart, CSV) lists the right
+// people and minutes, at 1024 px and on a phone.
 // Everything is polled until a generous deadline; nothing here asserts how fast.
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
@@ -25,6 +28,8 @@ describe('waiting room (scenario a)', () => {
   let patients;
   let late;
   let roomId = '';
+  let cohortId = '';
+  let startsAt = 0;
   let host;
   const waiting = {};
 
@@ -38,9 +43,19 @@ describe('waiting room (scenario a)', () => {
       c: await invitePerson(srv, therapist.cookie, 'patient', 'lobby-c'),
     };
     late = await invitePerson(srv, therapist.cookie, 'patient', 'lobby-late');
-    // A group session starting in ten minutes: joining opens 15 minutes before.
-    const startsAt = Math.floor(Date.now() / 1000) + 600;
-    const body = { kind: 'group', starts_at: startsAt, duration_minutes: 60, participant_ids: [...Object.values(patients).map((p) => p.id), late.id] };
+    // They are an IOP cohort of the therapist's care team.
+    const teams = await request(srv, 'GET', '/api/care-teams', { cookie: admin.cookie });
+    const team = teams.json.care_teams.find((t) => t.clinicians.includes(therapist.id));
+    const cohort = await request(srv, 'POST', '/api/cohorts', { cookie: admin.cookie, body: { name: 'Evening IOP', care_team_id: team.id } });
+    assert.equal(cohort.status, 201, cohort.text);
+    cohortId = cohort.json.cohort.id;
+    for (const p of [...Object.values(patients), late]) {
+      const added = await request(srv, 'POST', `/api/cohorts/${cohortId}/members`, { cookie: admin.cookie, body: { user_id: p.id, present: true } });
+      assert.equal(added.status, 200, added.text);
+    }
+    // A group session of the cohort starting in ten minutes: joining opens 15 minutes before.
+    startsAt = Math.floor(Date.now() / 1000) + 600;
+    const body = { kind: 'group', starts_at: startsAt, duration_minutes: 60, participant_ids: [...Object.values(patients).map((p) => p.id), late.id], cohort_id: cohortId };
     const made = await request(srv, 'POST', '/api/appointments', { cookie: therapist.cookie, body });
     assert.equal(made.status, 201, made.text);
     const joined = await request(srv, 'POST', `/api/appointments/${made.json.appointment.id}/join`, { cookie: patients.a.cookie });
@@ -228,6 +243,55 @@ describe('waiting room (scenario a)', () => {
     // B came in twice (sent back in between): two rows, one person.
     assert.equal(res.json.attendance.filter((r) => r.user_id === patients.b.id).length, 2);
     for (const p of res.json.people) assert.ok(p.seconds >= 0, JSON.stringify(p));
+  });
+
+  test('the cohort’s weekly attendance lists the right people and minutes, as a chart, a table and a CSV', async () => {
+    const api = await request(srv, 'GET', `/api/rooms/${roomId}/attendance`, { cookie: therapist.cookie });
+    const seconds = (who) => api.json.people.find((p) => p.user_id === who.id)?.seconds ?? 0;
+    const minutes = (who) => Math.floor(seconds(who) / 60);
+    const { page } = await openSignedIn(pages, srv, therapist.cookie, '/therapist');
+    const card = page.locator(`[data-testid="my-cohort"][data-cohort-id="${cohortId}"]`);
+    await card.getByTestId('my-cohort-attendance').click();
+    const report = card.getByTestId('cohort-attendance');
+    // The session is in this week unless the test started just before Monday 00:00.
+    const monday = (d) => {
+      const m = new Date(d.getFullYear(), d.getMonth(), d.getDate());
+      m.setDate(m.getDate() - ((m.getDay() + 6) % 7));
+      return m.getTime();
+    };
+    if (monday(new Date(startsAt * 1000)) !== monday(new Date())) await report.getByTestId('attendance-next').click();
+    await report.getByTestId('attendance-table').waitFor();
+    assert.deepEqual(await report.getByTestId('attendance-session').evaluateAll((els) => els.map((e) => e.dataset.status)), ['held']);
+    assert.match(await report.getByTestId('attendance-session').textContent(), /held \(3 of 4 came\)/);
+    const rowOf = (who) => report.locator(`[data-testid="attendance-row"][data-user-id="${who.id}"]`);
+    for (const who of Object.values(patients)) {
+      assert.equal((await rowOf(who).getByTestId('attendance-attended').textContent()).trim(), '1 of 1');
+      assert.equal((await rowOf(who).getByTestId('attendance-missed').textContent()).trim(), '0');
+      const m = minutes(who);
+      const shown = (await rowOf(who).getByTestId('attendance-time').textContent()).trim();
+      assert.equal(shown, m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min` : `${m} min`, who.who.displayName);
+    }
+    // Turned away and locked out: invited, never in the call, so missed.
+    assert.equal((await rowOf(late).getByTestId('attendance-attended').textContent()).trim(), '0 of 1');
+    assert.equal((await rowOf(late).getByTestId('attendance-missed').textContent()).trim(), '1');
+    assert.equal(await report.locator('.bar-row').count(), 4, 'a bar per person');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), report.getByTestId('attendance-csv').click()]);
+    assert.match(download.suggestedFilename(), /^haven-attendance-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = (await fs.readFile(await download.path(), 'utf8')).split('\r\n');
+    assert.match(lines[0], /^"Patient","In the cohort","Sessions invited","Attended","Missed","Hours",".+"$/);
+    for (const who of Object.values(patients)) {
+      const line = lines.find((l) => l.startsWith(`"${who.who.displayName}"`));
+      assert.ok(line, `no CSV row for ${who.who.displayName}`);
+      assert.equal(line, `"${who.who.displayName}","yes","1","1","0","${(seconds(who) / 3600).toFixed(2)}","${minutes(who)} min"`);
+    }
+    assert.ok(lines.some((l) => l.startsWith(`"${late.who.displayName}","yes","1","0","1","0.00","missed"`)), lines.join('\n'));
+    await assertAccessible(page, 'the cohort attendance report');
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    await report.getByTestId('attendance-table').waitFor();
+    assert.ok((await pageWidth(page)) <= 375, 'the report is wider than a phone');
+    await assertAccessible(page, 'the cohort attendance report on a phone');
   });
 
   test('no page broke its content security policy or threw', () => {

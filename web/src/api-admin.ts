@@ -3,6 +3,8 @@
 // never log request or response bodies, and put no names or emails in URLs (ids only).
 import { ApiError, request } from './api';
 import type { Role } from './api';
+import { reportOf } from './cohort-attendance';
+import type { AttendanceReport } from './cohort-attendance';
 
 const BAD_RESPONSE = 'Something went wrong. Please try again.';
 
@@ -103,6 +105,13 @@ export async function listCohorts(): Promise<Cohort[]> {
   const data = await request<{ cohorts?: unknown }>('GET', '/api/cohorts');
   if (!data || !Array.isArray(data.cohorts)) bad();
   return data.cohorts.map(cohortOf);
+}
+
+/** POST /api/cohorts/:id/attendance: the cohort's sessions in [from, to) and who came (its care team only). */
+export async function cohortAttendance(cohortId: string, span: { from: number; to: number }): Promise<AttendanceReport> {
+  const data = await request<unknown>('POST', `/api/cohorts/${encodeURIComponent(cohortId)}/attendance`, span);
+  if (!data) bad();
+  return reportOf(data);
 }
 
 export async function createCohort(name: string, careTeamId: string): Promise<Cohort> {

@@ -29,6 +29,8 @@ export interface Appointment {
   room_id: string | null;
   /** The owner's view only: people invited with a guest link (docs/SESSIONS.md "Guests"). */
   guests: Guest[];
+  /** The owner's view only: the IOP cohort a group session belongs to, if any. */
+  cohort_id: string | null;
 }
 
 export type GuestStatus = 'invited' | 'joined' | 'expired' | 'revoked';
@@ -116,6 +118,7 @@ function appointmentOf(raw: unknown): Appointment {
     status: o.status === 'cancelled' ? 'cancelled' : 'scheduled',
     room_id: typeof o.room_id === 'string' && o.room_id ? o.room_id : null,
     guests: Array.isArray(o.guests) ? o.guests.map(guestOf) : [],
+    cohort_id: typeof o.cohort_id === 'string' && o.cohort_id ? o.cohort_id : null,
   };
 }
 
@@ -136,6 +139,8 @@ export interface AppointmentWhen {
 export interface NewAppointment extends AppointmentWhen {
   kind: AppointmentKind;
   participant_ids: string[];
+  /** A group session of an IOP cohort (its weekly attendance report counts it). */
+  cohort_id?: string;
 }
 
 /** POST /api/appointments (therapist with two-step verification). */

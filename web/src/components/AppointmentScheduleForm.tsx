@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { TargetedEvent, TargetedSubmitEvent } from 'preact';
 import { messageOf } from '../api';
-import { needsMfa } from '../api-admin';
+import { listCohorts, needsMfa } from '../api-admin';
+import type { Cohort } from '../api-admin';
 import { createAppointment, KIND_LABELS, MAX_GROUP, peopleHint, peopleProblem } from '../api-appointments';
 import type { Appointment, AppointmentKind } from '../api-appointments';
 import { nextWholeHour } from '../appointment-time';
@@ -26,12 +27,28 @@ const KINDS: AppointmentKind[] = ['individual', 'couples', 'group'];
  * checks it again and its answer is what is shown when the two disagree.
  */
 export function AppointmentScheduleForm({ onScheduled, onMfaRequired }: ScheduleFormProps) {
-  const { patients, loadError, chosen, toggle, clear } = usePatientChoice(onMfaRequired);
+  const { patients, loadError, chosen, toggle, clear, chooseOnly } = usePatientChoice(onMfaRequired);
   const [kind, setKind] = useState<AppointmentKind>('individual');
+  const [cohorts, setCohorts] = useState<Cohort[]>([]);
+  const [cohortId, setCohortId] = useState('');
   const [when, setWhen] = useState<WhenDraft>(() => draftAt(nextWholeHour(Date.now())));
   const { busy, error, setError, run } = useSubmit();
 
+  // The cohorts of the therapist's care teams: a group session may be one of theirs.
+  useEffect(() => {
+    listCohorts()
+      .then(setCohorts)
+      .catch(() => setCohorts([])); // without them a group is still scheduled by hand
+  }, []);
+
   const onKind = (e: TargetedEvent<HTMLSelectElement>) => setKind(e.currentTarget.value as AppointmentKind);
+  const onCohort = (e: TargetedEvent<HTMLSelectElement>) => {
+    const id = e.currentTarget.value;
+    setCohortId(id);
+    const cohort = cohorts.find((c) => c.id === id);
+    if (cohort) chooseOnly(cohort.patients);
+  };
+  const cohortOn = kind === 'group' && cohorts.some((c) => c.id === cohortId);
 
   const onSubmit = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -44,8 +61,9 @@ export function AppointmentScheduleForm({ onScheduled, onMfaRequired }: Schedule
     }
     void run(
       async () => {
-        const made = await createAppointment({ kind, participant_ids: [...chosen], ...body });
+        const made = await createAppointment({ kind, participant_ids: [...chosen], ...(cohortOn ? { cohort_id: cohortId } : {}), ...body });
         clear();
+        setCohortId('');
         onScheduled(made);
       },
       (err) => {
@@ -84,6 +102,22 @@ export function AppointmentScheduleForm({ onScheduled, onMfaRequired }: Schedule
           ))}
         </select>
       </div>
+      {kind === 'group' && cohorts.length > 0 ? (
+        <div class="field">
+          <label for="appt-cohort">IOP cohort</label>
+          <select id="appt-cohort" value={cohortId} onChange={onCohort} disabled={busy} aria-describedby="appt-cohort-hint" data-testid="appt-cohort">
+            <option value="">None</option>
+            {cohorts.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          <p class="hint" id="appt-cohort-hint">
+            Choosing a cohort ticks its patients below and counts the session in the cohort’s weekly attendance.
+          </p>
+        </div>
+      ) : null}
       <WhenFields idPrefix="appt-new" testPrefix="appt" value={when} onChange={setWhen} disabled={busy} />
       <p class="hint when-hint">Times are in your own time zone. Everyone joins from 15 minutes before the start.</p>
       <fieldset class="checkbox-list" aria-describedby="appt-people-hint">

@@ -7,6 +7,7 @@ import { exportAudit, getCheckpoint, searchAudit } from '../api-audit';
 import type { AuditEvent, AuditFilter, Checkpoint } from '../api-audit';
 import { ErrorMessage, StatusMessage } from './ErrorMessage';
 import { SelectField } from './Field';
+import { saveFile } from '../save-file';
 import { LoadedList } from './Section';
 import { useSubmit } from './useSubmit';
 
@@ -146,19 +147,6 @@ function DateField({ id, label, value, onInput }: { id: string; label: string; v
       <input id={id} name={id} type="date" value={value} onInput={onChange} onChange={onChange} data-testid={id} />
     </div>
   );
-}
-
-/** Saves a Blob under `name` through a temporary <a download> (the blob: URL is revoked after). */
-function saveFile(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function CheckpointCard({ onMfaRequired }: { onMfaRequired: () => void }) {

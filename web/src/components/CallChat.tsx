@@ -7,6 +7,7 @@ import { ApiError } from '../api';
 import { MAX_FILE_BYTES } from '../api-files';
 import { ChatError, MAX_CHAT_CHARS } from '../e2ee/chat';
 import type { ChatEntry } from '../e2ee/chat';
+import { saveFile } from '../save-file';
 
 interface Props {
   entries: readonly ChatEntry[];
@@ -18,9 +19,6 @@ interface Props {
   onShare: (file: File) => Promise<void>;
   fileBlob: (localId: number) => Promise<{ blob: Blob; name: string }>;
 }
-
-/** How long a download's Blob URL lives (the browser has read it long before). */
-const REVOKE_AFTER_MS = 10_000;
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -135,15 +133,7 @@ export function CallChat({ entries, enabled, names, onSend, onShare, fileBlob }:
     setProblem('');
     try {
       const { blob, name } = await fileBlob(entry.localId);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      a.rel = 'noopener';
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
+      saveFile(blob, name);
     } catch (err) {
       fail(err);
     }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api';
 import { listCohorts, listPatients, needsMfa } from '../api-admin';
 import type { Cohort, Patient } from '../api-admin';
+import { CohortAttendance } from './CohortAttendance';
 import { ErrorMessage } from './ErrorMessage';
 import { EmergencyAccess } from './EmergencyAccess';
 import { LoadedList, SectionHead, SubCard } from './Section';
@@ -18,6 +19,7 @@ export function ClinicianPanels({ onMfaRequired }: ClinicianPanelsProps) {
   const [cohorts, setCohorts] = useState<Cohort[] | null>(null);
   const [cohortsError, setCohortsError] = useState('');
   const [blocked, setBlocked] = useState(false);
+  const [openReport, setOpenReport] = useState<string | null>(null);
 
   const load = async () => {
     setPatientsError('');
@@ -97,6 +99,16 @@ export function ClinicianPanels({ onMfaRequired }: ClinicianPanelsProps) {
                       ))}
                     </ul>
                   )}
+                  <button
+                    type="button"
+                    class="button"
+                    aria-expanded={openReport === c.id}
+                    onClick={() => setOpenReport(openReport === c.id ? null : c.id)}
+                    data-testid="my-cohort-attendance"
+                  >
+                    Weekly attendance
+                  </button>
+                  {openReport === c.id ? <CohortAttendance cohortId={c.id} cohortName={c.name} /> : null}
                 </SubCard>
               ))}
             </ul>

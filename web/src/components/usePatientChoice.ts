@@ -36,6 +36,8 @@ export function usePatientChoice(onMfaRequired: () => void) {
     setChosen(next);
   };
   const clear = () => setChosen(new Set());
+  /** Exactly these (those of them who are the therapist's patients), e.g. a cohort's. */
+  const chooseOnly = (ids: readonly string[]) => setChosen(new Set(ids.filter((id) => patients?.some((p) => p.id === id))));
 
-  return { patients, loadError, chosen, toggle, clear };
+  return { patients, loadError, chosen, toggle, clear, chooseOnly };
 }
