@@ -58,6 +58,8 @@ const char* action_name(Action action) {
       return "room_list";
     case Action::room_end:
       return "room_end";
+    case Action::room_breakout:
+      return "room_breakout";
     case Action::room_join:
       return "room_join";
     case Action::room_admit:
@@ -146,6 +148,7 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
     case Action::appointment_list:
       return Decision::allow;  // the handler lists only the actor's own
     case Action::room_end:
+    case Action::room_breakout:
     case Action::room_attendance_read:
     case Action::room_note:
     case Action::appointment_manage:
@@ -276,6 +279,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::room_create:
     case Action::room_list:
     case Action::room_end:
+    case Action::room_breakout:
     case Action::room_join:
     case Action::room_admit:
     case Action::room_moderate:

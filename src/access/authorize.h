@@ -45,6 +45,8 @@ enum class Action {
   room_create,             // therapists with MFA open a video room for named people
   room_list,               // the open rooms the actor owns or may join
   room_end,                // the owner ends a room; object: the room
+  room_breakout,           // the owner moves some of its people into a private check-in;
+                           // object: the room
   room_join,               // enter a room's call over /ws; object: the room
   room_admit,              // add someone to a room's MLS group (claim their KeyPackages,
                            // send a Welcome); object: the room

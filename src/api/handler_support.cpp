@@ -116,8 +116,19 @@ std::optional<std::vector<std::string>> practice_participants(const nlohmann::js
 
 bool end_room_everywhere(Services& s, const std::string& room_id, std::int64_t now) {
   if (!s.store.end_room(room_id, now)) return false;
+  auto room = s.store.find_room(room_id);
+  if (s.calls && room && room->parent_id) {
+    // A private check-in that ends on its own sends its people back to the session; one
+    // ending with its session does not (docs/SESSIONS.md "Private check-in").
+    auto parent = s.store.find_room(*room->parent_id);
+    if (parent && !parent->ended_at) {
+      s.calls->announce_breakout(parent->id, room_id, {}, false);
+    }
+  }
   if (s.calls) s.calls->end_call(room_id);
   if (s.delivery) s.delivery->end_group(room_id);
+  // A session's end ends its check-in too.
+  if (auto breakout = s.store.open_breakout_of(room_id)) end_room_everywhere(s, breakout->id, now);
   return true;
 }
 

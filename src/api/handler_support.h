@@ -53,7 +53,8 @@ std::optional<std::vector<std::string>> practice_participants(const nlohmann::js
 // status (invited, joined, expired, revoked) and when the link expires.
 nlohmann::json guests_json(Services& s, const std::string& appointment_id, std::int64_t now);
 // Ends a room everywhere: the store (its group and files go too), its call and its MLS
-// subscribers. False when it was already ended.
+// subscribers. False when it was already ended. A session's running check-in ends with it,
+// and a check-in ending alone sends its people back to the session.
 bool end_room_everywhere(Services& s, const std::string& room_id, std::int64_t now);
 
 }  // namespace haven

@@ -1,5 +1,6 @@
 // Video rooms (docs/SIGNALING.md): a therapist opens a room for named people of the
 // practice; the owner and those people see it and may join its call over /ws.
+#include <algorithm>
 #include <map>
 
 #include "api/handler_support.h"
@@ -24,7 +25,8 @@ nlohmann::json room_json(const Room& r, const std::string& viewer_id) {
           {"participant_ids", owner ? r.participant_ids : std::vector<std::string>{viewer_id}},
           {"participant_count", r.participant_ids.size()},
           {"created_at", r.created_at},
-          {"ended_at", r.ended_at ? nlohmann::json(*r.ended_at) : nlohmann::json(nullptr)}};
+          {"ended_at", r.ended_at ? nlohmann::json(*r.ended_at) : nlohmann::json(nullptr)},
+          {"parent_id", r.parent_id ? nlohmann::json(*r.parent_id) : nlohmann::json(nullptr)}};
 }
 
 ApiError invalid_participants() {
@@ -57,6 +59,39 @@ ApiResult end(const RequestContext& ctx, Services& s) {
   end_room_everywhere(s, room->id, ctx.now);
   return {200,      {{"room", room_json(*s.store.find_room(room->id), ctx.actor.user->id)}},
           {},       "room.ended",
+          room->id, "room"};
+}
+
+// A private check-in (docs/SESSIONS.md "Private check-in"): the host moves some of the
+// session's people into a room of their own, with its own call and MLS group; the host's
+// page goes with them. The rest of the session is told only that one is running. Ending
+// the check-in's room (POST /api/rooms/<it>/end) brings everyone back.
+ApiResult breakout(const RequestContext& ctx, Services& s) {
+  ApiResult refusal;
+  auto room = room_for(ctx, s, ctx.path_param, Action::room_breakout, refusal, false);
+  if (!room) return refusal;
+  if (room->parent_id) {
+    return error_result({409, "breakout_nested", "A private check-in cannot have its own."});
+  }
+  std::vector<std::string> ids;
+  for (const auto& item : ctx.body["user_ids"]) {
+    const auto& id = item.get_ref<const std::string&>();
+    const bool removed = s.calls && s.calls->removed_from(room->id, id);
+    if (id == room->owner_id || !room->admits(id) || removed ||
+        std::find(ids.begin(), ids.end(), id) != ids.end()) {
+      return error_result(
+          {400, "participant_not_found", "Choose people of this session, other than yourself."});
+    }
+    ids.push_back(id);
+  }
+  const std::string id = s.store.create_breakout(*room, ids, ctx.now);
+  if (id.empty()) {
+    return error_result(
+        {409, "breakout_running", "A private check-in is already running in this session."});
+  }
+  if (s.calls) s.calls->announce_breakout(room->id, id, ids, true);
+  return {201,      {{"room", room_json(*s.store.find_room(id), ctx.actor.user->id)}},
+          {},       "call.breakout_started",
           room->id, "room"};
 }
 
@@ -128,6 +163,8 @@ std::vector<Route> room_routes() {
        create},
       {http::verb::get, "/api/rooms", Action::room_list, std::nullopt, list},
       {http::verb::post, "/api/rooms/:id/end", Action::room_end, std::nullopt, end},
+      {http::verb::post, "/api/rooms/:id/breakout", Action::room_breakout,
+       Schema{{{"user_ids", FieldType::id_list, true, 0, 0, 1, kMaxRoomParticipants}}}, breakout},
       {http::verb::get, "/api/rooms/:id/attendance", Action::room_attendance_read, std::nullopt,
        attendance},
       {http::verb::get, "/api/rooms/:id/note", Action::room_note, std::nullopt, read_note},

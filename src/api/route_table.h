@@ -45,6 +45,12 @@ class CallControl {
   // The host took this person out of the room's call (room.remove): until the room ends
   // they may not join it, nor use its group, files or device directory. Any thread.
   virtual bool removed_from(const std::string& room_id, const std::string& user_id) const = 0;
+  // A private check-in (docs/SESSIONS.md) started (`running`, with the people moved) or
+  // ended: the parent's call is told (its host and the moved people learn the breakout's
+  // room, the others only that one is running); on the end, the breakout's own call is
+  // told to go back to the parent before end_call() closes it.
+  virtual void announce_breakout(const std::string& parent_id, const std::string& breakout_id,
+                                 const std::vector<std::string>& moved_user_ids, bool running) = 0;
 };
 
 struct Services {

@@ -4,6 +4,7 @@
 
 #include "http/call_message.h"
 #include "log/logger.h"
+#include "sfu/rooms/breakout_message.h"
 
 namespace haven {
 
@@ -65,7 +66,21 @@ bool CallSignaling::admit(const nlohmann::json& message, const std::string& room
   audit_room_event(services_.store, user_id_, request_id_,
                    who.must_wait ? "call.waiting" : "call.joined", room_id, "success");
   joined_room_ = room_id;
+  tell_breakout(room, who.user_id);
   return true;
+}
+
+// Someone entering while a private check-in runs (docs/SESSIONS.md "Private check-in"):
+// its own people learn its room (their pages move there), the others only that one runs;
+// a page in the check-in learns the session it belongs to.
+void CallSignaling::tell_breakout(const Room& room, const std::string& user_id) {
+  if (room.parent_id) {
+    reply_(rooms::breakout_message(true, {}, *room.parent_id));
+    return;
+  }
+  if (auto breakout = services_.store.open_breakout_of(room.id)) {
+    reply_(rooms::breakout_message(true, breakout->admits(user_id) ? breakout->id : "", {}));
+  }
 }
 
 // The room this connection joined or waits for, if this person may still do `action` there;

@@ -34,6 +34,7 @@ class CallSignaling {
 
  private:
   void error(const nlohmann::json& message, const char* code, const std::string& text);
+  void tell_breakout(const Room& room, const std::string& user_id);
   bool admit(const nlohmann::json& message, const std::string& room_id,
              sfu::rooms::JoinRequest& who);
   bool moderate(const nlohmann::json& message, sfu::rooms::CallCommand& command,

@@ -378,6 +378,11 @@ CREATE INDEX guest_invites_appointment ON guest_invites(appointment_id);
 ALTER TABLE appointments ADD COLUMN cohort_id TEXT REFERENCES cohorts(id);
 CREATE INDEX appointments_cohort ON appointments(cohort_id, starts_at);
 )sql"},
+      {22, "private check-ins: a breakout room belongs to the room it was made from", R"sql(
+-- docs/SESSIONS.md "Private check-in (breakout)": a child room for some of a call's people.
+ALTER TABLE rooms ADD COLUMN parent_id TEXT REFERENCES rooms(id);
+CREATE INDEX rooms_parent ON rooms(parent_id);
+)sql"},
   };
   return list;
 }

@@ -256,6 +256,8 @@ struct Room {
   // waiting from then on (until sent back); a locked room lets nobody else wait.
   std::vector<std::string> admitted_ids;
   bool locked = false;
+  // A private check-in (breakout) made from this room, or nullopt for a session's room.
+  std::optional<std::string> parent_id;
   bool admits(const std::string& user_id) const;    // the owner or a participant
   bool admitted(const std::string& user_id) const;  // the host let them in
 };
@@ -276,8 +278,16 @@ class RoomRepository {
                                   const std::vector<std::string>& participant_ids,
                                   std::int64_t now) = 0;
   virtual std::optional<Room> find_room(const std::string& id) = 0;
-  // Open rooms the user owns or may join, newest first.
+  // Open rooms the user owns or may join, newest first (breakouts are not listed: people
+  // are moved into them from their call).
   virtual std::vector<Room> open_rooms_of(const std::string& user_id) = 0;
+  // A private check-in (docs/SESSIONS.md): a room made from `parent` by its owner for some
+  // of its people, who enter it without waiting. Empty when the parent has ended or
+  // already has an open one.
+  virtual std::string create_breakout(const Room& parent, const std::vector<std::string>& user_ids,
+                                      std::int64_t now) = 0;
+  // The parent's open breakout, if any.
+  virtual std::optional<Room> open_breakout_of(const std::string& parent_id) = 0;
   // False when the room does not exist or has already ended.
   virtual bool end_room(const std::string& id, std::int64_t now) = 0;
   // The host admits people (they enter without waiting from now on) or sends them back.

@@ -112,6 +112,9 @@ class SqliteStore final : public Store {
                           std::int64_t now) override;
   std::optional<Room> find_room(const std::string& id) override;
   std::vector<Room> open_rooms_of(const std::string& user_id) override;
+  std::string create_breakout(const Room& parent, const std::vector<std::string>& user_ids,
+                              std::int64_t now) override;
+  std::optional<Room> open_breakout_of(const std::string& parent_id) override;
   bool end_room(const std::string& id, std::int64_t now) override;
   void set_room_admitted(const std::string& room_id, const std::vector<std::string>& user_ids,
                          bool admitted, std::int64_t now) override;

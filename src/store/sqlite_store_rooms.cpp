@@ -7,6 +7,11 @@
 
 namespace haven {
 
+namespace {
+constexpr const char* kRoomColumns =
+    "SELECT id, org_id, owner_id, created_at, ended_at, locked, parent_id FROM rooms ";
+}  // namespace
+
 bool Room::admits(const std::string& user_id) const {
   return owner_id == user_id || std::find(participant_ids.begin(), participant_ids.end(),
                                           user_id) != participant_ids.end();
@@ -46,12 +51,12 @@ std::string SqliteStore::insert_room(const std::string& org_id, const std::strin
   return id;
 }
 
-// Columns: id, org_id, owner_id, created_at, ended_at, locked. Participants in insertion
-// order.
+// Columns as kRoomColumns. Participants in insertion order.
 Room SqliteStore::read_room(sql::Statement& row) {
   Room room{row.text(0), row.text(1), row.text(2), {}, row.integer(3), std::nullopt, {}, false};
   if (!row.is_null(4)) room.ended_at = row.integer(4);
   room.locked = row.integer(5) != 0;
+  if (!row.is_null(6)) room.parent_id = row.text(6);
   sql::Statement q(conn_, "SELECT user_id FROM room_participants WHERE room_id = ? ORDER BY rowid");
   q.bind(1, room.id);
   while (q.step()) room.participant_ids.push_back(q.text(0));
@@ -63,8 +68,7 @@ Room SqliteStore::read_room(sql::Statement& row) {
 
 std::optional<Room> SqliteStore::find_room(const std::string& id) {
   std::lock_guard lock(mutex_);
-  sql::Statement q(
-      conn_, "SELECT id, org_id, owner_id, created_at, ended_at, locked FROM rooms WHERE id = ?");
+  sql::Statement q(conn_, std::string(kRoomColumns) + "WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_room(q);
@@ -73,14 +77,50 @@ std::optional<Room> SqliteStore::find_room(const std::string& id) {
 std::vector<Room> SqliteStore::open_rooms_of(const std::string& user_id) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_,
-                   "SELECT id, org_id, owner_id, created_at, ended_at, locked FROM rooms "
-                   "WHERE ended_at IS NULL AND (owner_id = ?1 OR id IN "
-                   "(SELECT room_id FROM room_participants WHERE user_id = ?1)) "
-                   "ORDER BY created_at DESC, rowid DESC");
+                   std::string(kRoomColumns) +
+                       "WHERE ended_at IS NULL AND parent_id IS NULL AND (owner_id = ?1 "
+                       "OR id IN (SELECT room_id FROM room_participants WHERE user_id = ?1)) "
+                       "ORDER BY created_at DESC, rowid DESC");
   q.bind(1, user_id);
   std::vector<Room> out;
   while (q.step()) out.push_back(read_room(q));
   return out;
+}
+
+std::string SqliteStore::create_breakout(const Room& parent,
+                                         const std::vector<std::string>& user_ids,
+                                         std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  sql::Transaction tx(conn_);
+  // Checked in the transaction: two clicks at once make one breakout.
+  sql::Statement open(conn_,
+                      "SELECT 1 FROM rooms WHERE (id = ?1 AND ended_at IS NOT NULL) "
+                      "OR (parent_id = ?1 AND ended_at IS NULL)");
+  open.bind(1, parent.id);
+  if (open.step()) return {};
+  const std::string id = insert_room(parent.org_id, parent.owner_id, user_ids, now);
+  sql::Statement(conn_, "UPDATE rooms SET parent_id = ? WHERE id = ?")
+      .bind(1, parent.id)
+      .bind(2, id)
+      .run();
+  for (const auto& user_id : user_ids) {
+    sql::Statement(conn_,
+                   "INSERT INTO room_admissions (room_id, user_id, admitted_at) VALUES (?, ?, ?)")
+        .bind(1, id)
+        .bind(2, user_id)
+        .bind(3, now)
+        .run();
+  }
+  tx.commit();
+  return id;
+}
+
+std::optional<Room> SqliteStore::open_breakout_of(const std::string& parent_id) {
+  std::lock_guard lock(mutex_);
+  sql::Statement q(conn_, std::string(kRoomColumns) + "WHERE parent_id = ? AND ended_at IS NULL");
+  q.bind(1, parent_id);
+  if (!q.step()) return std::nullopt;
+  return read_room(q);
 }
 
 // Ending a room also forgets its MLS group and files: they were for the people in that

@@ -61,6 +61,9 @@ class MediaWorker final : public CallControl {
   // CallControl: the room ended (POST /api/rooms/:id/end).
   void end_call(const std::string& room_id) override;
   bool removed_from(const std::string& room_id, const std::string& user_id) const override;
+  // CallControl: a private check-in started or ended (media_worker_breakout.cpp).
+  void announce_breakout(const std::string& parent_id, const std::string& breakout_id,
+                         const std::vector<std::string>& moved_user_ids, bool running) override;
 
   std::uint16_t port() const noexcept { return port_; }
   // CPU time the media thread has used so far (its CLOCK_THREAD_CPUTIME_ID), for

@@ -87,6 +87,7 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/rooms", Action::room_create, U, M, M, M, F, U, U},
     {http::verb::get, "/api/rooms", Action::room_list, U, A, A, A, A, U, U},
     {http::verb::post, "/api/rooms/:id/end", Action::room_end, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/rooms/:id/breakout", Action::room_breakout, U, M, M, M, A, U, U},
     {http::verb::get, "/api/rooms/:id/attendance", Action::room_attendance_read, U, M, M, M, A, U,
      U},
     {http::verb::get, "/api/rooms/:id/note", Action::room_note, U, M, M, M, A, U, U},
