@@ -43,6 +43,16 @@ ApiResult create(const RequestContext& ctx, Services& s) {
           "room"};
 }
 
+// One room the actor may join (its owner or someone invited; not ended, not removed from
+// it): the call page asks before the pre-join step and to know whether it hosts the call.
+// A private check-in is found here too, though the list leaves it out.
+ApiResult find(const RequestContext& ctx, Services& s) {
+  ApiResult refusal;
+  auto room = room_for(ctx, s, ctx.path_param, Action::room_join, refusal, false);
+  if (!room) return refusal;
+  return {200, {{"room", room_json(*room, ctx.actor.user->id)}}};
+}
+
 ApiResult list(const RequestContext& ctx, Services& s) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& room : s.store.open_rooms_of(ctx.actor.user->id))
@@ -162,6 +172,8 @@ std::vector<Route> room_routes() {
        Schema{{{"participant_ids", FieldType::id_list, true, 0, 0, 1, kMaxRoomParticipants}}},
        create},
       {http::verb::get, "/api/rooms", Action::room_list, std::nullopt, list},
+      // Route level: anyone signed in; the handler asks again with the room (room_join).
+      {http::verb::get, "/api/rooms/:id", Action::room_list, std::nullopt, find},
       {http::verb::post, "/api/rooms/:id/end", Action::room_end, std::nullopt, end},
       {http::verb::post, "/api/rooms/:id/breakout", Action::room_breakout,
        Schema{{{"user_ids", FieldType::id_list, true, 0, 0, 1, kMaxRoomParticipants}}}, breakout},

@@ -410,10 +410,10 @@ describe('end-to-end encrypted call', () => {
     assert.equal(await page.locator('[data-testid="call-remote-video"]').count(), 0, 'the removed page still shows the call');
     await mediaFlows(callPages.patientA, 1, 'patient A after the removal');
 
-    // Coming back is refused until the call ends, in plain words.
+    // Coming back is refused until the call ends, in plain words, before the camera is asked for.
     await page.reload();
-    await enterCall(page);
     assert.match(await shownText(page, 'call-error'), /removed you from this call/);
+    assert.equal(await page.getByTestId('prejoin-join').count(), 0, 'a removed person was offered the pre-join step');
     assert.equal(await page.locator('[data-testid="call-remote-video"]').count(), 0);
     await page.close();
   });

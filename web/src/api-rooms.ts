@@ -12,6 +12,8 @@ export interface Room {
   /** Unix seconds. */
   created_at: number;
   ended_at: number | null;
+  /** A private check-in: the session's room it was made from (docs/SESSIONS.md). */
+  parent_id: string | null;
 }
 
 /** A room may hold the owner and at most this many others. */
@@ -34,6 +36,7 @@ function roomOf(raw: unknown): Room {
     participant_count: typeof o.participant_count === 'number' ? o.participant_count : 0,
     created_at: seconds(o.created_at),
     ended_at: typeof o.ended_at === 'number' ? o.ended_at : null,
+    parent_id: typeof o.parent_id === 'string' && o.parent_id ? o.parent_id : null,
   };
 }
 
@@ -42,6 +45,12 @@ export async function listRooms(): Promise<Room[]> {
   const data = await request<{ rooms?: unknown }>('GET', '/api/rooms');
   if (!data || !Array.isArray(data.rooms)) bad();
   return data.rooms.map(roomOf);
+}
+
+/** GET /api/rooms/:id: a room the caller may join (owner or invited; 404 otherwise, 403 removed). */
+export async function getRoom(id: string): Promise<Room> {
+  const data = await request<{ room?: unknown }>('GET', `/api/rooms/${encodeURIComponent(id)}`);
+  return roomOf(data?.room);
 }
 
 /** POST /api/rooms (therapist with two-step verification): 1–15 other people. */
@@ -53,6 +62,15 @@ export async function createRoom(participantIds: string[]): Promise<Room> {
 /** POST /api/rooms/:id/end (the owner): everyone in the call is disconnected. */
 export async function endRoom(id: string): Promise<Room> {
   const data = await request<{ room?: unknown }>('POST', `/api/rooms/${encodeURIComponent(id)}/end`);
+  return roomOf(data?.room);
+}
+
+/**
+ * POST /api/rooms/:id/breakout (the owner): a private check-in with some of the session's
+ * people; the server moves their pages and the host's into it (docs/SESSIONS.md).
+ */
+export async function startBreakout(id: string, userIds: string[]): Promise<Room> {
+  const data = await request<{ room?: unknown }>('POST', `/api/rooms/${encodeURIComponent(id)}/breakout`, { user_ids: userIds });
   return roomOf(data?.room);
 }
 

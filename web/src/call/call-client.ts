@@ -11,6 +11,8 @@ import { ApiError } from '../api';
 import { CallE2ee } from '../e2ee/call-e2ee';
 import type { E2eeView } from '../e2ee/call-e2ee';
 import type { ChatEntry } from '../e2ee/chat';
+import { breakoutOf, breakoutTarget } from './breakout';
+import type { BreakoutState } from './breakout';
 import { collectStats } from './call-stats';
 import { lossBetween, qualityOf, sampleOf, worse } from './connection-quality';
 import type { Quality, QualitySample } from './connection-quality';
@@ -82,6 +84,8 @@ export class CallClient {
   onLobbyChanged: (lobby: LobbyView) => void = () => undefined;
   /** The host asks us to turn our microphone (or camera) back on; only we can. */
   onUnmuteRequest: (source: 'microphone' | 'camera', fromName: string) => void = () => undefined;
+  /** A private check-in started or ended (room.breakout, docs/SESSIONS.md "Private check-in"). */
+  onBreakout: (b: BreakoutState) => void = () => undefined;
   /** A line between the host and a waiting person arrived. */
   onLobbyLine: (line: LobbyLine) => void = () => undefined;
   /** Resolves the first time the server lets us into the call (at once for the host). */
@@ -108,6 +112,8 @@ export class CallClient {
   });
   private status: CallStatus = 'connecting';
   private stopped = false;
+  /** Told to move to a check-in or back: the call this page leaves ends quietly. */
+  private moving = false;
   private rejoining = false;
   private attempt = 0;
   private rejoinTimer: number | undefined;
@@ -464,7 +470,18 @@ export class CallClient {
         this.speaker = stringField(m, 'peer_id');
         this.changed();
       }),
+      on('room.breakout', (m) => {
+        const b = breakoutOf(m);
+        if (breakoutTarget(b, this.roomId)) this.moving = true;
+        this.onBreakout(b);
+      }),
       on('room.left', (m) => {
+        if (this.moving) {
+          // The check-in ended and this page is going back: not "the call has ended".
+          this.stopped = true;
+          this.shutdown();
+          return;
+        }
         const reason = leftReasonOf(m.reason);
         this.finish(reason === 'replaced' || reason === 'removed' || reason === 'denied' ? { kind: reason } : { kind: 'ended' });
       }),

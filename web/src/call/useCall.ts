@@ -3,6 +3,10 @@
 // camera. Also installs window.__havenCall, the test hook (call page only; peer ids,
 // mids and counters, nothing secret).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { breakoutTarget, carryChoices } from './breakout';
+import type { BreakoutState } from './breakout';
+import { callPath } from '../api-rooms';
+import { navigate } from '../router';
 import type { User } from '../api';
 import type { E2eeCounters, E2eeView } from '../e2ee/call-e2ee';
 import type { ChatEntry } from '../e2ee/chat';
@@ -77,6 +81,8 @@ export interface CallView {
   quality: Quality;
   /** The host asked us to unmute (null when not, or answered). */
   unmuteRequest: { source: 'microphone' | 'camera'; from: string } | null;
+  /** A private check-in runs (in this session, or this page is in it); null when none. */
+  breakout: BreakoutState | null;
 }
 
 /** Follows a remote video element for the layer it wants (CallClient.watchTile). */
@@ -120,6 +126,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
   const [lobbyLines, setLobbyLines] = useState<readonly LobbyLine[]>([]);
   const [quality, setQuality] = useState<Quality>('unknown');
   const [unmuteRequest, setUnmuteRequest] = useState<{ source: 'microphone' | 'camera'; from: string } | null>(null);
+  const [breakout, setBreakout] = useState<BreakoutState | null>(null);
   const clientRef = useRef<CallClient | null>(null);
 
   useEffect(() => {
@@ -136,6 +143,18 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     client.onWaiting = (w) => live && setWaiting(w);
     client.onUnmuteRequest = (source, from) => live && setUnmuteRequest({ source, from });
     client.onLobbyChanged = (l) => live && setLobby(l);
+    client.onBreakout = (b) => {
+      if (!live) return;
+      // Into the check-in when it starts for us, back to the session when it ends; the
+      // devices chosen before joining go along (no pre-join step again).
+      const target = breakoutTarget(b, roomId);
+      if (target) {
+        carryChoices(target, choices);
+        navigate(callPath(target), { replace: true });
+        return;
+      }
+      setBreakout(b.running ? b : null);
+    };
     client.onLobbyLine = (line) => live && setLobbyLines((lines) => [...lines.slice(-99), line]);
     client.onProblem = (code) => {
       const text = problemText(code);
@@ -293,6 +312,7 @@ export function useCall(roomId: string, user: User | null, choices: MediaChoices
     lobbyLines,
     quality,
     unmuteRequest,
+    breakout,
   };
   // Chat: each rejects with a ChatError or ApiError for the panel to word.
   const sendChat = async (text: string) => {

@@ -20,6 +20,8 @@ interface CallTilesProps {
     remove: (peerId: string) => Promise<void>;
     sendBack: (userId: string) => Promise<void>;
     askToUnmute: (peerId: string) => Promise<void>;
+    /** A private check-in with this person; undefined inside one. */
+    checkIn?: ((userId: string) => Promise<void>) | undefined;
   } | undefined;
   /** Our own user id: no host controls on our own other tabs' tiles. */
   selfUserId: string;
@@ -76,6 +78,7 @@ export function CallTiles({ peers, local, cameraOff, micMuted, watch, layout, ho
           onRemove={host && !compact ? () => host.remove(p.peer_id) : undefined}
           onSendBack={host && !compact ? () => host.sendBack(p.user_id) : undefined}
           onAskUnmute={host && !compact ? () => host.askToUnmute(p.peer_id) : undefined}
+          onCheckIn={host?.checkIn && !compact ? () => host.checkIn!(p.user_id) : undefined}
         />
       ),
     };

@@ -25,6 +25,27 @@ interface VideoTileProps {
   onAskUnmute?: (() => Promise<void>) | undefined;
   /** The host's control: move this person back to the waiting room (no confirmation: it is undone by admitting them). */
   onSendBack?: (() => Promise<void>) | undefined;
+  /** The host's control: a private check-in with this person (docs/SESSIONS.md), undone by "Bring everyone back". */
+  onCheckIn?: (() => Promise<void>) | undefined;
+}
+
+/** A host's button that runs `action` once at a time (disabled while it runs). */
+function BusyButton({ action, label, testId, children }: { action: () => Promise<void>; label: string; testId: string; children: string }) {
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button type="button" class="button" disabled={busy} aria-label={label} onClick={() => void run()} data-testid={testId}>
+      {children}
+    </button>
+  );
 }
 
 /**
@@ -32,11 +53,10 @@ interface VideoTileProps {
  * (PeerAudio.tsx), so the video is always muted and may be moved between layouts freely.
  * Without a stream yet (the SFU has not forwarded anything) only the name shows.
  */
-export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, onPin, pinned = false, onRemove, onSendBack, onAskUnmute }: VideoTileProps) {
+export function VideoTile({ stream, label, self = false, peerId, mid, watch, cameraOff, micMuted, speaking = false, onPin, pinned = false, onRemove, onSendBack, onAskUnmute, onCheckIn }: VideoTileProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
-  const [sendingBack, setSendingBack] = useState(false);
   const [asked, setAsked] = useState(false);
   const askUnmute = async () => {
     if (!onAskUnmute || asked) return;
@@ -51,15 +71,6 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
   useEffect(() => {
     if (!micMuted) setAsked(false);
   }, [micMuted]);
-  const sendBack = async () => {
-    if (!onSendBack || sendingBack) return;
-    setSendingBack(true);
-    try {
-      await onSendBack();
-    } finally {
-      setSendingBack(false);
-    }
-  };
   const confirmRemove = async () => {
     if (!onRemove || removing) return;
     setRemoving(true);
@@ -141,16 +152,14 @@ export function VideoTile({ stream, label, self = false, peerId, mid, watch, cam
                 </button>
               ) : null}
               {onSendBack ? (
-                <button
-                  type="button"
-                  class="button"
-                  disabled={sendingBack}
-                  aria-label={`To waiting room: move ${label} back`}
-                  onClick={() => void sendBack()}
-                  data-testid="call-send-back"
-                >
+                <BusyButton action={onSendBack} label={`To waiting room: move ${label} back`} testId="call-send-back">
                   To waiting room
-                </button>
+                </BusyButton>
+              ) : null}
+              {onCheckIn ? (
+                <BusyButton action={onCheckIn} label={`Private check-in with ${label}: the two of you in a room of your own`} testId="call-check-in">
+                  Private check-in
+                </BusyButton>
               ) : null}
               <button type="button" class="button" aria-label={`Remove ${label} from the call`} onClick={() => setConfirming(true)} data-testid="call-remove">
                 Remove

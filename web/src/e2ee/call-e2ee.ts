@@ -17,7 +17,7 @@
 // admitted again. Its first act is a self-update: SFrame counters restart at zero in a
 // new page, and reusing (key, KID, CTR) would reuse a nonce (RFC 9605 §9.1), so no frame
 // is sent in a restored epoch.
-import { listRooms } from '../api-rooms';
+import { getRoom } from '../api-rooms';
 import type { User } from '../api';
 import { fromBase64, toBase64 } from '../api-devices';
 import type { Message } from '../call/protocol';
@@ -102,8 +102,8 @@ export class CallE2ee {
   static async open(roomId: string, me: User, workers: Worker[]): Promise<CallE2ee> {
     const device = await ensureDevice(me);
     // The owner is the host. A room we cannot see is refused by room.join anyway.
-    const rooms = await listRooms().catch(() => []);
-    const isHost = rooms.some((r) => r.id === roomId && r.owner_id === me.id);
+    const room = await getRoom(roomId).catch(() => null);
+    const isHost = room?.owner_id === me.id;
     const e2ee = new CallE2ee(roomId, device, workers, isHost);
     await e2ee.directory.refresh().catch(() => undefined);
     await e2ee.restore();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleHome } from '../api';
 import { notesPath } from '../api-notes';
-import { endRoom } from '../api-rooms';
+import { endRoom, startBreakout } from '../api-rooms';
 import { useCall } from '../call/useCall';
 import type { MediaChoices } from '../call/media';
 import type { CallStatus } from '../call/call-client';
@@ -55,7 +55,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   const onLeave = async () => {
     if (leaving) return;
     setLeaving(true);
-    const next = view.e2ee?.host === true ? notesPath(roomId) : home;
+    const next = view.e2ee?.host === true ? notesPath(view.breakout?.parentRoomId || roomId) : home;
     await leave();
     navigate(next);
   };
@@ -102,6 +102,24 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
     }
     await leave();
     navigate(notesPath(roomId));
+  };
+
+  // A private check-in (docs/SESSIONS.md): the server moves this page and the person's
+  // into it (useCall.ts); "Bring everyone back" ends its room, which moves them back.
+  const inCheckIn = view.breakout?.parentRoomId ? view.breakout.parentRoomId : '';
+  const onCheckIn = async (userId: string) => {
+    try {
+      await startBreakout(roomId, [userId]);
+    } catch {
+      setPageError('The private check-in could not start. The person may have left, or one is already running.');
+    }
+  };
+  const onBringBack = async () => {
+    try {
+      await endRoom(roomId);
+    } catch {
+      setPageError('Everyone could not be brought back. Check your connection and try again.');
+    }
   };
 
   const onLeaveWaiting = async () => {
@@ -173,6 +191,9 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
           </button>
         </p>
       ) : null}
+      {inCall ? (
+        <BreakoutNotice inCheckIn={inCheckIn !== ''} running={view.breakout?.running === true} isHost={isHost} onBringBack={() => void onBringBack()} />
+      ) : null}
       {waiting && view.waiting ? <WaitingRoom roomId={roomId} waiting={view.waiting} lines={view.lobbyLines} onSend={(text) => sendLobbyLine(text)} onLeave={() => void onLeaveWaiting()} /> : null}
       {inCall && view.lobby ? (
         <LobbyPanel lobby={view.lobby} lines={view.lobbyLines} onAdmit={admit} onDeny={deny} onLock={setLocked} onSend={(text, userId) => sendLobbyLine(text, userId)} />
@@ -187,7 +208,11 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
             micMuted={view.micMuted}
             watch={watchTile}
             layout={speakerLayout}
-            hostControls={isHost ? { remove: onRemove, sendBack: onSendBack, askToUnmute: async (peerId) => { await askToUnmute(peerId); } } : undefined}
+            hostControls={
+              isHost
+                ? { remove: onRemove, sendBack: onSendBack, askToUnmute: async (peerId) => { await askToUnmute(peerId); }, checkIn: inCheckIn || view.breakout ? undefined : onCheckIn }
+                : undefined
+            }
             selfUserId={user?.id ?? ''}
           />
           {/* Everyone's sound, apart from the tiles: a tile moving between layouts does not cut it. */}
@@ -231,12 +256,42 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
             onCamera={toggleCamera}
             onShare={() => void toggleScreen()}
             onLeave={() => void onLeave()}
-            onEndForAll={isHost ? onEndForAll : undefined}
+            onEndForAll={isHost && !inCheckIn ? onEndForAll : undefined}
             layout={speakerLayout.layout}
             onLayout={speakerLayout.setLayout}
           />
         </>
       ) : null}
     </Layout>
+  );
+}
+
+/**
+ * What a page says about a private check-in: inside it, that nobody else in the session
+ * sees or hears it (and the host's way back); in the session, only that one is running —
+ * never who is in it.
+ */
+function BreakoutNotice({ inCheckIn, running, isHost, onBringBack }: { inCheckIn: boolean; running: boolean; isHost: boolean; onBringBack: () => void }) {
+  return (
+    <div role="status" data-testid="call-breakout">
+      {inCheckIn ? (
+        <div class="notice call-breakout" data-testid="call-breakout-inside">
+          <p>
+            {isHost
+              ? 'Private check-in. The others in the session stay in the main call: they cannot see or hear you here.'
+              : 'Private check-in with your therapist. The others in the session cannot see or hear you here.'}
+          </p>
+          {isHost ? (
+            <button type="button" class="button primary" onClick={onBringBack} data-testid="call-breakout-end">
+              Bring everyone back
+            </button>
+          ) : null}
+        </div>
+      ) : running ? (
+        <p class="notice" data-testid="call-breakout-running">
+          Your therapist is having a private check-in with someone from this session. Please stay here: they will be back shortly.
+        </p>
+      ) : null}
+    </div>
   );
 }

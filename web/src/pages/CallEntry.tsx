@@ -10,6 +10,7 @@
 // them). The cost is the camera light blinking off for a moment.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { roleHome } from '../api';
+import { takeCarriedChoices } from '../call/breakout';
 import type { MediaChoices } from '../call/media';
 import { listenForDoubleEscape, quickExit } from '../call/quick-exit';
 import { CallRefusalLink } from '../components/CallRefusal';
@@ -23,7 +24,9 @@ import type { RoomAccess } from '../prejoin/support';
 import { Call } from './Call';
 
 export function CallEntry({ roomId }: { roomId: string }) {
-  const [choices, setChoices] = useState<MediaChoices | null>(null);
+  // Moved here from the session into a private check-in (or back): the devices chosen a
+  // moment ago come along, so there is no pre-join step again (call/breakout.ts).
+  const [choices, setChoices] = useState<MediaChoices | null>(() => takeCarriedChoices(roomId));
   // The Join button is gone: keyboard and screen-reader users start again at the call.
   useEffect(() => {
     if (choices) document.getElementById('main')?.focus();

@@ -2,7 +2,7 @@
 // person enter the room at all, can this browser encrypt the call, and what to do when the
 // camera or microphone cannot be used. Plain instructions, never a bare error name.
 import { ApiError } from '../api';
-import { listRooms } from '../api-rooms';
+import { getRoom } from '../api-rooms';
 import { e2eeSupported } from '../call/media-crypto';
 import { joinErrorText } from '../call/messages';
 
@@ -10,18 +10,18 @@ import { joinErrorText } from '../call/messages';
 export type RoomAccess = { ok: true } | { ok: false; code: string; text: string };
 
 /**
- * Whether `roomId` is among the open rooms the caller owns or is invited to (`GET
- * /api/rooms`, docs/SIGNALING.md). Checked before the camera is asked for: a person who
+ * Whether the caller may enter `roomId`: an open room they own or are invited to (`GET
+ * /api/rooms/:id`, docs/SIGNALING.md). Checked before the camera is asked for: a person who
  * may not enter is never asked for it. The refusal is the call page's own wording
  * (call/messages.ts); the server still decides at join.
  */
 export async function checkRoomAccess(roomId: string): Promise<RoomAccess> {
   try {
-    const rooms = await listRooms();
-    if (rooms.some((r) => r.id === roomId)) return { ok: true };
-    return { ok: false, code: 'room_not_found', text: joinErrorText('room_not_found') };
+    await getRoom(roomId);
+    return { ok: true };
   } catch (e) {
-    const code = e instanceof ApiError && e.code === 'mfa_required' ? 'mfa_required' : 'disconnected';
+    const known = ['mfa_required', 'removed_from_call'];
+    const code = !(e instanceof ApiError) ? 'disconnected' : e.status === 404 ? 'room_not_found' : known.includes(e.code) ? e.code : 'disconnected';
     return { ok: false, code, text: joinErrorText(code) };
   }
 }
