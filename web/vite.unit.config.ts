@@ -22,6 +22,7 @@ export default defineConfig({
         quality: resolve(import.meta.dirname, 'src/call/connection-quality.ts'),
         speaker: resolve(import.meta.dirname, 'src/call/speaker-layout.ts'),
         attendance: resolve(import.meta.dirname, 'src/cohort-attendance.ts'),
+        breakout: resolve(import.meta.dirname, 'src/call/breakout.ts'),
       },
     },
     rollupOptions: { external: [/^node:/] },
