@@ -68,8 +68,10 @@ describe('waiting room (scenario a)', () => {
   after(() => closeSuite(pages, browser, srv));
 
   test('three patients arrive early and wait; nobody is in the call before the therapist', async () => {
+    // Patient C is on a phone for the whole session (scenario d): waiting, in the call, removed.
     for (const [key, who] of Object.entries(patients)) {
-      const { page } = await openSignedIn(pages, srv, who.cookie, `/call/${roomId}`);
+      const phone = key === 'c' ? { viewport: { width: 375, height: 812 } } : {};
+      const { page } = await openSignedIn(pages, srv, who.cookie, `/call/${roomId}`, phone);
       await enterCall(page);
       await waitInLobby(page);
       waiting[key] = page;
@@ -139,6 +141,8 @@ describe('waiting room (scenario a)', () => {
       return [ok, states];
     });
     assert.equal(detail.length, 4);
+    assert.ok((await pageWidth(waiting.c)) <= 375, 'the call scrolls sideways on a phone');
+    await assertAccessible(waiting.c, 'the call on a phone');
     // On loopback the connection indicator settles on good.
     await until('the connection indicator never said good', async () => {
       const q = await host.getByTestId('call-quality').getAttribute('data-quality').catch(() => null);
@@ -203,6 +207,7 @@ describe('waiting room (scenario a)', () => {
     await tileC.getByTestId('call-remove').click();
     await tileC.getByTestId('call-remove-confirm').click();
     assert.match(await shownText(waiting.c, 'call-error'), /The host removed you from this call/);
+    assert.ok((await pageWidth(waiting.c)) <= 375, 'the removal notice scrolls sideways on a phone');
   });
 
   test('a late patient on a phone is turned away, then locked out', async () => {
