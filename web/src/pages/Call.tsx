@@ -75,31 +75,29 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   const names = new Map(view.peers.map((p) => [p.user_id, p.display_name]));
   const isHost = view.e2ee?.host === true;
 
-  const onRemove = async (peerId: string) => {
+  /** Runs one of the host's actions; a failure is worded on the page. True when it worked. */
+  const attempt = async (action: () => Promise<unknown>, failure: string): Promise<boolean> => {
     try {
-      await remove(peerId);
+      await action();
+      return true;
     } catch {
-      setPageError('That person could not be removed. They may have left already.');
+      setPageError(failure);
+      return false;
     }
   };
 
+  const onRemove = async (peerId: string) => {
+    await attempt(() => remove(peerId), 'That person could not be removed. They may have left already.');
+  };
+
   const onSendBack = async (userId: string) => {
-    try {
-      await sendBack(userId);
-    } catch {
-      setPageError('That person could not be moved to the waiting room. They may have left already.');
-    }
+    await attempt(() => sendBack(userId), 'That person could not be moved to the waiting room. They may have left already.');
   };
 
   // Ends the room for everyone (POST /api/rooms/:id/end): every page is told, nobody can
   // join again, and the host goes on to the session's notes.
   const onEndForAll = async () => {
-    try {
-      await endRoom(roomId);
-    } catch {
-      setPageError('The session could not be ended. Check your connection and try again.');
-      return;
-    }
+    if (!(await attempt(() => endRoom(roomId), 'The session could not be ended. Check your connection and try again.'))) return;
     await leave();
     navigate(notesPath(roomId));
   };
@@ -108,19 +106,9 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   // into it (useCall.ts); "Bring everyone back" ends its room, which moves them back.
   const inCheckIn = view.breakout?.parentRoomId ? view.breakout.parentRoomId : '';
   const onCheckIn = async (userId: string) => {
-    try {
-      await startBreakout(roomId, [userId]);
-    } catch {
-      setPageError('The private check-in could not start. The person may have left, or one is already running.');
-    }
+    await attempt(() => startBreakout(roomId, [userId]), 'The private check-in could not start. The person may have left, or one is already running.');
   };
-  const onBringBack = async () => {
-    try {
-      await endRoom(roomId);
-    } catch {
-      setPageError('Everyone could not be brought back. Check your connection and try again.');
-    }
-  };
+  const onBringBack = () => attempt(() => endRoom(roomId), 'Everyone could not be brought back. Check your connection and try again.');
 
   const onLeaveWaiting = async () => {
     await leave();
