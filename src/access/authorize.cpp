@@ -163,6 +163,14 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
                  : Decision::deny_forbidden;
     // Admission and removal are the host's (docs/E2EE.md); issue 7 adds co-hosts.
     case Action::room_admit:
+      // A clinician listed in the room stands in for the host in its MLS group while the
+      // host is away (docs/E2EE.md "Stand-in"); who gets into the call stays the host's.
+      if (object.actor_is_participant && !object.actor_is_owner &&
+          (user.role == Role::therapist || user.role == Role::staff)) {
+        return Decision::allow;
+      }
+      return object.id.empty() || object.actor_is_owner ? Decision::allow
+                                                        : Decision::deny_forbidden;
     case Action::room_moderate:
       return object.id.empty() || object.actor_is_owner ? Decision::allow
                                                         : Decision::deny_forbidden;

@@ -124,6 +124,12 @@ ApiResult claim_key_packages(const RequestContext& ctx, Services& s) {
   if (!room->admits(user_id) || user_id == ctx.actor.user->id) {
     return error_result({400, "not_in_room", "That person is not invited to this room."});
   }
+  // A clinician standing in for the host adds only people the host let in (docs/E2EE.md
+  // "Stand-in"): the waiting room stays the host's.
+  if (room->owner_id != ctx.actor.user->id && user_id != room->owner_id &&
+      !room->admitted(user_id)) {
+    return error_result({400, "not_admitted", "The host has not let that person in yet."});
+  }
   if (!s.limiter.allow("account:" + ctx.actor.user->id + "|kp_claim", kClaimsPerMinute, ctx.now)) {
     return error_result(errors::rate_limited());
   }

@@ -50,7 +50,21 @@ ApiResult find(const RequestContext& ctx, Services& s) {
   ApiResult refusal;
   auto room = room_for(ctx, s, ctx.path_param, Action::room_join, refusal, false);
   if (!room) return refusal;
-  return {200, {{"room", room_json(*room, ctx.actor.user->id)}}};
+  auto out = room_json(*room, ctx.actor.user->id);
+  // The room's clinicians, for a clinician's page: which of them stands in for the host in
+  // the MLS group while the host is away (docs/E2EE.md "Stand-in"). Patients are not told.
+  const Role role = ctx.actor.user->role;
+  if (role == Role::therapist || role == Role::staff) {
+    nlohmann::json clinicians = nlohmann::json::array();
+    for (const auto& id : room->participant_ids) {
+      auto user = s.store.find_user(id);
+      if (user && (user->role == Role::therapist || user->role == Role::staff)) {
+        clinicians.push_back(id);
+      }
+    }
+    out["clinician_ids"] = clinicians;
+  }
+  return {200, {{"room", out}}};
 }
 
 ApiResult list(const RequestContext& ctx, Services& s) {

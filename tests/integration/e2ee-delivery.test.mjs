@@ -25,10 +25,12 @@ let alice;
 let bob;
 let stranger;
 let room;
+let adminCookie;
 before(async () => {
   e2ee = await loadWebUnit('e2ee');
   srv = await startServer();
   const admin = await enrollAdminWithTotp(srv);
+  adminCookie = admin.cookie;
   therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist');
   alice = await invitePerson(srv, therapist.cookie, 'patient', 'alice');
   bob = await invitePerson(srv, therapist.cookie, 'patient', 'bob');
@@ -253,4 +255,29 @@ test('the host admits two patients into the room group; chat, racing commits, re
   assert.equal(end.status, 200, end.text);
   for (const socket of [h.socket, s.socket, bo.socket]) assert.equal((await socket.next('mls.ended')).room_id, room.id);
   await Promise.all([h.socket, s.socket, bo.socket, st, borrowed].map((x) => x.close()));
+});
+
+test('a clinician listed in a room may claim KeyPackages for the host (stand-in), only for people the host let in', async () => {
+  const staff = await invitePersonWithTotp(srv, adminCookie, 'staff', 'stand-in-staff');
+  const made = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [staff.id, alice.id] } });
+  assert.equal(made.status, 201, made.text);
+  const roomId = made.json.room.id;
+  const claimIn = (who, userId) => request(srv, 'POST', `/api/rooms/${roomId}/key-packages/claim`, { cookie: who.cookie, body: { user_id: userId } });
+  const early = await claimIn(staff, alice.id);
+  assert.deepEqual([early.status, early.json.error.code], [400, 'not_admitted'], 'a stand-in claimed for someone still waiting');
+  assert.equal((await claimIn(alice, staff.id)).status, 403, 'a patient claimed');
+  // The host lets Alice in; then the stand-in may add her.
+  const t = await connectSocket(srv, therapist.cookie);
+  t.send({ type: 'room.join', room_id: roomId });
+  await t.next('room.joined');
+  const a = await connectSocket(srv, alice.cookie);
+  a.send({ type: 'room.join', room_id: roomId });
+  await a.next('room.waiting');
+  t.send({ type: 'room.admit', user_ids: [alice.id] });
+  await a.next('room.joined');
+  const later = await claimIn(staff, alice.id);
+  assert.equal(later.status, 200, later.text);
+  // The host's own devices too (the host back with a new browser).
+  assert.equal((await claimIn(staff, therapist.id)).status, 200);
+  await Promise.all([t.close(), a.close()]);
 });

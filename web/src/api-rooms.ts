@@ -14,6 +14,8 @@ export interface Room {
   ended_at: number | null;
   /** A private check-in: the session's room it was made from (docs/SESSIONS.md). */
   parent_id: string | null;
+  /** GET /api/rooms/:id for a clinician: the room's listed clinicians (docs/E2EE.md "Stand-in"); [] otherwise. */
+  clinician_ids: string[];
 }
 
 /** A room may hold the owner and at most this many others. */
@@ -37,6 +39,7 @@ function roomOf(raw: unknown): Room {
     created_at: seconds(o.created_at),
     ended_at: typeof o.ended_at === 'number' ? o.ended_at : null,
     parent_id: typeof o.parent_id === 'string' && o.parent_id ? o.parent_id : null,
+    clinician_ids: Array.isArray(o.clinician_ids) ? o.clinician_ids.filter((x): x is string => typeof x === 'string') : [],
   };
 }
 

@@ -323,7 +323,8 @@ TEST(AuthorizationMatrix, RoomByRelationship) {
   EXPECT_EQ(authorize(actor_with(std::nullopt), Action::room_join, listed), U);
 }
 
-// Admission into a room's MLS group and removal from its call are the host's; every person of the
+// Admission into a room's MLS group is the host's (or a clinician standing in for them);
+// removal from its call is the host's; every person of the
 // room may read its device keys; a device is managed only by its owner.
 TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   ObjectRef owned{"room", "r1", "org1"};
@@ -335,7 +336,9 @@ TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   EXPECT_EQ(authorize(therapist, Action::room_admit, owned), M);
   therapist.user->mfa_enabled = true;
   EXPECT_EQ(authorize(therapist, Action::room_admit, owned), A);
-  EXPECT_EQ(authorize(therapist, Action::room_admit, listed), F);
+  // A clinician listed in the room stands in for an absent host in its group (not the call).
+  EXPECT_EQ(authorize(therapist, Action::room_admit, listed), A);
+  EXPECT_EQ(authorize(therapist, Action::room_admit, stranger), F);
   EXPECT_EQ(authorize(therapist, Action::room_moderate, owned), A);  // room.remove on /ws
   EXPECT_EQ(authorize(therapist, Action::room_moderate, listed), F);
   EXPECT_EQ(authorize(therapist, Action::room_devices_read, listed), A);

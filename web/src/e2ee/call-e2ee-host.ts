@@ -16,6 +16,13 @@
 // call (room.remove) leaves at once and is not admitted again by this client. Every change of membership is a new
 // epoch, so someone who left cannot decrypt what is said after they are gone.
 //
+// Stand-in (docs/E2EE.md "Stand-in"): on the page of a clinician listed in the room, this
+// runs only while the host is not in the call, and only on the page of the present
+// clinician with the smallest user id (every page reaches the same answer from the same
+// participant list). It removes and re-adds as the host would; the server lets it claim
+// KeyPackages only for people the host admitted, so the waiting room stays the host's.
+// Should two pages still commit in one epoch, the server accepts exactly one.
+//
 // All of this runs on CallE2ee's chain, so it never overlaps processing or other commits.
 import { claimKeyPackages } from '../api-devices';
 import type { ClaimedKeyPackage } from '../api-devices';
@@ -32,6 +39,20 @@ const DIRECTORY_MAX_AGE_MS = 30_000;
 /** Claims for a further device of someone already in the group, before giving up until they rejoin. */
 const MEMBER_CLAIM_TRIES = 3;
 
+/** A clinician's page that stands in for the host: whose absence it waits for, and who else could. */
+export interface StandIn {
+  ownerId: string;
+  /** The room's clinicians (ours included when listed). */
+  clinicianIds: ReadonlySet<string>;
+}
+
+/** Whether this page acts for the host now: the host is not in the call and we are the first clinician present. */
+export function actsForHost(standIn: StandIn, myUserId: string, present: readonly string[]): boolean {
+  if (present.includes(standIn.ownerId)) return false;
+  const clinicians = present.filter((u) => standIn.clinicianIds.has(u));
+  return clinicians.every((u) => u >= myUserId);
+}
+
 export class HostAdmission {
   private inCall = new Set<string>();
   private peers = new Set<string>();
@@ -46,8 +67,15 @@ export class HostAdmission {
   private directoryAt = 0;
   private queued = false;
   private readonly timer: number;
+  /** False on a stand-in's page while the host (or a first clinician) is there. */
+  private active: boolean;
 
-  constructor(private readonly e2ee: CallE2ee) {
+  /** `standIn`: this page is a clinician's, acting only while the host is away; null for the host's. */
+  constructor(
+    private readonly e2ee: CallE2ee,
+    private readonly standIn: StandIn | null = null,
+  ) {
+    this.active = standIn === null;
     this.timer = window.setInterval(() => this.kick(), TICK_MS);
   }
 
@@ -64,6 +92,12 @@ export class HostAdmission {
     }
     this.peers = new Set(people.map((p) => p.peerId));
     this.inCall = new Set(people.map((p) => p.userId).filter((u) => !this.removed.has(u) && !this.sentBackUsers.has(u)));
+    if (this.standIn) {
+      const was = this.active;
+      this.active = actsForHost(this.standIn, this.e2ee.device.local.userId, people.map((p) => p.userId));
+      // Absences are counted from when we took over, not from before.
+      if (this.active && !was) this.absentSince.clear();
+    }
     this.kick();
   }
 
@@ -97,7 +131,7 @@ export class HostAdmission {
 
   private async step(): Promise<void> {
     const s = this.e2ee.session;
-    if (!s || !this.e2ee.currentLink) return;
+    if (!this.active || !s || !this.e2ee.currentLink) return;
     const me = this.e2ee.device.local;
     const roster = s.roster();
     const members = new Set(roster.map((e) => e.userId));

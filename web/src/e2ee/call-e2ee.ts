@@ -9,8 +9,9 @@
 // the winner (already queued behind us) has been processed.
 //
 // Roles: the room's owner is the host. Its client creates the group and admits people of
-// the room who are in the call (call-e2ee-host.ts). Everyone else waits for a Welcome
-// naming one of our KeyPackages and skips what came before it.
+// the room who are in the call (call-e2ee-host.ts); while it is away, a clinician listed
+// in the room stands in for it in the group (never in creating it). Everyone else waits
+// for a Welcome naming one of our KeyPackages and skips what came before it.
 //
 // Resume: the group state and the seq of the last processed message are kept sealed in
 // the key store, so a reload subscribes with after_seq and carries on without being
@@ -31,6 +32,7 @@ import type { Device } from './device';
 import { RoomDirectory } from './directory';
 import { GroupStore } from './group-store';
 import { HostAdmission } from './call-e2ee-host';
+import type { StandIn } from './call-e2ee-host';
 import { ChatError, ChatLog } from './chat';
 import type { E2eeCounters, E2eeState, E2eeView, MlsLink, RosterMember } from './call-e2ee-types';
 
@@ -75,7 +77,9 @@ export class CallE2ee {
   private readonly groupId: Uint8Array;
   private readonly stored: GroupStore;
   readonly directory: RoomDirectory;
+  /** The host's admissions, or a clinician's stand-in for them; null on everyone else's page. */
   private readonly host: HostAdmission | null;
+  private readonly hosting: boolean;
   /** Chat and files over the group (chat.ts), in memory for this call. */
   readonly chat: ChatLog;
 
@@ -84,12 +88,14 @@ export class CallE2ee {
     readonly device: Device,
     private readonly workers: Worker[],
     isHost: boolean,
+    standIn: StandIn | null,
   ) {
     this.groupId = new TextEncoder().encode(roomId);
     const groupHex = [...this.groupId].map((b) => b.toString(16).padStart(2, '0')).join('');
     this.stored = new GroupStore(device.store, groupHex);
     this.directory = new RoomDirectory(roomId);
-    this.host = isHost ? new HostAdmission(this) : null;
+    this.host = isHost ? new HostAdmission(this) : standIn ? new HostAdmission(this, standIn) : null;
+    this.hosting = isHost;
     this.chat = new ChatLog({
       roomId,
       ownDevice: { userId: device.local.userId, deviceId: device.local.deviceId },
@@ -104,14 +110,18 @@ export class CallE2ee {
     // The owner is the host. A room we cannot see is refused by room.join anyway.
     const room = await getRoom(roomId).catch(() => null);
     const isHost = room?.owner_id === me.id;
-    const e2ee = new CallE2ee(roomId, device, workers, isHost);
+    // A clinician listed in the room stands in for the host in the group while the host is away.
+    const clinician = me.role === 'therapist' || me.role === 'staff';
+    const standIn: StandIn | null = !isHost && clinician && room ? { ownerId: room.owner_id, clinicianIds: new Set(room.clinician_ids) } : null;
+    const e2ee = new CallE2ee(roomId, device, workers, isHost, standIn);
     await e2ee.directory.refresh().catch(() => undefined);
     await e2ee.restore();
     return e2ee;
   }
 
+  /** The room's owner: creates the group and runs the waiting room's admissions. */
   get isHost(): boolean {
-    return this.host !== null;
+    return this.hosting;
   }
 
   view(): E2eeView {
@@ -262,7 +272,8 @@ export class CallE2ee {
     if (group === null || typeof group !== 'object') {
       // No group on the server (new room, or it was ended and reopened): our old state is void.
       if (this.session) await this.forget();
-      if (this.host) {
+      // Only the host makes the group; a stand-in waits for the host like everyone else.
+      if (this.hosting && this.host) {
         try {
           await link.request('mls.create', { room_id: this.roomId });
         } catch (e) {
