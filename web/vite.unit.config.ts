@@ -23,6 +23,7 @@ export default defineConfig({
         speaker: resolve(import.meta.dirname, 'src/call/speaker-layout.ts'),
         attendance: resolve(import.meta.dirname, 'src/cohort-attendance.ts'),
         breakout: resolve(import.meta.dirname, 'src/call/breakout.ts'),
+        'contact-keys': resolve(import.meta.dirname, 'src/e2ee/contact-keys.ts'),
       },
     },
     rollupOptions: { external: [/^node:/] },

@@ -84,6 +84,8 @@ const char* action_name(Action action) {
       return "appointment_join";
     case Action::device_manage:
       return "device_manage";
+    case Action::contact_devices_read:
+      return "contact_devices_read";
     case Action::audit_read:
       return "audit_read";
     case Action::patient_erase:
@@ -301,6 +303,15 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::appointment_join:
       if (!signed_in) return Decision::deny_unauthenticated;
       return authorize_room(*actor.user, action, object);
+    case Action::contact_devices_read:
+      // Whom one is in care with is PHI for a clinician (their patients): MFA first, as for
+      // the patient list. Admins are in nobody's care team.
+      if (!signed_in) return Decision::deny_unauthenticated;
+      if (role == Role::admin) return Decision::deny_forbidden;
+      if (role_requires_mfa(actor.user->role) && !actor.user->mfa_enabled) {
+        return Decision::deny_mfa_required;
+      }
+      return Decision::allow;
     case Action::device_manage:
       // A device key lets its holder into encrypted sessions: staff register one only
       // behind their second factor; patients, who join without MFA, may too.

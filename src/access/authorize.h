@@ -59,6 +59,8 @@ enum class Action {
   appointment_list,        // the appointments the actor owns or is invited to
   appointment_manage,      // the owner reschedules or cancels; object: the appointment
   appointment_join,        // the owner and the invited open its room, get its .ics; object: it
+  contact_devices_read,    // the device keys of the people one is in care with (patients:
+                           // their clinicians; clinicians: their patients), to announce new ones
   device_manage,           // register, list, revoke own devices, upload their KeyPackages;
                            // object: a device (actor_is_owner)
 };

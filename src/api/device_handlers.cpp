@@ -3,6 +3,8 @@
 // revoked from the account page; a room's host claims its people's KeyPackages to add
 // them to the room's MLS group, and every member reads the room's device keys to check
 // the roster. Only public keys and ids pass through here.
+#include <algorithm>
+
 #include "api/handler_support.h"
 #include "api/route_table.h"
 #include "auth/rate_limiter.h"
@@ -174,6 +176,43 @@ ApiResult room_devices(const RequestContext& ctx, Services& s) {
   return {200, {{"devices", out}}};
 }
 
+// The device keys of the people one is in care with — a patient's clinicians (of their
+// care teams), a clinician's patients — so their browser can announce a key it has not
+// seen before, outside any call (docs/E2EE.md "New device keys of your contacts"). A
+// server that slipped in a device for a therapist to listen in would be announced here.
+ApiResult contact_devices(const RequestContext& ctx, Services& s) {
+  const User& me = *ctx.actor.user;
+  std::vector<User> contacts;
+  if (me.role == Role::patient) {
+    std::vector<std::string> ids;
+    for (const auto& team : s.store.list_care_teams(me.org_id)) {
+      const auto& patients = team.patient_ids;
+      if (std::find(patients.begin(), patients.end(), me.id) == patients.end()) continue;
+      for (const auto& id : team.clinician_ids) {
+        if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+        ids.push_back(id);
+        if (auto user = s.store.find_user(id); user && !user->disabled) contacts.push_back(*user);
+      }
+    }
+  } else {
+    contacts = s.store.patients_of(me.id);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& person : contacts) {
+    nlohmann::json devices = nlohmann::json::array();
+    for (const auto& d : s.store.devices_of(person.id)) {
+      devices.push_back(
+          {{"device_id", d.id},
+           {"signature_key", to_base64(d.signature_key.data(), d.signature_key.size())},
+           {"created_at", d.created_at},
+           {"revoked", !d.active()}});
+    }
+    out.push_back(
+        {{"user_id", person.id}, {"display_name", person.display_name}, {"devices", devices}});
+  }
+  return {200, {{"contacts", out}}, {}, "contact.devices_read", me.id};
+}
+
 }  // namespace
 
 std::vector<Route> device_routes() {
@@ -198,6 +237,8 @@ std::vector<Route> device_routes() {
        Schema{{{"user_id", FieldType::string, true, 1, 64}}}, claim_key_packages},
       {http::verb::get, "/api/rooms/:id/devices", Action::room_devices_read, std::nullopt,
        room_devices},
+      {http::verb::get, "/api/contacts/devices", Action::contact_devices_read, std::nullopt,
+       contact_devices},
   };
 }
 

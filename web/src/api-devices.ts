@@ -72,3 +72,35 @@ export async function roomDirectory(roomId: string): Promise<DirectoryEntry[]> {
     return { userId: str(o.user_id), deviceId: str(o.device_id), signatureKey: fromBase64(o.signature_key), revoked: o.revoked === true, guest: o.guest === true };
   });
 }
+
+export interface ContactDevice {
+  deviceId: string;
+  signatureKey: Uint8Array;
+  /** Unix seconds. */
+  createdAt: number;
+  revoked: boolean;
+}
+
+export interface Contact {
+  userId: string;
+  displayName: string;
+  devices: ContactDevice[];
+}
+
+/** GET /api/contacts/devices: the device keys of the people one is in care with. */
+export async function contactDevices(): Promise<Contact[]> {
+  const data = await request<{ contacts?: unknown }>('GET', '/api/contacts/devices');
+  if (!data || !Array.isArray(data.contacts)) bad();
+  return data.contacts.map((raw) => {
+    const o = obj(raw);
+    const devices = Array.isArray(o.devices) ? o.devices : [];
+    return {
+      userId: str(o.user_id),
+      displayName: str(o.display_name),
+      devices: devices.map((d) => {
+        const e = obj(d);
+        return { deviceId: str(e.device_id), signatureKey: fromBase64(e.signature_key), createdAt: typeof e.created_at === 'number' ? e.created_at : 0, revoked: e.revoked === true };
+      }),
+    };
+  });
+}

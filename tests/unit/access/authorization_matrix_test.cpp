@@ -108,6 +108,7 @@ const std::vector<Row> kMatrix = {
     {http::verb::post, "/api/guests/:id/revoke", Action::appointment_manage, U, M, M, M, A, U, U},
     {http::verb::post, "/api/guests/accept", Action::invitation_use, A, A, A, A, A, A, A},
     {http::verb::get, "/api/rooms/:id/devices", Action::room_devices_read, U, M, M, M, A, U, U},
+    {http::verb::get, "/api/contacts/devices", Action::contact_devices_read, U, F, M, M, A, U, U},
     {http::verb::post, "/api/rooms/:id/files", Action::room_files, U, M, M, M, A, U, U},
     {http::verb::get, "/api/files/:id", Action::room_files, U, M, M, M, A, U, U},
     {http::verb::post, "/api/devices", Action::device_manage, U, M, M, M, A, U, U},

@@ -10,6 +10,7 @@ import { InviteForm } from '../components/InviteForm';
 import { MfaNudge } from '../components/MfaNudge';
 import { AdminPanels } from '../components/AdminPanels';
 import { ClinicianPanels } from '../components/ClinicianPanels';
+import { KeyNotices } from '../components/KeyNotices';
 import { Disclosures } from '../components/Disclosures';
 import { VideoRooms } from '../components/VideoRooms';
 import { PatientAppointments, TherapistAppointments } from '../components/Appointments';
@@ -104,6 +105,9 @@ export function Landing({ role }: { role: Role }) {
         <>
           <ConnectionStatus status={status} />
           {needsMfa ? <MfaNudge /> : null}
+          {(role === 'patient' || ((role === 'therapist' || role === 'staff') && security !== null && !needsMfa)) ? (
+            <KeyNotices userId={user.id} clinician={role !== 'patient'} />
+          ) : null}
           {/* Appointments name patients: like rooms, therapists need two-step verification first. */}
           {role === 'therapist' && security !== null && !needsMfa ? <TherapistAppointments onMfaRequired={onMfaRequired} /> : null}
           {role === 'patient' ? <PatientAppointments /> : null}
