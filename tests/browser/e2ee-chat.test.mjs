@@ -15,10 +15,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pollUntil } from '../lib/browser-session.mjs';
+import { startCallSuite } from '../lib/call-suite.mjs';
 import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
-import { LOG_DIR, launchTrustingBrowser, logPath, recordSensitive, request, startServer } from '../lib/harness.mjs';
+import { LOG_DIR, recordSensitive } from '../lib/harness.mjs';
 
 const DEADLINE_MS = 90_000;
 const POLL_MS = 500;
@@ -75,18 +75,11 @@ describe('chat and files in an end-to-end encrypted call', () => {
   const fileBytes = crypto.randomBytes(200 * 1024);
 
   before(async () => {
-    srv = await startServer({ env: MANY_REQUESTS_ENV });
-    const admin = await enrollAdminWithTotp(srv);
-    therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'chat-therapist');
-    patientA = await invitePerson(srv, therapist.cookie, 'patient', 'chat-patient-a');
-    patientB = await invitePerson(srv, therapist.cookie, 'patient', 'chat-patient-b');
-    const res = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [patientA.id, patientB.id] } });
-    assert.equal(res.status, 201, res.text);
-    roomId = res.json.room.id;
     // The words and names must never reach a log (zz-log-scan).
     for (const s of [secretText, ...later, fileName]) recordSensitive(s, 'chat content');
-    browser = await launchTrustingBrowser(srv);
-    pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 900 } });
+    let patients;
+    ({ srv, therapist, patients, roomId, browser, pages } = await startCallSuite({ label: 'chat', viewport: { width: 1024, height: 900 } }));
+    ({ a: patientA, b: patientB } = patients);
   });
 
   after(() => closeSuite(pages, browser, srv));

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
+import { startCallSuite } from '../lib/call-suite.mjs';
 import { admitFromLobby, waitInLobby } from '../lib/call-page.mjs';
-import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
+import { LOG_DIR, request } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 30_000, pollMs: 250 });
 
@@ -58,17 +58,9 @@ describe('pre-join', () => {
   let hostPage;
 
   before(async () => {
-    srv = await startServer({ env: MANY_REQUESTS_ENV });
-    const admin = await enrollAdminWithTotp(srv);
-    therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'prejoin-therapist');
-    patientA = await invitePerson(srv, therapist.cookie, 'patient', 'prejoin-patient-a');
-    patientB = await invitePerson(srv, therapist.cookie, 'patient', 'prejoin-patient-b');
-    outsider = await invitePerson(srv, therapist.cookie, 'patient', 'prejoin-outsider');
-    const res = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [patientA.id, patientB.id] } });
-    assert.equal(res.status, 201, res.text);
-    roomId = res.json.room.id;
-    browser = await launchTrustingBrowser(srv);
-    pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
+    let patients;
+    ({ srv, therapist, patients, roomId, browser, pages } = await startCallSuite({ label: 'prejoin', patients: ['a', 'b', 'outsider'] }));
+    ({ a: patientA, b: patientB, outsider } = patients);
   });
 
   after(() => closeSuite(pages, browser, srv));

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
-import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pollUntil } from '../lib/browser-session.mjs';
+import { assertCleanPages, closeSuite, openSignedIn, pollUntil } from '../lib/browser-session.mjs';
+import { startCallSuite } from '../lib/call-suite.mjs';
 import { admitFromLobby, enterCall } from '../lib/call-page.mjs';
-import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
+import { request } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 60_000, pollMs: 500 });
 
@@ -23,16 +23,9 @@ describe('quick exit', () => {
   let host;
 
   before(async () => {
-    srv = await startServer({ env: MANY_REQUESTS_ENV });
-    const admin = await enrollAdminWithTotp(srv);
-    therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'exit-therapist');
-    patientA = await invitePerson(srv, therapist.cookie, 'patient', 'exit-patient-a');
-    patientB = await invitePerson(srv, therapist.cookie, 'patient', 'exit-patient-b');
-    const res = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [patientA.id, patientB.id] } });
-    assert.equal(res.status, 201, res.text);
-    roomId = res.json.room.id;
-    browser = await launchTrustingBrowser(srv);
-    pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false, viewport: { width: 1024, height: 800 } });
+    let patients;
+    ({ srv, therapist, patients, roomId, browser, pages } = await startCallSuite({ label: 'exit' }));
+    ({ a: patientA, b: patientB } = patients);
     host = (await openSignedIn(pages, srv, therapist.cookie, `/call/${roomId}`)).page;
     await enterCall(host);
     await host.getByTestId('call-self-video').waitFor();

@@ -11,12 +11,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertAccessible } from '../lib/axe.mjs';
-import { assertCleanPages, pageOpener, pageWidth, pollUntil, useSession } from '../lib/browser-session.mjs';
+import { assertCleanPages, pageWidth, pollUntil, useSession } from '../lib/browser-session.mjs';
+import { startCallSuite } from '../lib/call-suite.mjs';
 import { layerSample, layersSent, spyOnLayerMessages } from '../lib/call-layers.mjs';
 import { admitFromLobby, enterCall } from '../lib/call-page.mjs';
-import { LOG_DIR, launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
+import { LOG_DIR } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 90_000, pollMs: 1000 });
 const RANK = ['off', 'low', 'medium', 'high'];
@@ -83,16 +83,9 @@ describe('speaker layout', () => {
   const nameOf = {}; // label → display name
 
   before(async () => {
-    srv = await startServer({ env: MANY_REQUESTS_ENV });
-    const admin = await enrollAdminWithTotp(srv);
-    therapist = await invitePersonWithTotp(srv, admin.cookie, 'therapist', 'speaker-therapist');
-    patientA = await invitePerson(srv, therapist.cookie, 'patient', 'speaker-patient-a');
-    patientB = await invitePerson(srv, therapist.cookie, 'patient', 'speaker-patient-b');
-    const res = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [patientA.id, patientB.id] } });
-    assert.equal(res.status, 201, res.text);
-    roomId = res.json.room.id;
-    browser = await launchTrustingBrowser(srv);
-    pages = pageOpener(browser, logPath('browser'), { ignoreHTTPSErrors: false });
+    let patients;
+    ({ srv, therapist, patients, roomId, browser, pages } = await startCallSuite({ label: 'speaker', viewport: null }));
+    ({ a: patientA, b: patientB } = patients);
 
     const open = async (label, who, viewport) => {
       const { ctx, page } = await pages.open({ viewport });
