@@ -372,6 +372,21 @@ CREATE TABLE guest_invites (
 );
 CREATE INDEX guest_invites_appointment ON guest_invites(appointment_id);
 )sql"},
+      // 20 (cohort attendance) was written at the same time on another branch.
+      {21, "safety check: where a patient is and whom to call", R"sql(
+-- docs/SESSIONS.md "Safety check at the start". The three texts are sealed under the
+-- person's own data key (store/field_sealer.h); one row per person and room, the latest.
+CREATE TABLE safety_checks (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  location TEXT NOT NULL,
+  contact_name TEXT NOT NULL,
+  contact_phone TEXT NOT NULL,
+  confirmed_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id)
+);
+CREATE INDEX safety_checks_user ON safety_checks(user_id, confirmed_at);
+)sql"},
   };
   return list;
 }
