@@ -16,6 +16,11 @@ import { LOG_DIR, launchTrustingBrowser, logPath, recordSensitive, request, star
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 60_000, pollMs: 500 });
 const PHONE = { width: 375, height: 812 };
+/** Toggles a checkbox from the keyboard (a click can miss while the preview settles the layout). */
+const toggle = async (page, box) => {
+  await box.focus();
+  await page.keyboard.press('Space');
+};
 /** The text of the element with this test id inside `scope` (a row or a panel). */
 const textIn = async (scope, testId) => {
   const el = scope.getByTestId(testId);
@@ -61,7 +66,8 @@ describe('safety check at the start', () => {
     await page.getByTestId('prejoin-safety').waitFor();
     // Nothing to prefill the first time.
     assert.equal(await page.getByTestId('prejoin-contact-name').inputValue(), '');
-    for (const box of await page.getByTestId('prejoin-check').all()) await box.check();
+    for (const box of await page.getByTestId('prejoin-check').all()) await toggle(page, box);
+    assert.equal(await page.getByTestId('prejoin-check-count').textContent(), 'All set. Thank you.');
     assert.equal(await join.isDisabled(), true, 'Join enabled without the safety check');
     assert.match(await shownText(page, 'prejoin-join-hint'), /where you are right now/);
 
@@ -81,9 +87,10 @@ describe('safety check at the start', () => {
     await page.keyboard.type(MINE.contactPhone);
     assert.equal(await join.isDisabled(), false);
     // Unticking "This is where I am now" takes Join away again.
-    await page.getByTestId('prejoin-location-here').uncheck();
+    await toggle(page, page.getByTestId('prejoin-location-here'));
     assert.equal(await join.isDisabled(), true);
-    await page.getByTestId('prejoin-location-here').check();
+    await toggle(page, page.getByTestId('prejoin-location-here'));
+    assert.equal(await join.isDisabled(), false);
 
     assert.ok((await pageWidth(page)) <= 375, `pre-join is ${await pageWidth(page)}px wide at 375`);
     await assertAccessible(page, 'the pre-join with the safety check at 375 px');

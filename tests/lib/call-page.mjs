@@ -19,7 +19,12 @@ export const SAFETY = {
 export async function fillSafety(page, answers = SAFETY) {
   if ((await page.getByTestId('prejoin-safety').count()) === 0) return;
   await page.getByTestId('prejoin-location').fill(answers.location);
-  await page.getByTestId('prejoin-location-here').check();
+  const here = page.getByTestId('prejoin-location-here');
+  if (!(await here.isChecked())) {
+    // From the keyboard: a click can miss while the camera preview still moves the layout.
+    await here.focus();
+    await page.keyboard.press('Space');
+  }
   const name = page.getByTestId('prejoin-contact-name');
   if (!(await name.inputValue())) await name.fill(answers.contactName);
   const phone = page.getByTestId('prejoin-contact-phone');
