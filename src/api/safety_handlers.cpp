@@ -86,7 +86,7 @@ nlohmann::json check_json(const SafetyCheck& c) {
           {"confirmed_at", c.confirmed_at}};
 }
 
-// GET /api/rooms/:id/safety: the owner sees every other person of the room with their
+// GET /api/rooms/:id/safety: the owner sees every patient and guest of the room with their
 // latest confirmation, or null for someone who has not confirmed yet. Still readable after
 // the room ended, for the session's notes.
 ApiResult read_room(const RequestContext& ctx, Services& s) {
@@ -99,6 +99,9 @@ ApiResult read_room(const RequestContext& ctx, Services& s) {
     auto user = s.store.find_user(user_id);
     auto found = std::find_if(checks.begin(), checks.end(),
                               [&](const SafetyCheck& c) { return c.user_id == user_id; });
+    // Only patients and guests are asked (a co-therapist is not): listing a clinician as
+    // "not confirmed" would cry wolf. One who confirmed anyway is shown.
+    if (user && role_requires_mfa(user->role) && found == checks.end()) continue;
     people.push_back(
         {{"user_id", user_id},
          {"display_name", user ? user->display_name : ""},

@@ -163,6 +163,17 @@ test('a guest of an appointment confirms too, marked as a guest for the owner', 
   assert.equal(personIn(read, carol.id).safety, null);
 });
 
+test('a clinician invited into the room is not listed until they confirm', async () => {
+  const made = await request(srv, 'POST', '/api/rooms', { cookie: therapist.cookie, body: { participant_ids: [carol.id, otherTherapist.id] } });
+  assert.equal(made.status, 201, made.text);
+  const room = made.json.room.id;
+  assert.deepEqual((await readRoom(therapist, room)).json.people.map((p) => [p.user_id, p.safety]), [[carol.id, null]]);
+  const res = await confirm(otherTherapist, { location: 'Clinic room 2, Marshton', contact_name: 'Front Desk', contact_phone: '0161 496 0001' }, room);
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual((await readRoom(therapist, room)).json.people.map((p) => p.user_id), [carol.id, otherTherapist.id]);
+  assert.equal((await readRoom(otherTherapist, room)).status, 403);
+});
+
 test('sealed at rest; the audit trail and the log hold ids only', async () => {
   const files = fs.readdirSync(srv.dataDir).filter((f) => f.startsWith('haven.db'));
   assert.ok(files.length > 0);
