@@ -21,6 +21,7 @@ export default defineConfig({
         e2ee: resolve(import.meta.dirname, 'src/e2ee/index.ts'),
         quality: resolve(import.meta.dirname, 'src/call/connection-quality.ts'),
         speaker: resolve(import.meta.dirname, 'src/call/speaker-layout.ts'),
+        safety: resolve(import.meta.dirname, 'src/api-safety.ts'),
       },
     },
     rollupOptions: { external: [/^node:/] },
