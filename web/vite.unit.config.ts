@@ -24,6 +24,7 @@ export default defineConfig({
         attendance: resolve(import.meta.dirname, 'src/cohort-attendance.ts'),
         breakout: resolve(import.meta.dirname, 'src/call/breakout.ts'),
         'contact-keys': resolve(import.meta.dirname, 'src/e2ee/contact-keys.ts'),
+        safety: resolve(import.meta.dirname, 'src/api-safety.ts'),
       },
     },
     rollupOptions: { external: [/^node:/] },

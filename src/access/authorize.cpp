@@ -74,6 +74,12 @@ const char* action_name(Action action) {
       return "room_attendance_read";
     case Action::room_note:
       return "room_note";
+    case Action::room_safety_confirm:
+      return "room_safety_confirm";
+    case Action::room_safety_read:
+      return "room_safety_read";
+    case Action::safety_contact_read:
+      return "safety_contact_read";
     case Action::appointment_create:
       return "appointment_create";
     case Action::appointment_list:
@@ -153,9 +159,15 @@ Decision authorize_room(const User& user, Action action, const ObjectRef& object
     case Action::room_breakout:
     case Action::room_attendance_read:
     case Action::room_note:
+    case Action::room_safety_read:
     case Action::appointment_manage:
       return object.id.empty() || object.actor_is_owner ? Decision::allow
                                                         : Decision::deny_forbidden;
+    // The people the clinician meets confirm where they are; the owner is not asked.
+    case Action::room_safety_confirm:
+      return object.id.empty() || (object.actor_is_participant && !object.actor_is_owner)
+                 ? Decision::allow
+                 : Decision::deny_forbidden;
     case Action::room_join:
       return object.actor_is_owner || object.actor_is_participant ? Decision::allow
                                                                   : Decision::deny_forbidden;
@@ -217,6 +229,8 @@ bool guest_may(Action action) {
     case Action::room_join:
     case Action::room_devices_read:
     case Action::room_files:
+    case Action::room_safety_confirm:  // a guest is asked where they are, like a patient
+    case Action::safety_contact_read:
       return true;
     default:
       return false;
@@ -250,6 +264,7 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::account_read:
     case Action::account_manage:
     case Action::mfa_manage:
+    case Action::safety_contact_read:  // one's own, answered from one's own rows only
       return signed_in ? Decision::allow : Decision::deny_unauthenticated;
     case Action::invitation_create: {
       if (!signed_in) return Decision::deny_unauthenticated;
@@ -297,6 +312,8 @@ Decision authorize(const Actor& actor, Action action, const ObjectRef& object) {
     case Action::room_files:
     case Action::room_attendance_read:
     case Action::room_note:
+    case Action::room_safety_confirm:
+    case Action::room_safety_read:
     case Action::appointment_create:
     case Action::appointment_list:
     case Action::appointment_manage:

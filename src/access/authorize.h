@@ -55,6 +55,10 @@ enum class Action {
   room_files,              // upload and download a room's encrypted files; object: the room
   room_attendance_read,    // who was in a room's call and when; object: the room (its owner)
   room_note,               // read and write the session's note; object: the room (its owner)
+  room_safety_confirm,     // a person of the room other than its owner confirms where they are
+                           // and their emergency contact; object: the room
+  room_safety_read,        // the room's owner reads those confirmations; object: the room
+  safety_contact_read,     // one's own last emergency contact (the pre-join prefills it)
   appointment_create,      // therapists with MFA schedule a session for named people
   appointment_list,        // the appointments the actor owns or is invited to
   appointment_manage,      // the owner reschedules or cancels; object: the appointment

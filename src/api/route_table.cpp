@@ -14,7 +14,8 @@ const std::vector<Route>& api_routes() {
           invitation_routes,     user_admin_routes, passkey_routes,      care_team_routes,
           cohort_routes,         room_routes,       appointment_routes,  guest_routes,
           device_routes,         file_routes,       patient_routes,      account_routes,
-          password_reset_routes, audit_routes,      audit_search_routes, erasure_routes}) {
+          password_reset_routes, audit_routes,      audit_search_routes, erasure_routes,
+          safety_routes}) {
       for (auto& r : group()) all.push_back(std::move(r));
     }
     return all;

@@ -135,6 +135,7 @@ std::vector<Route> passkey_routes();
 std::vector<Route> care_team_routes();
 std::vector<Route> cohort_routes();
 std::vector<Route> room_routes();
+std::vector<Route> safety_routes();
 std::vector<Route> appointment_routes();
 std::vector<Route> guest_routes();
 std::vector<Route> device_routes();

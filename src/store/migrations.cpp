@@ -378,6 +378,20 @@ CREATE INDEX guest_invites_appointment ON guest_invites(appointment_id);
 ALTER TABLE appointments ADD COLUMN cohort_id TEXT REFERENCES cohorts(id);
 CREATE INDEX appointments_cohort ON appointments(cohort_id, starts_at);
 )sql"},
+      {21, "safety check: where a patient is and whom to call", R"sql(
+-- docs/SESSIONS.md "Safety check at the start". The three texts are sealed under the
+-- person's own data key (store/field_sealer.h); one row per person and room, the latest.
+CREATE TABLE safety_checks (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  location TEXT NOT NULL,
+  contact_name TEXT NOT NULL,
+  contact_phone TEXT NOT NULL,
+  confirmed_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id)
+);
+CREATE INDEX safety_checks_user ON safety_checks(user_id, confirmed_at);
+)sql"},
       {22, "private check-ins: a breakout room belongs to the room it was made from", R"sql(
 -- docs/SESSIONS.md "Private check-in (breakout)": a child room for some of a call's people.
 ALTER TABLE rooms ADD COLUMN parent_id TEXT REFERENCES rooms(id);

@@ -12,6 +12,7 @@
 #include "store/attendance_repository.h"
 #include "store/delivery_repositories.h"
 #include "store/guest_repository.h"
+#include "store/safety_repository.h"
 
 namespace haven {
 
@@ -390,6 +391,7 @@ class Store : public UserRepository,
               public AppointmentRepository,
               public GuestRepository,
               public AttendanceRepository,
+              public SafetyRepository,
               public DeviceRepository,
               public GroupRepository,
               public RoomFileRepository,

@@ -145,6 +145,9 @@ class SqliteStore final : public Store {
                     std::int64_t at) override;
   int close_open_attendance(std::int64_t at) override;
   std::vector<AttendanceRow> attendance_of_room(const std::string& room_id) override;
+  void save_safety_check(const User& person, const SafetyCheck& check) override;
+  std::vector<SafetyCheck> safety_checks_of_room(const std::string& room_id) override;
+  std::optional<SafetyCheck> latest_safety_check(const std::string& user_id) override;
 
   std::string register_device(const std::string& user_id, const ByteVector& signature_key,
                               std::int64_t now) override;

@@ -39,13 +39,17 @@ std::optional<std::string> SqliteStore::erase_patient(const std::string& user_id
       .run();
   sql::Statement(conn_, "DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
   sql::Statement(conn_, "DELETE FROM mfa_challenges WHERE user_id = ?").bind(1, user_id).run();
+  // Where they were and whom to call: sealed under the destroyed key anyway, but the rows
+  // themselves (which rooms they confirmed for, and when) go too.
+  sql::Statement(conn_, "DELETE FROM safety_checks WHERE user_id = ?").bind(1, user_id).run();
   // Their devices can no longer be added to a group (docs/E2EE.md).
   sql::Statement(conn_,
                  "DELETE FROM key_packages WHERE device_id IN "
                  "(SELECT id FROM devices WHERE user_id = ?)")
       .bind(1, user_id)
       .run();
-  sql::Statement(conn_, "UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+  sql::Statement(conn_,
+                 "UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
       .bind(1, now)
       .bind(2, user_id)
       .run();

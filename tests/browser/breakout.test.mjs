@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
 import { assertAccessible } from '../lib/axe.mjs';
-import { admitFromLobby, callState, enterCall, waitInLobby } from '../lib/call-page.mjs';
+import { SAFETY, admitFromLobby, callState, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 90_000, pollMs: 500 });
@@ -89,6 +89,10 @@ describe('couples: a private check-in with one partner (scenario b)', () => {
     assert.match(await shownText(page.t, 'call-breakout-inside'), /Private check-in\. The others in the session stay in the main call/);
     assert.match(await shownText(page.ann, 'call-breakout-inside'), /Private check-in with your therapist/);
     assert.equal(await page.ann.getByTestId('call-breakout-end').count(), 0, 'Ann can end the check-in');
+    // The safety check Ann confirmed for the session stands in the check-in too.
+    const annSafety = page.t.locator(`[data-testid="safety-person"][data-user-id="${ann.id}"]`);
+    await annSafety.getByTestId('safety-location').waitFor();
+    assert.equal((await annSafety.getByTestId('safety-location').textContent()).trim(), SAFETY.location);
     // Back does not lead into the session's call page while the check-in runs: the move replaced it.
     assert.ok((await pageWidth(page.t)) <= 375, 'the check-in scrolls sideways on the therapist’s phone');
     await assertAccessible(page.t, 'the check-in (therapist, phone)');

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { assertCleanPages, closeSuite, openSignedIn, pageWidth, pollUntil, shownText, useSession } from '../lib/browser-session.mjs';
 import { startCallSuite } from '../lib/call-suite.mjs';
-import { admitFromLobby, waitInLobby } from '../lib/call-page.mjs';
+import { admitFromLobby, fillSafety, waitInLobby } from '../lib/call-page.mjs';
 import { LOG_DIR, request } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 30_000, pollMs: 250 });
@@ -128,6 +128,8 @@ describe('pre-join', () => {
     assert.equal(await checks.count(), 4);
     assert.equal(await join.isDisabled(), true);
     assert.match(await page.getByTestId('prejoin-join-hint').textContent(), /tick it and you can join/);
+    // The safety check (tests/browser/safety-check.test.mjs) is answered first here.
+    await fillSafety(page);
     const boxes = await checks.all();
     // Ticking is for the person only: nothing goes to the server.
     const sent = [];
@@ -227,6 +229,7 @@ describe('pre-join', () => {
       await page.keyboard.press('Space');
       assert.equal(await box.isChecked(), true);
     }
+    await fillSafety(page);
     const join = page.getByTestId('prejoin-join');
     assert.equal(await join.isDisabled(), false);
     await join.focus();

@@ -93,6 +93,10 @@ const std::vector<Row> kMatrix = {
      U},
     {http::verb::get, "/api/rooms/:id/note", Action::room_note, U, M, M, M, A, U, U},
     {http::verb::post, "/api/rooms/:id/note", Action::room_note, U, M, M, M, A, U, U},
+    {http::verb::post, "/api/rooms/:id/safety", Action::room_safety_confirm, U, M, M, M, A, U, U},
+    {http::verb::get, "/api/rooms/:id/safety", Action::room_safety_read, U, M, M, M, A, U, U},
+    {http::verb::get, "/api/account/safety-contact", Action::safety_contact_read, U, A, A, A, A, U,
+     U},
     {http::verb::post, "/api/rooms/:id/key-packages/claim", Action::room_admit, U, M, M, M, A, U,
      U},
     {http::verb::post, "/api/appointments", Action::appointment_create, U, M, M, M, F, U, U},
@@ -193,13 +197,17 @@ TEST(AuthorizationMatrix, GuestsReachOnlyTheirCall) {
                                               "/api/files/:id",
                                               "/api/devices",
                                               "/api/devices/:id/revoke",
-                                              "/api/devices/:id/key-packages"};
+                                              "/api/devices/:id/key-packages",
+                                              "/api/rooms/:id/safety",
+                                              "/api/account/safety-contact"};
   const Actor guest = actor_with(Role::guest);
   for (auto& row : kMatrix) {
     SCOPED_TRACE(row.path);
-    const bool creates =
-        row.action == Action::room_create || row.action == Action::appointment_create;
-    const Decision expected = guest_routes.contains(row.path) && !creates ? row.patient : F;
+    // A guest never owns a room, so never reads its safety checks (they confirm their own).
+    const bool host_only = row.action == Action::room_create ||
+                           row.action == Action::appointment_create ||
+                           row.action == Action::room_safety_read;
+    const Decision expected = guest_routes.contains(row.path) && !host_only ? row.patient : F;
     EXPECT_EQ(authorize(guest, row.action), expected);
   }
 }
@@ -363,6 +371,18 @@ TEST(AuthorizationMatrix, AdmissionAndDevicesByRelationship) {
   EXPECT_EQ(authorize(patient, Action::room_attendance_read, listed), F);
   EXPECT_EQ(authorize(therapist, Action::room_note, owned), A);
   EXPECT_EQ(authorize(patient, Action::room_note, listed), F);
+  // The safety check: the people of the room confirm, the owner (never asked) reads.
+  EXPECT_EQ(authorize(patient, Action::room_safety_confirm, listed), A);
+  EXPECT_EQ(authorize(patient, Action::room_safety_confirm, stranger), F);
+  EXPECT_EQ(authorize(actor_with(Role::guest), Action::room_safety_confirm, listed), A);
+  ObjectRef hosted = owned;
+  hosted.actor_is_participant = true;  // Room::admits() counts the owner in
+  EXPECT_EQ(authorize(therapist, Action::room_safety_confirm, hosted), F);
+  EXPECT_EQ(authorize(therapist, Action::room_safety_read, owned), A);
+  EXPECT_EQ(authorize(therapist, Action::room_safety_read, listed), F);
+  EXPECT_EQ(authorize(patient, Action::room_safety_read, listed), F);
+  EXPECT_EQ(authorize(actor_with(Role::guest), Action::room_safety_read, listed), F);
+  EXPECT_EQ(authorize(actor_with(std::nullopt), Action::room_safety_read, owned), U);
   ObjectRef own_device{"device", "d1", ""};
   own_device.actor_is_owner = true;
   ObjectRef other_device{"device", "d2", ""};

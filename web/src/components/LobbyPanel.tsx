@@ -5,6 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { LobbyLine, LobbyView, WaitingPerson } from '../call/waiting-room';
 import { waitedFor } from '../call/waiting-room';
 import { LobbyLineForm } from './LobbyLineForm';
+import type { SafetyPerson } from '../api-safety';
+import { SafetyDetails } from './SafetyPanel';
 import { SignalingError } from '../call/signaling';
 
 interface Props {
@@ -14,6 +16,8 @@ interface Props {
   onDeny: (userId: string) => Promise<void>;
   onLock: (locked: boolean) => Promise<void>;
   onSend: (text: string, userId: string) => Promise<void>;
+  /** The safety check by user id, seen before admitting (docs/SESSIONS.md). */
+  safety?: ReadonlyMap<string, SafetyPerson> | undefined;
 }
 
 /** Re-renders every 30 s so that "waiting 3 min" keeps up. */
@@ -26,7 +30,7 @@ function useNow(): number {
   return now;
 }
 
-function WaitingRow({ person, lines, now, busy, run, onAdmit, onDeny, onSend }: { person: WaitingPerson; lines: readonly LobbyLine[]; now: number; busy: boolean; run: (f: () => Promise<void>) => void } & Pick<Props, 'onAdmit' | 'onDeny' | 'onSend'>) {
+function WaitingRow({ person, lines, now, busy, run, onAdmit, onDeny, onSend, safety, showSafety }: { person: WaitingPerson; lines: readonly LobbyLine[]; now: number; busy: boolean; run: (f: () => Promise<void>) => void; safety?: SafetyPerson | undefined; showSafety: boolean } & Pick<Props, 'onAdmit' | 'onDeny' | 'onSend'>) {
   const [talking, setTalking] = useState(false);
   const name = person.displayName || 'Someone';
   const mine = lines.filter((l) => l.withUserId === person.userId);
@@ -46,6 +50,7 @@ function WaitingRow({ person, lines, now, busy, run, onAdmit, onDeny, onSend }: 
         )}
         <span class="muted small">{`waiting ${waitedFor(person.since, now)}`}</span>
       </div>
+      {showSafety ? <SafetyDetails person={safety} /> : null}
       <div class="lobby-person-actions">
         <button type="button" class="button primary" disabled={busy} onClick={() => run(() => onAdmit([person.userId]))} aria-label={`Admit ${name}`} data-testid="lobby-admit">
           Admit
@@ -67,7 +72,7 @@ function WaitingRow({ person, lines, now, busy, run, onAdmit, onDeny, onSend }: 
   );
 }
 
-export function LobbyPanel({ lobby, lines, onAdmit, onDeny, onLock, onSend }: Props) {
+export function LobbyPanel({ lobby, lines, onAdmit, onDeny, onLock, onSend, safety }: Props) {
   const now = useNow();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState('');
@@ -105,7 +110,7 @@ export function LobbyPanel({ lobby, lines, onAdmit, onDeny, onLock, onSend }: Pr
         <>
           <ul class="lobby-list" aria-label="People waiting">
             {lobby.waiting.map((p) => (
-              <WaitingRow key={p.userId} person={p} lines={lines} now={now} busy={busy} run={run} onAdmit={onAdmit} onDeny={onDeny} onSend={onSend} />
+              <WaitingRow key={p.userId} person={p} lines={lines} now={now} busy={busy} run={run} onAdmit={onAdmit} onDeny={onDeny} onSend={onSend} safety={safety?.get(p.userId)} showSafety={safety !== undefined} />
             ))}
           </ul>
           {count > 1 ? (

@@ -15,6 +15,8 @@ import { PeerAudio } from '../components/PeerAudio';
 import { CallRefusalLink } from '../components/CallRefusal';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LobbyPanel } from '../components/LobbyPanel';
+import { SafetyPanel } from '../components/SafetyPanel';
+import { useRoomSafety } from '../components/useRoomSafety';
 import { WaitingRoom } from '../components/WaitingRoom';
 import { Layout } from '../components/Layout';
 import { SecurityPanel } from '../components/SecurityPanel';
@@ -74,6 +76,9 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
   const hasCamera = (view.local?.getVideoTracks().length ?? 0) > 0;
   const names = new Map(view.peers.map((p) => [p.user_id, p.display_name]));
   const isHost = view.e2ee?.host === true;
+  // The safety check, for the host only; read again as people arrive.
+  const present = [...(view.lobby?.waiting.map((p) => p.userId) ?? []), ...view.peers.map((p) => p.user_id)];
+  const safety = useRoomSafety(roomId, inCall && isHost, present);
 
   /** Runs one of the host's actions; a failure is worded on the page. True when it worked. */
   const attempt = async (action: () => Promise<unknown>, failure: string): Promise<boolean> => {
@@ -184,7 +189,7 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
       ) : null}
       {waiting && view.waiting ? <WaitingRoom roomId={roomId} waiting={view.waiting} lines={view.lobbyLines} onSend={(text) => sendLobbyLine(text)} onLeave={() => void onLeaveWaiting()} /> : null}
       {inCall && view.lobby ? (
-        <LobbyPanel lobby={view.lobby} lines={view.lobbyLines} onAdmit={admit} onDeny={deny} onLock={setLocked} onSend={(text, userId) => sendLobbyLine(text, userId)} />
+        <LobbyPanel lobby={view.lobby} lines={view.lobbyLines} onAdmit={admit} onDeny={deny} onLock={setLocked} onSend={(text, userId) => sendLobbyLine(text, userId)} safety={isHost ? safety.people : undefined} />
       ) : null}
       {inCall ? <SecurityPanel view={view.e2ee} names={names} /> : null}
       {inCall ? (
@@ -248,6 +253,9 @@ export function Call({ roomId, choices }: { roomId: string; choices?: MediaChoic
             layout={speakerLayout.layout}
             onLayout={speakerLayout.setLayout}
           />
+          {/* Under the controls, not above the tiles: a tile pushed out of view is no longer
+              sent (call/layers.ts). Each waiting person's check shows in the waiting room. */}
+          {isHost ? <SafetyPanel safety={safety} /> : null}
         </>
       ) : null}
     </Layout>

@@ -90,7 +90,7 @@ function BeforeJoining({ roomId, onJoin }: { roomId: string; onJoin: (c: MediaCh
           Getting your call ready…
         </p>
       ) : null}
-      {user && access?.ok && !unsupported ? <PreJoin user={user} onJoin={onJoin} stopRef={stopPreview} /> : null}
+      {user && access?.ok && !unsupported ? <PreJoin user={user} roomId={roomId} onJoin={onJoin} stopRef={stopPreview} /> : null}
     </Layout>
   );
 }
