@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { enrollAdminWithTotp, invitePerson, invitePersonWithTotp, MANY_REQUESTS_ENV } from '../lib/accounts.mjs';
 import { assertCleanPages, closeSuite, openSignedIn, pageOpener, pageWidth, pollUntil, shownText } from '../lib/browser-session.mjs';
-import { admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
+import { SAFETY, admitFromLobby, enterCall, waitInLobby } from '../lib/call-page.mjs';
 import { launchTrustingBrowser, logPath, randomHex, recordSensitive, request, startServer } from '../lib/harness.mjs';
 
 const until = (label, probe) => pollUntil(label, probe, { deadlineMs: 90_000, pollMs: 500 });
@@ -79,6 +79,10 @@ describe('session notes', () => {
     assert.equal(await box.inputValue(), '');
     assert.equal(await box.getAttribute('maxlength'), '20000');
     assert.equal(await host.getByTestId('notes-home').getAttribute('href'), '/therapist');
+    // What the patient confirmed at the start stays with the session's record.
+    const safety = host.locator(`[data-testid="safety-person"][data-user-id="${patient.id}"]`);
+    await safety.getByTestId('safety-location').waitFor();
+    assert.equal((await safety.getByTestId('safety-location').textContent()).trim(), SAFETY.location);
   });
 
   test('a note is saved, says when, and is there again after a reload', async () => {

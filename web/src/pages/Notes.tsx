@@ -10,6 +10,8 @@ import { SubmitButton } from '../components/SubmitButton';
 import { useSubmit } from '../components/useSubmit';
 import { useTitle } from '../components/useTitle';
 import { AccountActions, useSignedIn } from '../components/session';
+import { SafetyPanel } from '../components/SafetyPanel';
+import { useRoomSafety } from '../components/useRoomSafety';
 
 /** Said the same way to anyone the server refuses (403 or 404): it tells no one whether the room exists. */
 const NOT_YOURS = 'These notes are not available to you. Only the therapist who held the session can open them.';
@@ -90,6 +92,8 @@ export function Notes({ roomId }: { roomId: string }) {
     setStatus(`Saved at ${clock(note.updated_at)}`);
   });
 
+  // Read once the note loaded: only the session's therapist may (the same rule).
+  const safety = useRoomSafety(roomId, loaded, []);
   const shown = error || loadError;
   const home = user ? roleHome(user.role) : '/signin';
 
@@ -146,6 +150,8 @@ export function Notes({ roomId }: { roomId: string }) {
           Loading…
         </p>
       )}
+      {/* What each person confirmed at the start, for the record (read-only; the owner's). */}
+      {loaded ? <SafetyPanel safety={safety} /> : null}
     </Layout>
   );
 }
