@@ -1,7 +1,12 @@
 #include "sfu/transport/udp_endpoint.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "sfu/ice/tuple_asio.h"
@@ -19,9 +24,22 @@ constexpr int kSocketBufferBytes = 4 * 1024 * 1024;
 
 }  // namespace
 
+// Preallocated once per endpoint: no allocation per datagram (issue 8, step 4).
+struct UdpEndpoint::Outgoing {
+  std::array<std::array<std::uint8_t, kMaxDatagram>, kSendBatch> data{};
+  std::array<sockaddr_storage, kSendBatch> to{};
+  std::array<iovec, kSendBatch> iov{};
+  std::array<mmsghdr, kSendBatch> msgs{};
+  std::size_t queued = 0;
+};
+
 UdpEndpoint::UdpEndpoint(net::io_context& ioc, const std::string& address, std::uint16_t port,
                          Listener& listener)
-    : ioc_(ioc), socket_(ioc), listener_(listener), guard_(std::make_shared<char>()) {
+    : ioc_(ioc),
+      socket_(ioc),
+      listener_(listener),
+      guard_(std::make_shared<char>()),
+      out_(std::make_unique<Outgoing>()) {
   boost::system::error_code ec;
   const auto ip = net::ip::make_address(address, ec);
   if (ec) throw std::runtime_error("SFU UDP: not an IP address: " + address);
@@ -59,6 +77,7 @@ void UdpEndpoint::start() {
 }
 
 void UdpEndpoint::close() noexcept {
+  flush();  // what was queued before closing still goes (a DTLS close_notify, say)
   boost::system::error_code ignored;
   if (socket_.is_open()) socket_.close(ignored);
 }
@@ -89,6 +108,9 @@ void UdpEndpoint::drain() {
     ++stats_.datagrams_received;
     stats_.bytes_received += size;
     listener_.on_datagram(to_tuple(sender_), std::span<std::uint8_t>(buffer_.data(), size));
+    // One system call for this datagram's whole fan-out, before reading the next: batching
+    // across datagrams would hold early packets back for the later ones' work.
+    flush();
   }
   // Still readable: continue after whatever else is queued on the io_context.
   net::post(ioc_, [this, weak = std::weak_ptr<char>(guard_)] {
@@ -96,18 +118,12 @@ void UdpEndpoint::drain() {
   });
 }
 
-bool UdpEndpoint::send(const Tuple& to, std::span<const std::uint8_t> data) noexcept {
-  if (!socket_.is_open() || data.empty()) {
-    ++stats_.send_errors;
-    return false;
-  }
+// One datagram straight to the kernel: for what does not fit a queue slot.
+bool UdpEndpoint::send_now(const Tuple& to, std::span<const std::uint8_t> data) noexcept {
   udp::endpoint destination = to_endpoint(to);
   if (v6_ && to.family == IpFamily::v4) {
     destination = udp::endpoint(
         net::ip::make_address_v6(net::ip::v4_mapped, destination.address().to_v4()), to.port);
-  } else if (!v6_ && to.family == IpFamily::v6) {
-    ++stats_.send_errors;
-    return false;
   }
   boost::system::error_code ec;
   const std::size_t sent =
@@ -119,6 +135,66 @@ bool UdpEndpoint::send(const Tuple& to, std::span<const std::uint8_t> data) noex
   ++stats_.datagrams_sent;
   stats_.bytes_sent += sent;
   return true;
+}
+
+bool UdpEndpoint::send(const Tuple& to, std::span<const std::uint8_t> data) noexcept {
+  if (!socket_.is_open() || data.empty() || (!v6_ && to.family == IpFamily::v6)) {
+    ++stats_.send_errors;
+    return false;
+  }
+  if (data.size() > kMaxDatagram) return send_now(to, data);
+  Outgoing& out = *out_;
+  const std::size_t i = out.queued++;
+  std::memcpy(out.data[i].data(), data.data(), data.size());
+  // The destination as the socket's family wants it (an IPv4 peer on a dual-stack socket
+  // as a v4-mapped IPv6 address).
+  udp::endpoint destination = to_endpoint(to);
+  if (v6_ && to.family == IpFamily::v4) {
+    destination = udp::endpoint(
+        net::ip::make_address_v6(net::ip::v4_mapped, destination.address().to_v4()), to.port);
+  }
+  std::memcpy(&out.to[i], destination.data(), destination.size());
+  out.iov[i] = {out.data[i].data(), data.size()};
+  msghdr& m = out.msgs[i].msg_hdr;
+  m = {};
+  m.msg_name = &out.to[i];
+  m.msg_namelen = static_cast<socklen_t>(destination.size());
+  m.msg_iov = &out.iov[i];
+  m.msg_iovlen = 1;
+  if (out.queued == kSendBatch) {
+    flush();
+  } else if (!flush_posted_) {
+    flush_posted_ = true;
+    net::post(ioc_, [this, weak = std::weak_ptr<char>(guard_)] {
+      if (weak.expired()) return;
+      flush_posted_ = false;
+      flush();
+    });
+  }
+  return true;
+}
+
+void UdpEndpoint::flush() noexcept {
+  Outgoing& out = *out_;
+  std::size_t done = 0;
+  while (done < out.queued && socket_.is_open()) {
+    const int n = ::sendmmsg(socket_.native_handle(), &out.msgs[done],
+                             static_cast<unsigned>(out.queued - done), 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // The first datagram left was refused (buffer full, ICMP error): drop it, go on.
+      ++stats_.send_errors;
+      ++done;
+      continue;
+    }
+    for (int k = 0; k < n; ++k) {
+      ++stats_.datagrams_sent;
+      stats_.bytes_sent += out.iov[done + static_cast<std::size_t>(k)].iov_len;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  stats_.send_errors += out.queued - done;  // the socket closed under us
+  out.queued = 0;
 }
 
 }  // namespace haven::sfu

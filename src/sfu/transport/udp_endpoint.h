@@ -65,10 +65,16 @@ class UdpEndpoint {
   void close() noexcept;
   bool is_open() const noexcept { return socket_.is_open(); }
 
-  // Sends one datagram now (non-blocking). False, counted in send_errors, when the socket
-  // buffer is full, the address family cannot be reached from this socket, or the socket
-  // is closed: UDP media tolerates the loss and DTLS/STUN retransmit.
+  // Queues one datagram (copied; `data` may be reused at once) and sends the queue with
+  // one sendmmsg(2) once the received datagram being handled is done (or the current
+  // handler returns, or the queue is full): a fan-out of one packet to many subscribers
+  // costs one system call, not one each. False, counted in
+  // send_errors, when the address family cannot be reached from this socket or the socket
+  // is closed; a datagram the kernel refuses at the flush (buffer full) is counted there.
+  // UDP media tolerates the loss and DTLS/STUN retransmit.
   bool send(const Tuple& to, std::span<const std::uint8_t> data) noexcept;
+  // Sends what is queued now (also done by close() and the destructor).
+  void flush() noexcept;
 
   std::uint16_t local_port() const noexcept { return local_port_; }
   // The bound address and port ("0.0.0.0" for a wildcard bind).
@@ -78,6 +84,7 @@ class UdpEndpoint {
  private:
   void wait_readable();
   void drain();
+  bool send_now(const Tuple& to, std::span<const std::uint8_t> data) noexcept;
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::udp::socket socket_;
@@ -91,6 +98,11 @@ class UdpEndpoint {
   // destroyed must not touch it.
   std::shared_ptr<char> guard_;
   alignas(16) std::array<std::uint8_t, kReceiveBufferSize> buffer_{};
+  // The send queue: one slot per datagram, sent by flush() (at most kSendBatch at once).
+  static constexpr std::size_t kSendBatch = 64;
+  struct Outgoing;
+  std::unique_ptr<Outgoing> out_;
+  bool flush_posted_ = false;
 };
 
 }  // namespace haven::sfu
