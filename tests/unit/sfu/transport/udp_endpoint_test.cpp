@@ -54,6 +54,25 @@ TEST(UdpEndpoint, ExchangesDatagramsAndReportsTheSender) {
   EXPECT_EQ(b.stats().bytes_received, 5u);
 }
 
+// Sends are queued and go out in one sendmmsg: across the 64-slot batch boundary, and what
+// is still queued when the socket closes (a DTLS close_notify) is sent, not lost.
+TEST(UdpEndpoint, QueuedSendsGoOutInOrderAndCloseFlushesThem) {
+  boost::asio::io_context ioc;
+  Inbox in, ignored;
+  UdpEndpoint rx(ioc, "127.0.0.1", 0, in);
+  UdpEndpoint tx(ioc, "127.0.0.1", 0, ignored);
+  rx.start();
+  constexpr int kCount = 150;  // two full batches and a part
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_TRUE(tx.send(rx.local_tuple(), std::vector<std::uint8_t>{static_cast<std::uint8_t>(i)}));
+  }
+  tx.close();  // before the posted flush could run
+  EXPECT_EQ(tx.stats().datagrams_sent, static_cast<std::uint64_t>(kCount));
+  ASSERT_TRUE(run_until(ioc, [&] { return in.got.size() == kCount; }));
+  for (int i = 0; i < kCount; ++i) EXPECT_EQ(in.got[i].second[0], static_cast<std::uint8_t>(i));
+  EXPECT_FALSE(tx.send(rx.local_tuple(), std::vector<std::uint8_t>{1}));  // closed
+}
+
 TEST(UdpEndpoint, OversizedDatagramsArriveTruncatedOneBytePastTheLimit) {
   boost::asio::io_context ioc;
   Inbox in, ignored;
