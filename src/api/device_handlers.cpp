@@ -3,8 +3,6 @@
 // revoked from the account page; a room's host claims its people's KeyPackages to add
 // them to the room's MLS group, and every member reads the room's device keys to check
 // the roster. Only public keys and ids pass through here.
-#include <algorithm>
-
 #include "api/handler_support.h"
 #include "api/route_table.h"
 #include "auth/rate_limiter.h"
@@ -182,23 +180,11 @@ ApiResult room_devices(const RequestContext& ctx, Services& s) {
 // server that slipped in a device for a therapist to listen in would be announced here.
 ApiResult contact_devices(const RequestContext& ctx, Services& s) {
   const User& me = *ctx.actor.user;
-  std::vector<User> contacts;
-  if (me.role == Role::patient) {
-    std::vector<std::string> ids;
-    for (const auto& team : s.store.list_care_teams(me.org_id)) {
-      const auto& patients = team.patient_ids;
-      if (std::find(patients.begin(), patients.end(), me.id) == patients.end()) continue;
-      for (const auto& id : team.clinician_ids) {
-        if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
-        ids.push_back(id);
-        if (auto user = s.store.find_user(id); user && !user->disabled) contacts.push_back(*user);
-      }
-    }
-  } else {
-    contacts = s.store.patients_of(me.id);
-  }
+  const auto contacts =
+      me.role == Role::patient ? s.store.clinicians_of(me.id) : s.store.patients_of(me.id);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& person : contacts) {
+    if (me.role == Role::patient && person.disabled) continue;  // a clinician who left
     nlohmann::json devices = nlohmann::json::array();
     for (const auto& d : s.store.devices_of(person.id)) {
       devices.push_back(

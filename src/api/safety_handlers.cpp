@@ -8,6 +8,7 @@
 #include "api/handler_support.h"
 #include "api/route_table.h"
 #include "store/repositories.h"
+#include "util/text.h"
 
 namespace haven {
 namespace {
@@ -22,10 +23,7 @@ constexpr std::size_t kMaxContactPhone = 40;
 constexpr int kMinPhoneDigits = 3;
 
 std::string trimmed(const std::string& text) {
-  const auto space = [](unsigned char c) { return c == ' ' || c == '\t'; };
-  auto begin = std::find_if_not(text.begin(), text.end(), space);
-  auto end = std::find_if_not(text.rbegin(), std::string::const_reverse_iterator(begin), space);
-  return std::string(begin, end.base());
+  return std::string(text::trim_blanks(text));
 }
 
 // One line of text: no control characters (a newline would also break the clinician's

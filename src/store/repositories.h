@@ -212,6 +212,8 @@ class CareTeamRepository {
                                     const std::string& kind, bool present) = 0;
   virtual bool shares_care_team(const std::string& clinician_id, const std::string& patient_id) = 0;
   virtual std::vector<User> patients_of(const std::string& clinician_id) = 0;
+  // The clinicians (therapists and staff) of the patient's care teams.
+  virtual std::vector<User> clinicians_of(const std::string& patient_id) = 0;
   // The teams the user belongs to as a clinician (therapist or staff).
   virtual std::vector<std::string> clinician_team_ids(const std::string& clinician_id) = 0;
 

@@ -94,6 +94,7 @@ class SqliteStore final : public Store {
                             const std::string& kind, bool present) override;
   bool shares_care_team(const std::string& clinician_id, const std::string& patient_id) override;
   std::vector<User> patients_of(const std::string& clinician_id) override;
+  std::vector<User> clinicians_of(const std::string& patient_id) override;
   std::vector<std::string> clinician_team_ids(const std::string& clinician_id) override;
   void create_break_glass(const BreakGlassGrant& grant) override;
   bool break_glass_active(const std::string& user_id, const std::string& patient_id,
@@ -224,6 +225,7 @@ class SqliteStore final : public Store {
   Room read_room(sql::Statement& row);
   GuestInvite read_guest(sql::Statement& q);
   Appointment read_appointment(sql::Statement& row);
+  std::vector<User> care_contacts(const std::string& user_id, const char* kind, const char* other);
   std::string insert_room(const std::string& org_id, const std::string& owner_id,
                           const std::vector<std::string>& participant_ids, std::int64_t now);
   Device read_device(sql::Statement& row);

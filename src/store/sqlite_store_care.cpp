@@ -198,17 +198,28 @@ bool SqliteStore::shares_care_team(const std::string& clinician_id, const std::s
   return q.step();
 }
 
-std::vector<User> SqliteStore::patients_of(const std::string& clinician_id) {
+// The other side of a care relationship: users of kind `other` in the teams where `user_id`
+// is of kind `kind`, oldest account first.
+std::vector<User> SqliteStore::care_contacts(const std::string& user_id, const char* kind,
+                                             const char* other) {
   std::lock_guard lock(mutex_);
   sql::Statement q(conn_, std::string(kUserColumns) +
-                              " FROM users WHERE id IN (SELECT p.user_id FROM care_team_members c "
-                              "JOIN care_team_members p ON c.team_id = p.team_id WHERE "
-                              "c.user_id = ? AND c.kind = 'clinician' AND p.kind = 'patient') "
+                              " FROM users WHERE id IN (SELECT o.user_id FROM care_team_members m "
+                              "JOIN care_team_members o ON m.team_id = o.team_id WHERE "
+                              "m.user_id = ? AND m.kind = ? AND o.kind = ?) "
                               "ORDER BY created_at");
-  q.bind(1, clinician_id);
+  q.bind(1, user_id).bind(2, std::string_view(kind)).bind(3, std::string_view(other));
   std::vector<User> out;
   while (q.step()) out.push_back(read_user(q, sealer_));
   return out;
+}
+
+std::vector<User> SqliteStore::patients_of(const std::string& clinician_id) {
+  return care_contacts(clinician_id, "clinician", "patient");
+}
+
+std::vector<User> SqliteStore::clinicians_of(const std::string& patient_id) {
+  return care_contacts(patient_id, "patient", "clinician");
 }
 
 std::vector<std::string> SqliteStore::clinician_team_ids(const std::string& clinician_id) {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/text.h"
+
 namespace haven::sfu::sdp::text {
 
 inline bool is_space(char c) {
@@ -18,9 +20,7 @@ inline bool is_space(char c) {
 }
 
 inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
+  return haven::text::trim_blanks(s);
 }
 
 inline std::string_view trim_left(std::string_view s) {

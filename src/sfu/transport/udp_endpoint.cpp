@@ -118,13 +118,20 @@ void UdpEndpoint::drain() {
   });
 }
 
-// One datagram straight to the kernel: for what does not fit a queue slot.
-bool UdpEndpoint::send_now(const Tuple& to, std::span<const std::uint8_t> data) noexcept {
+// The destination as the socket's family wants it: an IPv4 peer on a dual-stack socket as
+// a v4-mapped IPv6 address.
+udp::endpoint UdpEndpoint::destination_of(const Tuple& to) const {
   udp::endpoint destination = to_endpoint(to);
   if (v6_ && to.family == IpFamily::v4) {
     destination = udp::endpoint(
         net::ip::make_address_v6(net::ip::v4_mapped, destination.address().to_v4()), to.port);
   }
+  return destination;
+}
+
+// One datagram straight to the kernel: for what does not fit a queue slot.
+bool UdpEndpoint::send_now(const Tuple& to, std::span<const std::uint8_t> data) noexcept {
+  const udp::endpoint destination = destination_of(to);
   boost::system::error_code ec;
   const std::size_t sent =
       socket_.send_to(net::buffer(data.data(), data.size()), destination, 0, ec);
@@ -146,13 +153,7 @@ bool UdpEndpoint::send(const Tuple& to, std::span<const std::uint8_t> data) noex
   Outgoing& out = *out_;
   const std::size_t i = out.queued++;
   std::memcpy(out.data[i].data(), data.data(), data.size());
-  // The destination as the socket's family wants it (an IPv4 peer on a dual-stack socket
-  // as a v4-mapped IPv6 address).
-  udp::endpoint destination = to_endpoint(to);
-  if (v6_ && to.family == IpFamily::v4) {
-    destination = udp::endpoint(
-        net::ip::make_address_v6(net::ip::v4_mapped, destination.address().to_v4()), to.port);
-  }
+  const udp::endpoint destination = destination_of(to);
   std::memcpy(&out.to[i], destination.data(), destination.size());
   out.iov[i] = {out.data[i].data(), data.size()};
   msghdr& m = out.msgs[i].msg_hdr;

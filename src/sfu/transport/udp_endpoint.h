@@ -85,6 +85,7 @@ class UdpEndpoint {
   void wait_readable();
   void drain();
   bool send_now(const Tuple& to, std::span<const std::uint8_t> data) noexcept;
+  boost::asio::ip::udp::endpoint destination_of(const Tuple& to) const;
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::udp::socket socket_;

@@ -7,6 +7,7 @@
 // prefilled from last time and only needs a look.
 import type { TargetedEvent } from 'preact';
 import { CONTACT_NAME_MAX, CONTACT_PHONE_MAX, LOCATION_MAX, dialable } from '../api-safety';
+import { Field } from './Field';
 
 export interface SafetyAnswers {
   location: string;
@@ -41,23 +42,17 @@ export function PreJoinSafety({ answers, onChange, remembered }: Props) {
         Your therapist sees this when the session starts, so that help could reach you if you ever needed it. It is
         stored encrypted and shown to nobody else.
       </p>
-      <div class="field">
-        <label for="prejoin-location">Where are you right now?</label>
-        <input
-          id="prejoin-location"
-          type="text"
-          value={answers.location}
-          onInput={(e) => onChange({ location: value(e) })}
-          required
-          maxLength={LOCATION_MAX}
-          autoComplete="off"
-          aria-describedby="prejoin-location-hint"
-          data-testid="prejoin-location"
-        />
-        <p class="hint" id="prejoin-location-hint">
-          An address, or at least the town or city. We ask every session, because it can change.
-        </p>
-      </div>
+      <Field
+        id="prejoin-location"
+        label="Where are you right now?"
+        type="text"
+        value={answers.location}
+        onInput={(location) => onChange({ location })}
+        maxLength={LOCATION_MAX}
+        autoComplete="off"
+        hint="An address, or at least the town or city. We ask every session, because it can change."
+        testId="prejoin-location"
+      />
       <div class="checkbox prejoin-here">
         <input
           type="checkbox"
@@ -75,19 +70,16 @@ export function PreJoinSafety({ answers, onChange, remembered }: Props) {
             ? 'From your last session. Check that it is still right.'
             : 'Someone your therapist could call if they were worried about your safety.'}
         </p>
-        <div class="field">
-          <label for="prejoin-contact-name">Name</label>
-          <input
-            id="prejoin-contact-name"
-            type="text"
-            value={answers.contactName}
-            onInput={(e) => onChange({ contactName: value(e) })}
-            required
-            maxLength={CONTACT_NAME_MAX}
-            autoComplete="off"
-            data-testid="prejoin-contact-name"
-          />
-        </div>
+        <Field
+          id="prejoin-contact-name"
+          label="Name"
+          type="text"
+          value={answers.contactName}
+          onInput={(contactName) => onChange({ contactName })}
+          maxLength={CONTACT_NAME_MAX}
+          autoComplete="off"
+          testId="prejoin-contact-name"
+        />
         <div class="field">
           <label for="prejoin-contact-phone">Phone number</label>
           <input
