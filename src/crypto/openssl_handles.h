@@ -27,6 +27,7 @@ using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 using SslCtx = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX_free>>;
 using Ssl = std::unique_ptr<SSL, Deleter<SSL_free>>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, Deleter<EVP_CIPHER_CTX_free>>;
 
 // Drains the error queue; throws std::runtime_error("what: <first openssl reason>") when !ok.
 void check(bool ok, const char* what);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "sfu/limits.h"
+#include "sfu/srtp/gcm_rtp_protector.h"
 
 namespace haven::sfu {
 
@@ -135,13 +136,26 @@ std::optional<SrtpSession> SrtpSession::create(SrtpDirection direction, SrtpProf
                                                Options options) {
   srtp_t ctx = create_context(direction, profile, key_salt, options);
   if (ctx == nullptr) return std::nullopt;
-  return SrtpSession(ctx, direction, profile);
+  // libsrtp keeps SRTCP (and would do RTP too, were OpenSSL's GCM unavailable).
+  std::unique_ptr<GcmRtpProtector> gcm_rtp;
+  if (direction == SrtpDirection::outbound && profile == SrtpProfile::aead_aes_128_gcm &&
+      options.openssl_gcm && options.allow_repeat_tx) {
+    if (auto made = GcmRtpProtector::from_master(key_salt, options.window_size)) {
+      gcm_rtp = std::make_unique<GcmRtpProtector>(std::move(*made));
+    }
+  }
+  return SrtpSession(ctx, direction, profile, std::move(gcm_rtp));
 }
+
+SrtpSession::SrtpSession(srtp_ctx_t_* ctx, SrtpDirection direction, SrtpProfile profile,
+                         std::unique_ptr<GcmRtpProtector> gcm_rtp) noexcept
+    : ctx_(ctx), direction_(direction), profile_(profile), gcm_rtp_(std::move(gcm_rtp)) {}
 
 SrtpSession::SrtpSession(SrtpSession&& other) noexcept
     : ctx_(std::exchange(other.ctx_, nullptr)),
       direction_(other.direction_),
-      profile_(other.profile_) {}
+      profile_(other.profile_),
+      gcm_rtp_(std::move(other.gcm_rtp_)) {}
 
 SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept {
   if (this != &other) {
@@ -149,6 +163,7 @@ SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept {
     ctx_ = std::exchange(other.ctx_, nullptr);
     direction_ = other.direction_;
     profile_ = other.profile_;
+    gcm_rtp_ = std::move(other.gcm_rtp_);
   }
   return *this;
 }
@@ -165,6 +180,8 @@ SrtpStatus SrtpSession::run(Op op, std::span<std::uint8_t> buffer, std::size_t& 
   if (protecting != (direction_ == SrtpDirection::outbound)) return SrtpStatus::other;
   if (length > buffer.size() || length > kMaxDatagram) return SrtpStatus::other;
   if (protecting && buffer.size() - length < kSrtpMaxTrailer) return SrtpStatus::other;
+
+  if (op == Op::protect_rtp && gcm_rtp_) return gcm_rtp_->protect(buffer, length);
 
   int len = static_cast<int>(length);  // <= kMaxDatagram, so it fits
   srtp_err_status_t status = srtp_err_status_fail;
@@ -231,8 +248,9 @@ SrtpStatus SrtpSession::unprotect_rtcp(std::vector<std::uint8_t>& packet) noexce
 
 bool SrtpSession::remove_stream(std::uint32_t ssrc) noexcept {
   if (ctx_ == nullptr) return false;
+  const bool fast = gcm_rtp_ && gcm_rtp_->remove_stream(ssrc);
   // libsrtp keys streams by the SSRC as it appears on the wire (network byte order).
-  return srtp_remove_stream(ctx_, htonl(ssrc)) == srtp_err_status_ok;
+  return srtp_remove_stream(ctx_, htonl(ssrc)) == srtp_err_status_ok || fast;
 }
 
 }  // namespace haven::sfu

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -20,6 +21,8 @@
 struct srtp_ctx_t_;
 
 namespace haven::sfu {
+
+class GcmRtpProtector;
 
 // SRTP_MAX_TRAILER_LEN from srtp.h (16-byte tag + 128-byte MKI), kept here so callers
 // need not include libsrtp headers; srtp_session.cpp static_asserts they agree.
@@ -60,6 +63,11 @@ class SrtpSession {
     // Outbound only: allow protecting the same sequence number twice (resending an
     // identical packet for NACK without RTX); the payload must be identical.
     bool allow_repeat_tx = true;
+    // Outbound AEAD_AES_128_GCM RTP through GcmRtpProtector (OpenSSL) rather than libsrtp:
+    // the same bytes, without libsrtp's per-packet NSS context (issue 8). Needs
+    // allow_repeat_tx (it keeps no per-index bitmap). False: libsrtp for everything, which
+    // the tests compare it with.
+    bool openssl_gcm = true;
   };
 
   // Returns nullopt if key_salt has the wrong length for the profile, the profile is not
@@ -102,14 +110,15 @@ class SrtpSession {
  private:
   enum class Op { protect_rtp, protect_rtcp, unprotect_rtp, unprotect_rtcp };
 
-  SrtpSession(srtp_ctx_t_* ctx, SrtpDirection direction, SrtpProfile profile) noexcept
-      : ctx_(ctx), direction_(direction), profile_(profile) {}
+  SrtpSession(srtp_ctx_t_* ctx, SrtpDirection direction, SrtpProfile profile,
+              std::unique_ptr<GcmRtpProtector> gcm_rtp) noexcept;
   SrtpStatus run(Op op, std::span<std::uint8_t> buffer, std::size_t& length) noexcept;
   SrtpStatus run(Op op, std::vector<std::uint8_t>& packet) noexcept;
 
   srtp_ctx_t_* ctx_ = nullptr;
   SrtpDirection direction_ = SrtpDirection::inbound;
   SrtpProfile profile_ = SrtpProfile::aes128_cm_hmac_sha1_80;
+  std::unique_ptr<GcmRtpProtector> gcm_rtp_;  // outbound GCM only: protect_rtp's fast path
 };
 
 }  // namespace haven::sfu

@@ -1,0 +1,72 @@
+// Outbound SRTP for RTP packets under AEAD_AES_128_GCM (RFC 7714), done with OpenSSL's
+// EVP AES-GCM instead of libsrtp. Why: protecting is the SFU's hottest crypto (every
+// forwarded packet, once per subscriber), and Debian's libsrtp2 runs GCM through NSS,
+// which creates a PKCS#11 context per packet: a calloc, a free and two lock round trips
+// per protect, about 15 % of the media thread (docs/PERFORMANCE.md "Tuning the packet
+// path"). Here one cipher context is keyed once per session and each packet only sets its
+// IV. Inbound packets, RTCP and the AES-CM profile stay with libsrtp (SrtpSession).
+//
+// Output is byte for byte what libsrtp produces for the same master key and packets
+// (tests/unit/sfu/srtp/gcm_rtp_protector_test.cpp and the gcm_rtp fuzz target compare
+// the two), including libsrtp's rollover-counter estimate and its sender-side replay
+// window with allow_repeat_tx (a sequence number may be protected again; one older than
+// the window is refused).
+//
+// One thread, no locks; protect() never throws and never allocates, except the first
+// packet of a new SSRC, which adds that stream's state.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "crypto/openssl_handles.h"
+#include "sfu/srtp/srtp_session.h"
+
+namespace haven::sfu {
+
+class GcmRtpProtector {
+ public:
+  static constexpr std::size_t kKeySize = 16;
+  static constexpr std::size_t kSaltSize = 12;
+  static constexpr std::size_t kTagSize = 16;
+
+  // From the DTLS-SRTP master key ‖ master salt (16 + 12 bytes): derives the session
+  // encryption key and salt with the AES-CM PRF (RFC 3711 §4.3.1, §4.3.3; RFC 7714 §11
+  // with erratum 4938: the 96-bit master salt is multiplied by 2^16 to make the PRF's
+  // 112-bit salt). `window`: the replay window libsrtp would use (packets).
+  static std::optional<GcmRtpProtector> from_master(std::span<const std::uint8_t> key_salt,
+                                                    unsigned long window) noexcept;
+  // From an already derived session key and salt (RFC 7714 §16's test vectors give these).
+  static std::optional<GcmRtpProtector> from_session(std::span<const std::uint8_t> key,
+                                                     std::span<const std::uint8_t> salt,
+                                                     unsigned long window) noexcept;
+
+  // Protects the RTP packet in buffer[0, length) in place and appends the tag; on ok,
+  // `length` grows by kTagSize. `other` for a header that does not fit the packet, no
+  // room for the tag or a cipher failure; `replay_old` for a sequence number older than
+  // the window.
+  SrtpStatus protect(std::span<std::uint8_t> buffer, std::size_t& length) noexcept;
+
+  // Forgets the SSRC's rollover counter and window (SrtpSession::remove_stream).
+  bool remove_stream(std::uint32_t ssrc) noexcept;
+
+ private:
+  struct Stream {
+    std::uint32_t ssrc = 0;
+    std::uint64_t highest_index = 0;  // ROC << 16 | SEQ of the newest packet protected
+  };
+
+  GcmRtpProtector(ossl::CipherCtx ctx, std::span<const std::uint8_t> salt, unsigned long window);
+  Stream* stream_for(std::uint32_t ssrc) noexcept;
+
+  ossl::CipherCtx ctx_;  // AES-128-GCM, session key set, IV set per packet
+  std::array<std::uint8_t, kSaltSize> salt_{};
+  std::int64_t window_ = 1024;
+  std::vector<Stream> streams_;  // a handful per session: a linear search beats a hash
+};
+
+}  // namespace haven::sfu
