@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
@@ -33,12 +34,20 @@ struct UdpEndpoint::Outgoing {
   std::size_t queued = 0;
 };
 
+struct UdpEndpoint::Incoming {
+  std::array<std::array<std::uint8_t, kReceiveBufferSize>, kReceiveBatch> data{};
+  std::array<sockaddr_storage, kReceiveBatch> from{};
+  std::array<iovec, kReceiveBatch> iov{};
+  std::array<mmsghdr, kReceiveBatch> msgs{};
+};
+
 UdpEndpoint::UdpEndpoint(net::io_context& ioc, const std::string& address, std::uint16_t port,
                          Listener& listener)
     : ioc_(ioc),
       socket_(ioc),
       listener_(listener),
       guard_(std::make_shared<char>()),
+      in_(std::make_unique<Incoming>()),
       out_(std::make_unique<Outgoing>()) {
   boost::system::error_code ec;
   const auto ip = net::ip::make_address(address, ec);
@@ -92,30 +101,58 @@ void UdpEndpoint::wait_readable() {
 }
 
 void UdpEndpoint::drain() {
-  for (int n = 0; n < kMaxDatagramsPerTurn; ++n) {
+  Incoming& in = *in_;
+  for (int taken = 0; taken < kMaxDatagramsPerTurn;) {
     if (!socket_.is_open()) return;
-    boost::system::error_code ec;
-    const std::size_t size = socket_.receive_from(net::buffer(buffer_), sender_, 0, ec);
-    if (ec == net::error::would_block || ec == net::error::try_again) {
-      wait_readable();  // drained: the next datagram is a new readiness edge
-      return;
+    for (std::size_t i = 0; i < kReceiveBatch; ++i) {
+      in.iov[i] = {in.data[i].data(), kReceiveBufferSize};
+      msghdr& m = in.msgs[i].msg_hdr;
+      m = {};
+      m.msg_name = &in.from[i];
+      m.msg_namelen = sizeof(sockaddr_storage);
+      m.msg_iov = &in.iov[i];
+      m.msg_iovlen = 1;
     }
-    if (ec) {
+    const int n = ::recvmmsg(socket_.native_handle(), in.msgs.data(),
+                             static_cast<unsigned>(kReceiveBatch), MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        wait_readable();  // drained: the next datagram is a new readiness edge
+        return;
+      }
       // ICMP errors surface here on some systems (ECONNREFUSED); the socket stays usable.
-      ++stats_.receive_errors;
+      if (errno != EINTR) ++stats_.receive_errors;
+      ++taken;
       continue;
     }
-    ++stats_.datagrams_received;
-    stats_.bytes_received += size;
-    listener_.on_datagram(to_tuple(sender_), std::span<std::uint8_t>(buffer_.data(), size));
-    // One system call for this datagram's whole fan-out, before reading the next: batching
-    // across datagrams would hold early packets back for the later ones' work.
-    flush();
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) && socket_.is_open(); ++i) deliver(i);
+    taken += n;
   }
   // Still readable: continue after whatever else is queued on the io_context.
   net::post(ioc_, [this, weak = std::weak_ptr<char>(guard_)] {
     if (!weak.expired()) drain();
   });
+}
+
+void UdpEndpoint::deliver(std::size_t i) noexcept {
+  Incoming& in = *in_;
+  const mmsghdr& m = in.msgs[i];
+  // A datagram longer than the buffer arrives cut to kReceiveBufferSize (MSG_TRUNC), which
+  // is one more than any accepted datagram: the listener sees it is oversized.
+  const std::size_t size = std::min<std::size_t>(m.msg_len, kReceiveBufferSize);
+  udp::endpoint sender;
+  if (m.msg_hdr.msg_namelen > sender.capacity()) {
+    ++stats_.receive_errors;
+    return;
+  }
+  std::memcpy(sender.data(), &in.from[i], m.msg_hdr.msg_namelen);
+  sender.resize(m.msg_hdr.msg_namelen);
+  ++stats_.datagrams_received;
+  stats_.bytes_received += size;
+  listener_.on_datagram(to_tuple(sender), std::span<std::uint8_t>(in.data[i].data(), size));
+  // One system call for this datagram's whole fan-out, before handling the next: batching
+  // across datagrams would hold early packets back for the later ones' work.
+  flush();
 }
 
 // The destination as the socket's family wants it: an IPv4 peer on a dual-stack socket as

@@ -4,11 +4,11 @@
 // Threading: everything SFU runs on one thread, the one running the io_context; the
 // endpoint has no locks and must only be touched from that thread.
 //
-// Receive path: wait for readability, then drain the socket with non-blocking
-// receive_from() calls into one preallocated buffer until it would block (a bounded
-// number per turn, then a posted continuation, so timers and other sockets get their turn).
-// No allocation per datagram. recvmmsg() batching can replace drain() later without
-// changing the Listener contract.
+// Receive path: wait for readability, then drain the socket with non-blocking recvmmsg(2)
+// calls, each taking up to kReceiveBatch datagrams already queued into preallocated
+// buffers, until it would block (a bounded number per turn, then a posted continuation,
+// so timers and other sockets get their turn). No allocation per datagram; recvmmsg only
+// returns what is already there, so batching never waits for a datagram.
 #pragma once
 
 #include <array>
@@ -32,6 +32,8 @@ class UdpEndpoint {
   static constexpr std::size_t kReceiveBufferSize = kMaxDatagram + 1;
   // Datagrams read per io_context turn before yielding.
   static constexpr int kMaxDatagramsPerTurn = 256;
+  // Datagrams one recvmmsg(2) may take.
+  static constexpr std::size_t kReceiveBatch = 16;
 
   class Listener {
    public:
@@ -84,6 +86,8 @@ class UdpEndpoint {
  private:
   void wait_readable();
   void drain();
+  // Hands datagram `i` of the last recvmmsg to the listener and sends its fan-out.
+  void deliver(std::size_t i) noexcept;
   bool send_now(const Tuple& to, std::span<const std::uint8_t> data) noexcept;
   boost::asio::ip::udp::endpoint destination_of(const Tuple& to) const;
 
@@ -94,11 +98,12 @@ class UdpEndpoint {
   std::uint16_t local_port_ = 0;
   Tuple local_;
   Stats stats_;
-  boost::asio::ip::udp::endpoint sender_;
   // Handlers hold a weak reference: a completion already queued when the endpoint is
   // destroyed must not touch it.
   std::shared_ptr<char> guard_;
-  alignas(16) std::array<std::uint8_t, kReceiveBufferSize> buffer_{};
+  // The receive batch: kReceiveBatch buffers of kReceiveBufferSize bytes and their senders.
+  struct Incoming;
+  std::unique_ptr<Incoming> in_;
   // The send queue: one slot per datagram, sent by flush() (at most kSendBatch at once).
   static constexpr std::size_t kSendBatch = 64;
   struct Outgoing;
