@@ -11,7 +11,8 @@ void KeyframeRequester::request() noexcept {
 
 bool KeyframeRequester::poll(std::int64_t now_ns) noexcept {
   if (!wanted_) return false;
-  if (ever_sent_ && now_ns - last_sent_ns_ < kIntervalNs) return false;
+  const std::int64_t interval = answered_ ? kAnsweredIntervalNs : kIntervalNs;
+  if (ever_sent_ && now_ns - last_sent_ns_ < interval) return false;
   if (attempts_ >= kMaxAttempts) {
     wanted_ = false;  // give up until the next request()
     return false;
@@ -19,6 +20,7 @@ bool KeyframeRequester::poll(std::int64_t now_ns) noexcept {
   ++attempts_;
   ++sent_;
   ever_sent_ = true;
+  answered_ = false;
   last_sent_ns_ = now_ns;
   last_was_new_ = fresh_;
   fresh_ = false;

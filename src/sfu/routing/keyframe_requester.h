@@ -7,6 +7,12 @@
 // (Janus videoroom throttles to 1/s), and is re-sent each second while none arrives
 // (mediasoup KeyFrameRequestManager). After kMaxAttempts unanswered requests it gives up
 // until someone asks again, so a publisher that stopped sending is not polled forever.
+// Once a key frame has answered the last request, a new request goes out after only
+// kAnsweredIntervalNs (mediasoup sends it at once): a person admitted to a call gets the
+// key frame their subscription asked for before their SFrame keys arrive, cannot decrypt
+// it, and asks again a moment later; holding that for the full second made one join in
+// three take 1.3 s instead of 0.3 s (docs/PERFORMANCE.md "Join time"). The floor still
+// bounds a receiver that asks after every key frame to 10 key frames per second.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +22,7 @@ namespace haven::sfu::routing {
 class KeyframeRequester {
  public:
   static constexpr std::int64_t kIntervalNs = 1'000'000'000;
+  static constexpr std::int64_t kAnsweredIntervalNs = 100'000'000;
   static constexpr int kMaxAttempts = 10;
 
   // `retry`: false for codecs whose key frames routing cannot detect; each request then
@@ -25,10 +32,13 @@ class KeyframeRequester {
   // Someone (a subscriber's PLI/FIR, a join, a resume, a layer switch) needs a key frame.
   void request() noexcept;
   // A key frame arrived: outstanding requests are answered.
-  void on_keyframe() noexcept { wanted_ = false; }
+  void on_keyframe() noexcept {
+    wanted_ = false;
+    answered_ = true;
+  }
 
   // True when a request should be sent now; the caller sends it. At most one per
-  // kIntervalNs.
+  // kIntervalNs, or per kAnsweredIntervalNs when a key frame came since the last one.
   bool poll(std::int64_t now_ns) noexcept;
 
   bool pending() const noexcept { return wanted_; }
@@ -43,6 +53,7 @@ class KeyframeRequester {
   bool fresh_ = false;  // the outstanding request has not been sent yet
   bool last_was_new_ = false;
   bool ever_sent_ = false;
+  bool answered_ = false;  // a key frame arrived after the last request was sent
   int attempts_ = 0;
   std::int64_t last_sent_ns_ = 0;
   std::uint64_t sent_ = 0;

@@ -26,6 +26,21 @@ TEST(KeyframeRequester, CoalescesRateLimitsAndRetries) {
   EXPECT_EQ(k.sent(), 3u);
 }
 
+TEST(KeyframeRequester, AnsweredRequestLetsTheNextOneGoSoon) {
+  KeyframeRequester k;
+  k.request();
+  EXPECT_TRUE(k.poll(0));
+  k.on_keyframe();  // answered at 30 ms (a new subscriber that cannot decrypt it yet)
+  k.request();      // asks again at 60 ms
+  EXPECT_FALSE(k.poll(60 * kMs));
+  EXPECT_TRUE(k.poll(KeyframeRequester::kAnsweredIntervalNs));  // not a second later
+  EXPECT_TRUE(k.last_was_new());
+  // Unanswered, the next one waits the full interval again.
+  EXPECT_FALSE(k.poll(KeyframeRequester::kAnsweredIntervalNs + 500 * kMs));
+  EXPECT_TRUE(k.poll(KeyframeRequester::kAnsweredIntervalNs + KeyframeRequester::kIntervalNs));
+  EXPECT_FALSE(k.last_was_new());
+}
+
 TEST(KeyframeRequester, GivesUpAfterMaxAttempts) {
   KeyframeRequester k;
   k.request();
