@@ -1,8 +1,9 @@
-// Fuzz target: GcmRtpProtector against libsrtp, the implementation it stands in for. The
-// input is split into RTP packets (a 2-byte length before each) that one sender protects
-// in turn; for every packet both must give the same status and, when ok, the same bytes
-// (header parsing, rollover-counter estimate, sender replay window, IV and tag).
-// `make fuzz` runs it under libFuzzer; `make test` replays tests/fuzz/corpus/gcm_rtp.
+// Fuzz target: GcmRtpProtector and GcmRtpUnprotector against libsrtp, the implementation
+// they stand in for. The input is split into RTP packets (a 2-byte length before each).
+// Each is protected by both senders, which must agree (status, and bytes when ok); what was
+// protected and the raw input itself then go to both receivers, which must agree too
+// (header parsing, rollover-counter estimate, replay windows, IV, tag, and the order of the
+// checks). `make fuzz` runs it under libFuzzer; `make test` replays tests/fuzz/corpus/gcm_rtp.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -15,36 +16,59 @@
 namespace {
 
 using namespace haven::sfu;
+using Bytes = std::vector<std::uint8_t>;
 
-SrtpSession sender(bool openssl_gcm) {
+SrtpSession make(SrtpDirection direction, bool openssl_gcm) {
   std::array<std::uint8_t, 28> key{};
   for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(i * 29 + 3);
   SrtpSession::Options options;
   options.openssl_gcm = openssl_gcm;
-  auto made =
-      SrtpSession::create(SrtpDirection::outbound, SrtpProfile::aead_aes_128_gcm, key, options);
+  auto made = SrtpSession::create(direction, SrtpProfile::aead_aes_128_gcm, key, options);
   if (!made) __builtin_trap();
   return std::move(*made);
 }
+
+struct Pair {
+  SrtpSession ours;
+  SrtpSession libsrtp;
+};
+
+// Both sessions of `pair` handle a copy of `packet` with `op`; they must agree.
+template <typename Op>
+Bytes agree(Pair& pair, const Bytes& packet, Op op) {
+  Bytes a = packet;
+  Bytes b = packet;
+  const SrtpStatus sa = (pair.ours.*op)(a);
+  const SrtpStatus sb = (pair.libsrtp.*op)(b);
+  if (sa != sb) __builtin_trap();
+  if (sa != SrtpStatus::ok) return {};
+  if (a != b) __builtin_trap();
+  return a;
+}
+
+using VectorOp = SrtpStatus (SrtpSession::*)(std::vector<std::uint8_t>&) noexcept;
+constexpr VectorOp kProtect = &SrtpSession::protect_rtp;
+constexpr VectorOp kUnprotect = &SrtpSession::unprotect_rtp;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (!gcm_supported()) return 0;
-  SrtpSession ours = sender(true);
-  SrtpSession libsrtp = sender(false);
+  Pair senders{make(SrtpDirection::outbound, true), make(SrtpDirection::outbound, false)};
+  Pair receivers{make(SrtpDirection::inbound, true), make(SrtpDirection::inbound, false)};
   std::size_t at = 0;
   for (int packets = 0; packets < 64 && at + 2 <= size; ++packets) {
     const std::size_t length = std::min<std::size_t>(
         static_cast<std::size_t>(data[at] << 8 | data[at + 1]) % (kMaxDatagram + 1), size - at - 2);
     at += 2;
-    std::vector<std::uint8_t> a(data + at, data + at + length);
-    std::vector<std::uint8_t> b = a;
+    const Bytes packet(data + at, data + at + length);
     at += length;
-    const SrtpStatus sa = ours.protect_rtp(a);
-    const SrtpStatus sb = libsrtp.protect_rtp(b);
-    if (sa != sb) __builtin_trap();
-    if (sa == SrtpStatus::ok && a != b) __builtin_trap();
+    const Bytes wire = agree(senders, packet, kProtect);
+    if (!wire.empty()) {
+      const Bytes plain = agree(receivers, wire, kUnprotect);
+      if (!plain.empty() && plain != packet) __builtin_trap();
+    }
+    agree(receivers, packet, kUnprotect);  // forged: refused alike, and changes nothing
   }
   return 0;
 }

@@ -24,20 +24,19 @@
 #include <vector>
 
 #include "crypto/openssl_handles.h"
+#include "sfu/srtp/gcm_rtp.h"
 #include "sfu/srtp/srtp_session.h"
 
 namespace haven::sfu {
 
 class GcmRtpProtector {
  public:
-  static constexpr std::size_t kKeySize = 16;
-  static constexpr std::size_t kSaltSize = 12;
-  static constexpr std::size_t kTagSize = 16;
+  static constexpr std::size_t kKeySize = gcm_rtp::kKeySize;
+  static constexpr std::size_t kSaltSize = gcm_rtp::kSaltSize;
+  static constexpr std::size_t kTagSize = gcm_rtp::kTagSize;
 
-  // From the DTLS-SRTP master key ‖ master salt (16 + 12 bytes): derives the session
-  // encryption key and salt with the AES-CM PRF (RFC 3711 §4.3.1, §4.3.3; RFC 7714 §11
-  // with erratum 4938: the 96-bit master salt is multiplied by 2^16 to make the PRF's
-  // 112-bit salt). `window`: the replay window libsrtp would use (packets).
+  // From the DTLS-SRTP master key ‖ master salt (16 + 12 bytes; gcm_rtp::
+  // derive_session_keys). `window`: the replay window libsrtp would use (packets).
   static std::optional<GcmRtpProtector> from_master(std::span<const std::uint8_t> key_salt,
                                                     unsigned long window) noexcept;
   // From an already derived session key and salt (RFC 7714 §16's test vectors give these).

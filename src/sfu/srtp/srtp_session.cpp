@@ -11,6 +11,7 @@
 
 #include "sfu/limits.h"
 #include "sfu/srtp/gcm_rtp_protector.h"
+#include "sfu/srtp/gcm_rtp_unprotector.h"
 
 namespace haven::sfu {
 
@@ -137,25 +138,41 @@ std::optional<SrtpSession> SrtpSession::create(SrtpDirection direction, SrtpProf
   srtp_t ctx = create_context(direction, profile, key_salt, options);
   if (ctx == nullptr) return std::nullopt;
   // libsrtp keeps SRTCP (and would do RTP too, were OpenSSL's GCM unavailable).
-  std::unique_ptr<GcmRtpProtector> gcm_rtp;
-  if (direction == SrtpDirection::outbound && profile == SrtpProfile::aead_aes_128_gcm &&
-      options.openssl_gcm && options.allow_repeat_tx) {
-    if (auto made = GcmRtpProtector::from_master(key_salt, options.window_size)) {
-      gcm_rtp = std::make_unique<GcmRtpProtector>(std::move(*made));
+  std::unique_ptr<GcmRtpProtector> gcm_out;
+  std::unique_ptr<GcmRtpUnprotector> gcm_in;
+  if (profile == SrtpProfile::aead_aes_128_gcm && options.openssl_gcm) {
+    try {
+      if (direction == SrtpDirection::inbound) {
+        if (auto made = GcmRtpUnprotector::from_master(key_salt, options.window_size)) {
+          gcm_in = std::make_unique<GcmRtpUnprotector>(std::move(*made));
+        }
+      } else if (options.allow_repeat_tx) {
+        if (auto made = GcmRtpProtector::from_master(key_salt, options.window_size)) {
+          gcm_out = std::make_unique<GcmRtpProtector>(std::move(*made));
+        }
+      }
+    } catch (...) {
+      // Out of memory: libsrtp does it all, as it would without OpenSSL's GCM.
     }
   }
-  return SrtpSession(ctx, direction, profile, std::move(gcm_rtp));
+  return SrtpSession(ctx, direction, profile, std::move(gcm_out), std::move(gcm_in));
 }
 
 SrtpSession::SrtpSession(srtp_ctx_t_* ctx, SrtpDirection direction, SrtpProfile profile,
-                         std::unique_ptr<GcmRtpProtector> gcm_rtp) noexcept
-    : ctx_(ctx), direction_(direction), profile_(profile), gcm_rtp_(std::move(gcm_rtp)) {}
+                         std::unique_ptr<GcmRtpProtector> gcm_out,
+                         std::unique_ptr<GcmRtpUnprotector> gcm_in) noexcept
+    : ctx_(ctx),
+      direction_(direction),
+      profile_(profile),
+      gcm_out_(std::move(gcm_out)),
+      gcm_in_(std::move(gcm_in)) {}
 
 SrtpSession::SrtpSession(SrtpSession&& other) noexcept
     : ctx_(std::exchange(other.ctx_, nullptr)),
       direction_(other.direction_),
       profile_(other.profile_),
-      gcm_rtp_(std::move(other.gcm_rtp_)) {}
+      gcm_out_(std::move(other.gcm_out_)),
+      gcm_in_(std::move(other.gcm_in_)) {}
 
 SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept {
   if (this != &other) {
@@ -163,7 +180,8 @@ SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept {
     ctx_ = std::exchange(other.ctx_, nullptr);
     direction_ = other.direction_;
     profile_ = other.profile_;
-    gcm_rtp_ = std::move(other.gcm_rtp_);
+    gcm_out_ = std::move(other.gcm_out_);
+    gcm_in_ = std::move(other.gcm_in_);
   }
   return *this;
 }
@@ -181,7 +199,8 @@ SrtpStatus SrtpSession::run(Op op, std::span<std::uint8_t> buffer, std::size_t& 
   if (length > buffer.size() || length > kMaxDatagram) return SrtpStatus::other;
   if (protecting && buffer.size() - length < kSrtpMaxTrailer) return SrtpStatus::other;
 
-  if (op == Op::protect_rtp && gcm_rtp_) return gcm_rtp_->protect(buffer, length);
+  if (op == Op::protect_rtp && gcm_out_) return gcm_out_->protect(buffer, length);
+  if (op == Op::unprotect_rtp && gcm_in_) return gcm_in_->unprotect(buffer, length);
 
   int len = static_cast<int>(length);  // <= kMaxDatagram, so it fits
   srtp_err_status_t status = srtp_err_status_fail;
@@ -248,7 +267,8 @@ SrtpStatus SrtpSession::unprotect_rtcp(std::vector<std::uint8_t>& packet) noexce
 
 bool SrtpSession::remove_stream(std::uint32_t ssrc) noexcept {
   if (ctx_ == nullptr) return false;
-  const bool fast = gcm_rtp_ && gcm_rtp_->remove_stream(ssrc);
+  const bool fast =
+      (gcm_out_ && gcm_out_->remove_stream(ssrc)) || (gcm_in_ && gcm_in_->remove_stream(ssrc));
   // libsrtp keys streams by the SSRC as it appears on the wire (network byte order).
   return srtp_remove_stream(ctx_, htonl(ssrc)) == srtp_err_status_ok || fast;
 }

@@ -23,6 +23,7 @@ struct srtp_ctx_t_;
 namespace haven::sfu {
 
 class GcmRtpProtector;
+class GcmRtpUnprotector;
 
 // SRTP_MAX_TRAILER_LEN from srtp.h (16-byte tag + 128-byte MKI), kept here so callers
 // need not include libsrtp headers; srtp_session.cpp static_asserts they agree.
@@ -63,10 +64,10 @@ class SrtpSession {
     // Outbound only: allow protecting the same sequence number twice (resending an
     // identical packet for NACK without RTX); the payload must be identical.
     bool allow_repeat_tx = true;
-    // Outbound AEAD_AES_128_GCM RTP through GcmRtpProtector (OpenSSL) rather than libsrtp:
-    // the same bytes, without libsrtp's per-packet NSS context (issue 8). Needs
-    // allow_repeat_tx (it keeps no per-index bitmap). False: libsrtp for everything, which
-    // the tests compare it with.
+    // AEAD_AES_128_GCM RTP through GcmRtpProtector / GcmRtpUnprotector (OpenSSL) rather
+    // than libsrtp: the same bytes and verdicts, without libsrtp's per-packet NSS context
+    // and allocation (issue 8). Outbound needs allow_repeat_tx (the protector keeps no
+    // per-index bitmap). False: libsrtp for everything, which the tests compare it with.
     bool openssl_gcm = true;
   };
 
@@ -111,14 +112,17 @@ class SrtpSession {
   enum class Op { protect_rtp, protect_rtcp, unprotect_rtp, unprotect_rtcp };
 
   SrtpSession(srtp_ctx_t_* ctx, SrtpDirection direction, SrtpProfile profile,
-              std::unique_ptr<GcmRtpProtector> gcm_rtp) noexcept;
+              std::unique_ptr<GcmRtpProtector> gcm_out,
+              std::unique_ptr<GcmRtpUnprotector> gcm_in) noexcept;
   SrtpStatus run(Op op, std::span<std::uint8_t> buffer, std::size_t& length) noexcept;
   SrtpStatus run(Op op, std::vector<std::uint8_t>& packet) noexcept;
 
   srtp_ctx_t_* ctx_ = nullptr;
   SrtpDirection direction_ = SrtpDirection::inbound;
   SrtpProfile profile_ = SrtpProfile::aes128_cm_hmac_sha1_80;
-  std::unique_ptr<GcmRtpProtector> gcm_rtp_;  // outbound GCM only: protect_rtp's fast path
+  // GCM only, one of the two by direction: the RTP fast paths.
+  std::unique_ptr<GcmRtpProtector> gcm_out_;
+  std::unique_ptr<GcmRtpUnprotector> gcm_in_;
 };
 
 }  // namespace haven::sfu
