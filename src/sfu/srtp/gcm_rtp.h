@@ -64,6 +64,19 @@ inline std::int64_t replay_window(unsigned long window) noexcept {
   return static_cast<std::int64_t>((window + 31) & ~31UL);
 }
 
+// Drops the state kept for `ssrc` from `streams` (elements with an `ssrc` member), for
+// SrtpSession::remove_stream. False when there was none.
+template <typename Streams>
+bool erase_stream(Streams& streams, std::uint32_t ssrc) noexcept {
+  for (auto it = streams.begin(); it != streams.end(); ++it) {
+    if (it->ssrc == ssrc) {
+      streams.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
 // RFC 7714 §8.1: IV = (00 00 ‖ SSRC ‖ ROC ‖ SEQ) XOR the session salt, for `packet` at
 // 48-bit `index`.
 std::array<std::uint8_t, kSaltSize> make_iv(const std::array<std::uint8_t, kSaltSize>& salt,

@@ -4,7 +4,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -51,11 +50,7 @@ GcmRtpProtector::Stream* GcmRtpProtector::stream_for(std::uint32_t ssrc) noexcep
 }
 
 bool GcmRtpProtector::remove_stream(std::uint32_t ssrc) noexcept {
-  const auto it = std::find_if(streams_.begin(), streams_.end(),
-                               [ssrc](const Stream& s) { return s.ssrc == ssrc; });
-  if (it == streams_.end()) return false;
-  streams_.erase(it);
-  return true;
+  return gcm_rtp::erase_stream(streams_, ssrc);
 }
 
 SrtpStatus GcmRtpProtector::protect(std::span<std::uint8_t> buffer, std::size_t& length) noexcept {

@@ -67,11 +67,7 @@ GcmRtpUnprotector::Stream* GcmRtpUnprotector::find(std::uint32_t ssrc) noexcept 
 }
 
 bool GcmRtpUnprotector::remove_stream(std::uint32_t ssrc) noexcept {
-  const auto it = std::find_if(streams_.begin(), streams_.end(),
-                               [ssrc](const Stream& s) { return s.ssrc == ssrc; });
-  if (it == streams_.end()) return false;
-  streams_.erase(it);
-  return true;
+  return gcm_rtp::erase_stream(streams_, ssrc);
 }
 
 SrtpStatus GcmRtpUnprotector::unprotect(std::span<std::uint8_t> buffer,

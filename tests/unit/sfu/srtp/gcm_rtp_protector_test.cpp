@@ -8,12 +8,13 @@
 #include <iterator>
 #include <vector>
 
+#include "gcm_test_support.h"
 #include "sfu/srtp/srtp_session.h"
 
 namespace haven::sfu {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
+using namespace gcm_test;
 
 // RFC 7714 §16: session key 00..0f, session salt "Quid pro quo", and the RTP packet
 // (SSRC 0x5501a0b2, SEQ 0xf17b, ROC 0) with the payload "Gallia est omnis divisa in
@@ -32,44 +33,6 @@ const Bytes kRfc7714Protected = {0x80, 0x40, 0xf1, 0x7b, 0x80, 0x41, 0xf8, 0xd3,
                                  0x29, 0x4e, 0x6f, 0x42, 0xa5, 0xf4, 0x7a, 0x51, 0xc7, 0xd1, 0x9b,
                                  0x36, 0xde, 0x3a, 0xdf, 0x88, 0x33, 0x89, 0x9d, 0x7f, 0x27, 0xbe,
                                  0xb1, 0x6a, 0x91, 0x52, 0xcf, 0x76, 0x5e, 0xe4, 0x39, 0x0c, 0xce};
-
-Bytes master_key(std::uint8_t seed) {
-  Bytes key(GcmRtpProtector::kKeySize + GcmRtpProtector::kSaltSize);
-  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(seed + i * 13);
-  return key;
-}
-
-// An RTP packet with `csrcs` CSRCs and, when `extension_words` > 0, a one-byte-header
-// extension block of that many 32-bit words (RFC 8285 §4.2).
-Bytes rtp(std::uint16_t seq, std::uint32_t ssrc, std::size_t payload, unsigned csrcs = 0,
-          unsigned extension_words = 0) {
-  Bytes p(12);
-  p[0] = static_cast<std::uint8_t>(0x80 | (extension_words > 0 ? 0x10 : 0) | csrcs);
-  p[1] = 0x60;
-  p[2] = static_cast<std::uint8_t>(seq >> 8);
-  p[3] = static_cast<std::uint8_t>(seq);
-  for (int i = 0; i < 4; ++i) {
-    p[4 + i] = static_cast<std::uint8_t>(seq * 3 + i);
-    p[8 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
-  }
-  for (unsigned c = 0; c < csrcs * 4; ++c) p.push_back(static_cast<std::uint8_t>(0xc0 + c));
-  if (extension_words > 0) {
-    const std::uint8_t block_header[] = {0xbe, 0xde, 0x00,
-                                         static_cast<std::uint8_t>(extension_words)};
-    p.insert(p.end(), std::begin(block_header), std::end(block_header));
-    for (unsigned e = 0; e < extension_words * 4; ++e) p.push_back(static_cast<std::uint8_t>(e));
-  }
-  for (std::size_t i = 0; i < payload; ++i) p.push_back(static_cast<std::uint8_t>(i ^ seq));
-  return p;
-}
-
-SrtpSession session(SrtpDirection direction, const Bytes& key, bool openssl_gcm) {
-  SrtpSession::Options options;
-  options.openssl_gcm = openssl_gcm;
-  auto made = SrtpSession::create(direction, SrtpProfile::aead_aes_128_gcm, key, options);
-  EXPECT_TRUE(made.has_value());
-  return std::move(*made);
-}
 
 // Protects `plain` with both paths and expects the same status and bytes.
 void expect_same(SrtpSession& ours, SrtpSession& libsrtp, const Bytes& plain) {

@@ -8,37 +8,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "gcm_test_support.h"
 #include "sfu/srtp/srtp_session.h"
 
 namespace haven::sfu {
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-Bytes master_key(std::uint8_t seed) {
-  Bytes key(gcm_rtp::kKeySize + gcm_rtp::kSaltSize);
-  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(seed + i * 11);
-  return key;
-}
-
-Bytes rtp(std::uint16_t seq, std::uint32_t ssrc, std::size_t payload = 80) {
-  Bytes p(12 + payload);
-  p[0] = 0x80;
-  p[1] = 0x6f;
-  p[2] = static_cast<std::uint8_t>(seq >> 8);
-  p[3] = static_cast<std::uint8_t>(seq);
-  for (int i = 0; i < 4; ++i) p[8 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
-  for (std::size_t i = 0; i < payload; ++i) p[12 + i] = static_cast<std::uint8_t>(i * seq);
-  return p;
-}
-
-SrtpSession session(SrtpDirection direction, const Bytes& key, bool openssl_gcm) {
-  SrtpSession::Options options;
-  options.openssl_gcm = openssl_gcm;
-  auto made = SrtpSession::create(direction, SrtpProfile::aead_aes_128_gcm, key, options);
-  EXPECT_TRUE(made.has_value());
-  return std::move(*made);
-}
+using namespace gcm_test;
 
 class GcmRtpUnprotectorTest : public ::testing::Test {
  protected:
