@@ -152,7 +152,11 @@ bool run_comparison(const std::vector<LoadPoint>& points, const std::vector<std:
     const double clients_kb = median_of(janus, "client_kb_per_stream");
     out << "          Haven KB/stream less the clients' own " << cell("%.1f", clients_kb)
         << " (measured in the Janus runs): "
-        << cell("%.1f", median_of(haven, "kb_per_stream") - clients_kb) << "\n\n";
+        << cell("%.1f", median_of(haven, "kb_per_stream") - clients_kb) << "\n";
+    // What Haven adds by itself, without the clients' share of the latency columns.
+    out << "          Haven inside the SFU (kernel receive to fan-out sent): p50 "
+        << cell("%.0f", median_of(haven, "server_dwell_us.p50")) << " us, p99 "
+        << cell("%.0f", median_of(haven, "server_dwell_us.p99")) << " us\n\n";
     out.flush();
   }
   out << "fwd pkt/s: packets the clients received per second. CPU s/Mpkt: server CPU seconds\n"

@@ -158,7 +158,8 @@ bool wait_ready(Fleet& fleet, double timeout, std::string& error) {
 }
 
 void measure_window(Fleet& fleet, const LoadOptions& options,
-                    const std::function<double()>& server_cpu, RunResult& result) {
+                    const std::function<double()>& server_cpu, RunResult& result,
+                    const std::function<void(bool end)>& at_edge) {
   std::this_thread::sleep_for(as_duration(options.warmup));
   for (std::size_t t = 0; t < fleet.threads.size(); ++t) {
     run_on(*fleet.threads[t], [&] {
@@ -170,7 +171,9 @@ void measure_window(Fleet& fleet, const LoadOptions& options,
   const auto t0 = Steady::now();
   const double server0 = server_cpu(), clients0 = fleet.client_cpu(),
                process0 = process_cpu_seconds();
+  if (at_edge) at_edge(false);
   std::this_thread::sleep_for(as_duration(options.seconds));
+  if (at_edge) at_edge(true);
   result.server_cpu_seconds = server_cpu() - server0;
   result.client_cpu_seconds = fleet.client_cpu() - clients0;
   result.process_cpu_seconds = process_cpu_seconds() - process0;

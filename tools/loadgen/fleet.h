@@ -43,9 +43,11 @@ bool wait_ready(Fleet& fleet, double timeout, std::string& error);
 
 // The warm-up, then the measurement window: packets, loss, latency and the clients' CPU;
 // server_cpu() (CPU seconds of the server, however the caller measures it) is read at
-// both ends of the window. Fills the window figures of `result`.
+// both ends of the window, and `at_edge` (when set) is called at its start (false) and end
+// (true). Fills the window figures of `result`.
 void measure_window(Fleet& fleet, const LoadOptions& options,
-                    const std::function<double()>& server_cpu, RunResult& result);
+                    const std::function<double()>& server_cpu, RunResult& result,
+                    const std::function<void(bool end)>& at_edge = {});
 
 // CPU seconds (user + system) of this whole process.
 double process_cpu_seconds();

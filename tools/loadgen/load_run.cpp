@@ -128,6 +128,7 @@ RunResult run_load(const LoadOptions& options) {
   sfu::WebRtcServerOptions server;
   server.listen_address = options.server_address;
   server.port = 0;
+  server.measure_dwell = true;
   // Named threads: perf and top tell the media thread ("sfu-media") from the client
   // threads ("lg-clients-N") and this one.
   auto worker = make_worker(server, options.netns);
@@ -148,8 +149,22 @@ RunResult run_load(const LoadOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
 
   if (result.setup_ok) {
+    sfu::DwellHistogram::Counts dwell_start{};
     measure_window(
-        fleet, options, [&] { return worker->cpu_seconds(); }, result);
+        fleet, options, [&] { return worker->cpu_seconds(); }, result,
+        [&](bool end) {
+          if (!end) {
+            dwell_start = worker->dwell_snapshot();
+            return;
+          }
+          const auto dwell_end = worker->dwell_snapshot();
+          const auto us = [&](double q) {
+            const std::int64_t ns = sfu::DwellHistogram::quantile_ns(dwell_start, dwell_end, q);
+            return ns < 0 ? -1.0 : static_cast<double>(ns) / 1000.0;
+          };
+          result.server_dwell_p50_us = us(0.5);
+          result.server_dwell_p99_us = us(0.99);
+        });
     result.rss_loaded_bytes = resident_bytes();
     result.sfu_drops = sfu_drops(worker->render_metrics());
   }

@@ -76,6 +76,9 @@ struct RunResult {
 
   std::uint64_t latency_samples = 0;
   double p50_us = 0, p90_us = 0, p99_us = 0, p999_us = 0, max_us = 0, mean_us = 0;
+  // Haven only: how long received datagrams stayed in the server, kernel receive stamp to
+  // the end of their fan-out's send (DwellHistogram, 10 µs buckets); -1: not measured.
+  double server_dwell_p50_us = -1, server_dwell_p99_us = -1;
 
   double load_average = 0;
   // The SFU's drop counters (haven_sfu_dropped_packets_total) at the end, non-zero only.

@@ -78,6 +78,7 @@ nlohmann::json to_json(const RunResult& r) {
         {"p99.9", r.p999_us},
         {"max", r.max_us},
         {"mean", r.mean_us}}},
+      {"server_dwell_us", {{"p50", r.server_dwell_p50_us}, {"p99", r.server_dwell_p99_us}}},
       {"expected_packets", r.expected},
       {"lost_packets", r.lost},
       {"loss_percent", r.loss_percent()},
@@ -170,6 +171,12 @@ void print_details(std::ostream& out, const nlohmann::json& run) {
   out << "latency us: mean " << format("%.0f", num(lat, "mean")) << ", p99.9 "
       << format("%.0f", num(lat, "p99.9")) << ", max " << format("%.0f", num(lat, "max")) << " ("
       << run.value("latency_samples", 0) << " samples)\n";
+  if (const auto& dwell = run.value("server_dwell_us", nlohmann::json::object());
+      num(dwell, "p50") >= 0 && !janus) {
+    out << "inside the SFU (kernel receive stamp to the fan-out sent): p50 "
+        << format("%.0f", num(dwell, "p50")) << " us, p99 " << format("%.0f", num(dwell, "p99"))
+        << " us (10 us buckets, upper edges)\n";
+  }
   out << (janus ? "Janus RSS: " : "RSS: ")
       << format("%.1f", num(run, "rss_baseline_bytes") / 1048576.0) << " MiB idle, "
       << format("%.1f", num(run, "rss_loaded_bytes") / 1048576.0) << " MiB loaded\n";

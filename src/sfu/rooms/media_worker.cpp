@@ -364,6 +364,10 @@ void MediaWorker::schedule_tick() {
   });
 }
 
+DwellHistogram::Counts MediaWorker::dwell_snapshot() const noexcept {
+  return stopped_ || !server_ ? DwellHistogram::Counts{} : server_->dwell().snapshot();
+}
+
 double MediaWorker::cpu_seconds() const noexcept {
   return stopped_ ? 0 : thread_.cpu_seconds();
 }

@@ -69,6 +69,9 @@ class MediaWorker final : public CallControl {
   // CPU time the media thread has used so far (its CLOCK_THREAD_CPUTIME_ID), for
   // benchmarks; 0 before start() and after stop().
   double cpu_seconds() const noexcept;
+  // Benchmarks: the media port's dwell counts so far (WebRtcServerOptions::measure_dwell;
+  // all zero otherwise). Any thread.
+  DwellHistogram::Counts dwell_snapshot() const noexcept;
   // Prometheus text: haven_sfu_* (any thread).
   std::string render_metrics() const;
 

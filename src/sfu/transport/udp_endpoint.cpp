@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 #include "sfu/ice/tuple_asio.h"
@@ -37,6 +38,9 @@ struct UdpEndpoint::Outgoing {
 struct UdpEndpoint::Incoming {
   std::array<std::array<std::uint8_t, kReceiveBufferSize>, kReceiveBatch> data{};
   std::array<sockaddr_storage, kReceiveBatch> from{};
+  // Room for one SCM_TIMESTAMPNS per datagram (measure_dwell()).
+  static constexpr std::size_t kControlSize = CMSG_SPACE(sizeof(timespec));
+  alignas(cmsghdr) std::array<std::array<std::uint8_t, kControlSize>, kReceiveBatch> control{};
   std::array<iovec, kReceiveBatch> iov{};
   std::array<mmsghdr, kReceiveBatch> msgs{};
 };
@@ -112,6 +116,10 @@ void UdpEndpoint::drain() {
       m.msg_namelen = sizeof(sockaddr_storage);
       m.msg_iov = &in.iov[i];
       m.msg_iovlen = 1;
+      if (measure_dwell_) {
+        m.msg_control = in.control[i].data();
+        m.msg_controllen = Incoming::kControlSize;
+      }
     }
     const int n = ::recvmmsg(socket_.native_handle(), in.msgs.data(),
                              static_cast<unsigned>(kReceiveBatch), MSG_DONTWAIT, nullptr);
@@ -153,6 +161,28 @@ void UdpEndpoint::deliver(std::size_t i) noexcept {
   // One system call for this datagram's whole fan-out, before handling the next: batching
   // across datagrams would hold early packets back for the later ones' work.
   flush();
+  if (measure_dwell_) record_dwell(m.msg_hdr);
+}
+
+bool UdpEndpoint::measure_dwell() noexcept {
+  const int on = 1;
+  measure_dwell_ =
+      ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
+  return measure_dwell_;
+}
+
+// The kernel's receive time is CLOCK_REALTIME (socket(7), SO_TIMESTAMPNS).
+void UdpEndpoint::record_dwell(const msghdr& received) noexcept {
+  for (const cmsghdr* c = CMSG_FIRSTHDR(&received); c != nullptr;
+       c = CMSG_NXTHDR(const_cast<msghdr*>(&received), const_cast<cmsghdr*>(c))) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec stamp{};
+    std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    dwell_.record((now.tv_sec - stamp.tv_sec) * 1'000'000'000LL + (now.tv_nsec - stamp.tv_nsec));
+    return;
+  }
 }
 
 // The destination as the socket's family wants it: an IPv4 peer on a dual-stack socket as

@@ -20,8 +20,11 @@
 #include <span>
 #include <string>
 
+struct msghdr;
+
 #include "sfu/ice/tuple.h"
 #include "sfu/limits.h"
+#include "sfu/transport/dwell_histogram.h"
 
 namespace haven::sfu {
 
@@ -63,6 +66,11 @@ class UdpEndpoint {
   ~UdpEndpoint();
 
   void start();
+  // Asks the kernel to timestamp received datagrams (SO_TIMESTAMPNS) and records, per
+  // datagram, the time from that stamp to the end of its fan-out's send in dwell().
+  // Benchmarks only; false when the kernel refuses.
+  bool measure_dwell() noexcept;
+  const DwellHistogram& dwell() const noexcept { return dwell_; }
   // Stops receiving and closes the socket; sends fail afterwards. Idempotent.
   void close() noexcept;
   bool is_open() const noexcept { return socket_.is_open(); }
@@ -88,6 +96,7 @@ class UdpEndpoint {
   void drain();
   // Hands datagram `i` of the last recvmmsg to the listener and sends its fan-out.
   void deliver(std::size_t i) noexcept;
+  void record_dwell(const msghdr& received) noexcept;
   bool send_now(const Tuple& to, std::span<const std::uint8_t> data) noexcept;
   boost::asio::ip::udp::endpoint destination_of(const Tuple& to) const;
 
@@ -109,6 +118,8 @@ class UdpEndpoint {
   struct Outgoing;
   std::unique_ptr<Outgoing> out_;
   bool flush_posted_ = false;
+  bool measure_dwell_ = false;
+  DwellHistogram dwell_;
 };
 
 }  // namespace haven::sfu

@@ -47,6 +47,7 @@ WebRtcServer::WebRtcServer(boost::asio::io_context& ioc, const DtlsContext& dtls
       announced_(effective_announced(options_)),
       endpoint_(ioc, options_.listen_address, options_.port,
                 static_cast<UdpEndpoint::Listener&>(*this)) {
+  if (options_.measure_dwell) endpoint_.measure_dwell();
   endpoint_.start();
 }
 

@@ -50,6 +50,9 @@ struct WebRtcServerOptions {
   // sfu.announced_port: the port put in a=candidate when a NAT or port mapping forwards a
   // different one to `port` (a container publishing 40000 → 10000); 0 = the bound port.
   std::uint16_t announced_port = 0;
+  // Benchmarks (haven-loadgen): record how long datagrams stay in the server
+  // (UdpEndpoint::measure_dwell). Never set by `haven serve`.
+  bool measure_dwell = false;
 
   static WebRtcServerOptions from_config(const Config& config);
 };
@@ -95,6 +98,8 @@ class WebRtcServer final : private UdpEndpoint::Listener, private WebRtcTranspor
   const DropCounters& dropped() const noexcept { return dropped_; }
   const Stats& stats() const noexcept { return stats_; }
   const UdpEndpoint::Stats& socket_stats() const noexcept { return endpoint_.stats(); }
+  // Any thread (relaxed atomics); empty unless options.measure_dwell.
+  const DwellHistogram& dwell() const noexcept { return endpoint_.dwell(); }
   std::size_t transport_count() const noexcept { return transports_.size(); }
   std::size_t indexed_tuple_count() const noexcept { return by_tuple_.size(); }
   std::size_t indexed_ufrag_count() const noexcept { return by_ufrag_.size(); }

@@ -129,6 +129,51 @@ TEST(UdpEndpoint, DestroyedWithAPendingReceiveIsSafe) {
   SUCCEED();
 }
 
+// measure_dwell(): every received datagram gets the kernel's stamp, and the time from it
+// to the end of its handling lands in the histogram (here the listener sleeps 2 ms for one
+// of them, which the upper quantile must show).
+TEST(UdpEndpoint, MeasuresHowLongDatagramsStay) {
+  boost::asio::io_context ioc;
+  struct Slow : UdpEndpoint::Listener {
+    int seen = 0;
+    void on_datagram(const Tuple&, std::span<std::uint8_t>) noexcept override {
+      if (++seen == 10) std::this_thread::sleep_for(2ms);
+    }
+  } slow;
+  Inbox unused;
+  UdpEndpoint sender(ioc, "127.0.0.1", 0, unused);
+  UdpEndpoint receiver(ioc, "127.0.0.1", 0, slow);
+  ASSERT_TRUE(receiver.measure_dwell());
+  receiver.start();
+  const auto before = receiver.dwell().snapshot();
+  const std::vector<std::uint8_t> payload(100, 7);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(sender.send(receiver.local_tuple(), payload));
+    sender.flush();
+  }
+  ASSERT_TRUE(run_until(ioc, [&] { return slow.seen == 20; }));
+  const auto after = receiver.dwell().snapshot();
+  std::uint64_t recorded = 0;
+  for (std::size_t i = 0; i < after.size(); ++i) recorded += after[i] - before[i];
+  EXPECT_EQ(recorded, 20u);
+  EXPECT_GE(DwellHistogram::quantile_ns(before, after, 1.0), 2'000'000);
+  EXPECT_GT(DwellHistogram::quantile_ns(before, after, 0.5), 0);
+  EXPECT_EQ(DwellHistogram::quantile_ns(after, after, 0.5), -1);  // nothing in between
+}
+
+TEST(DwellHistogram, QuantilesAreBucketUpperEdgesAndOverflowIsKept) {
+  DwellHistogram h;
+  const auto empty = h.snapshot();
+  for (int i = 0; i < 98; ++i) h.record(25'000);  // the 20–30 µs bucket
+  h.record(-5);                                   // clock step: counted in the first bucket
+  h.record(50'000'000);                           // 50 ms: the overflow bucket
+  const auto full = h.snapshot();
+  EXPECT_EQ(DwellHistogram::quantile_ns(empty, full, 0.5), 30'000);
+  EXPECT_EQ(DwellHistogram::quantile_ns(empty, full, 0.01), 10'000);
+  EXPECT_EQ(DwellHistogram::quantile_ns(empty, full, 1.0),
+            static_cast<std::int64_t>(DwellHistogram::kBuckets + 1) * DwellHistogram::kBucketNs);
+}
+
 TEST(RateLimiter, AllowsOneSecondOfBurstThenTheRate) {
   RateLimiter limiter(100);
   const auto t0 = RateLimiter::Clock::time_point{} + 1h;
