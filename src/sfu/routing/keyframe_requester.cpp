@@ -11,7 +11,9 @@ void KeyframeRequester::request() noexcept {
 
 bool KeyframeRequester::poll(std::int64_t now_ns) noexcept {
   if (!wanted_) return false;
-  const std::int64_t interval = answered_ ? kAnsweredIntervalNs : kIntervalNs;
+  const std::int64_t interval = answered_        ? kAnsweredIntervalNs
+                                : attempts_ == 1 ? kFirstRetryNs
+                                                 : kIntervalNs;
   if (ever_sent_ && now_ns - last_sent_ns_ < interval) return false;
   if (attempts_ >= kMaxAttempts) {
     wanted_ = false;  // give up until the next request()

@@ -7,12 +7,19 @@
 // (Janus videoroom throttles to 1/s), and is re-sent each second while none arrives
 // (mediasoup KeyFrameRequestManager). After kMaxAttempts unanswered requests it gives up
 // until someone asks again, so a publisher that stopped sending is not polled forever.
-// Once a key frame has answered the last request, a new request goes out after only
-// kAnsweredIntervalNs (mediasoup sends it at once): a person admitted to a call gets the
-// key frame their subscription asked for before their SFrame keys arrive, cannot decrypt
-// it, and asks again a moment later; holding that for the full second made one join in
-// three take 1.3 s instead of 0.3 s (docs/PERFORMANCE.md "Join time"). The floor still
-// bounds a receiver that asks after every key frame to 10 key frames per second.
+// Two shorter intervals follow Chrome's encoder, which ignores a key-frame request that
+// comes within 300 ms of the last one it honoured (libwebrtc EncoderRtcpFeedback,
+// kMinKeyframeSendIntervalMs):
+//   - once a key frame has answered the last request, a new request goes out
+//     kAnsweredIntervalNs (300 ms) after it, not a second later. A person admitted to a
+//     call gets the key frame their subscription asked for before their SFrame keys
+//     arrive, cannot decrypt it, and asks again a moment later; holding that for the full
+//     second made one join in three take 1.3 s instead of 0.3 s (docs/PERFORMANCE.md
+//     "Join time"). Sooner would be wasted: the encoder drops it;
+//   - the first retry of an unanswered request comes after kFirstRetryNs (350 ms): a
+//     request the encoder dropped inside its window (another layer's request just before)
+//     is sent again as soon as it can be honoured. Later retries keep the 1 s pace.
+// So a receiver that asks after every key frame gets at most about three a second.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +29,8 @@ namespace haven::sfu::routing {
 class KeyframeRequester {
  public:
   static constexpr std::int64_t kIntervalNs = 1'000'000'000;
-  static constexpr std::int64_t kAnsweredIntervalNs = 100'000'000;
+  static constexpr std::int64_t kAnsweredIntervalNs = 300'000'000;
+  static constexpr std::int64_t kFirstRetryNs = 350'000'000;
   static constexpr int kMaxAttempts = 10;
 
   // `retry`: false for codecs whose key frames routing cannot detect; each request then
@@ -38,7 +46,8 @@ class KeyframeRequester {
   }
 
   // True when a request should be sent now; the caller sends it. At most one per
-  // kIntervalNs, or per kAnsweredIntervalNs when a key frame came since the last one.
+  // kIntervalNs; kAnsweredIntervalNs after an answered one, kFirstRetryNs before the first
+  // retry.
   bool poll(std::int64_t now_ns) noexcept;
 
   bool pending() const noexcept { return wanted_; }

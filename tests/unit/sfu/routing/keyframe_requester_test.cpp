@@ -14,16 +14,18 @@ TEST(KeyframeRequester, CoalescesRateLimitsAndRetries) {
   EXPECT_TRUE(k.poll(0));
   EXPECT_TRUE(k.last_was_new());
   k.request();  // joins the outstanding one
-  EXPECT_FALSE(k.poll(500 * kMs));
-  EXPECT_TRUE(k.poll(1000 * kMs));  // no key frame within 1 s: retry
+  EXPECT_FALSE(k.poll(300 * kMs));
+  EXPECT_TRUE(k.poll(350 * kMs));  // first retry: just past the encoder's 300 ms window
   EXPECT_FALSE(k.last_was_new());
+  EXPECT_FALSE(k.poll(1300 * kMs));
+  EXPECT_TRUE(k.poll(1350 * kMs));  // then once a second
   k.on_keyframe();
   EXPECT_FALSE(k.pending());
   EXPECT_FALSE(k.poll(3000 * kMs));
-  k.request();  // new request, still rate-limited against the last send
+  k.request();  // new request
   EXPECT_TRUE(k.poll(3000 * kMs));
   EXPECT_TRUE(k.last_was_new());
-  EXPECT_EQ(k.sent(), 3u);
+  EXPECT_EQ(k.sent(), 4u);
 }
 
 TEST(KeyframeRequester, AnsweredRequestLetsTheNextOneGoSoon) {
@@ -32,13 +34,19 @@ TEST(KeyframeRequester, AnsweredRequestLetsTheNextOneGoSoon) {
   EXPECT_TRUE(k.poll(0));
   k.on_keyframe();  // answered at 30 ms (a new subscriber that cannot decrypt it yet)
   k.request();      // asks again at 60 ms
+  // Not before the encoder would honour it (300 ms after the last), not a second later.
   EXPECT_FALSE(k.poll(60 * kMs));
-  EXPECT_TRUE(k.poll(KeyframeRequester::kAnsweredIntervalNs));  // not a second later
+  EXPECT_FALSE(k.poll(KeyframeRequester::kAnsweredIntervalNs - 1));
+  EXPECT_TRUE(k.poll(KeyframeRequester::kAnsweredIntervalNs));
   EXPECT_TRUE(k.last_was_new());
-  // Unanswered, the next one waits the full interval again.
-  EXPECT_FALSE(k.poll(KeyframeRequester::kAnsweredIntervalNs + 500 * kMs));
-  EXPECT_TRUE(k.poll(KeyframeRequester::kAnsweredIntervalNs + KeyframeRequester::kIntervalNs));
+  // Unanswered (the encoder dropped it, say): the first retry 350 ms on, then each second.
+  const std::int64_t sent = KeyframeRequester::kAnsweredIntervalNs;
+  EXPECT_FALSE(k.poll(sent + KeyframeRequester::kFirstRetryNs - 1));
+  EXPECT_TRUE(k.poll(sent + KeyframeRequester::kFirstRetryNs));
   EXPECT_FALSE(k.last_was_new());
+  const std::int64_t retried = sent + KeyframeRequester::kFirstRetryNs;
+  EXPECT_FALSE(k.poll(retried + KeyframeRequester::kIntervalNs - 1));
+  EXPECT_TRUE(k.poll(retried + KeyframeRequester::kIntervalNs));
 }
 
 TEST(KeyframeRequester, GivesUpAfterMaxAttempts) {
