@@ -11,12 +11,6 @@
 
 namespace haven::sfu::rooms {
 
-namespace {
-// Router timers (RTCP, NACK, transport-cc every 100 ms, active speaker) want 20-50 ms.
-constexpr auto kTickInterval = std::chrono::milliseconds(20);
-
-}  // namespace
-
 MediaWorker::MediaWorker(WebRtcServerOptions options, std::string payload_sample_file)
     : certificate_(DtlsCertificate::generate()),
       dtls_context_(certificate_),
@@ -164,6 +158,11 @@ bool MediaWorker::enter(Channel& channel, const std::string& room_id, const Join
                                       }
                                     });
                                   });
+    TickPhases::Counts open{};
+    for (const auto& [other_id, other] : rooms_) {
+      if (other) ++open[other->tick_phase];
+    }
+    room->tick_phase = TickPhases::least_used(open);
   }
   if (room->full()) {
     send_error(*channel.sink, "room.join", request, "room_full",
@@ -338,13 +337,14 @@ void MediaWorker::handle(ChannelId id, CallCommand& command) {
 }
 
 void MediaWorker::schedule_tick() {
-  tick_timer_.expires_after(kTickInterval);
+  tick_timer_.expires_after(rooms_.empty() ? TickPhases::kPeriod : TickPhases::kStep);
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || !server_) return;
     const std::int64_t now = routing::steady_now_ns();
     std::uint64_t people = 0;
+    const unsigned due = tick_phases_.next();
     for (auto& [id, room] : rooms_) {
-      room->tick(now);
+      if (room->tick_phase == due) room->tick(now);
       people += room->size();
     }
     rooms_open_.store(rooms_.size(), std::memory_order_relaxed);

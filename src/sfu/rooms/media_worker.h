@@ -1,7 +1,7 @@
 // The SFU inside `haven serve`: one media thread running its own io_context with the
-// WebRtcServer (the UDP port), every Room and a 20 ms tick. The HTTP side talks to it
-// only through this class, whose public calls are thread-safe: each posts a closure to
-// the media thread, so rooms, participants and the packet path need no locks.
+// WebRtcServer (the UDP port), every Room and their 20 ms timers (tick_phases.h). The HTTP
+// side talks to it only through this class, whose public calls are thread-safe: each posts
+// a closure to the media thread, so rooms, participants and the packet path need no locks.
 //
 // A signaling channel is one WebSocket connection: open_channel() when it opens,
 // submit() for each call message it received (already validated and authorized by
@@ -31,6 +31,7 @@
 #include "sfu/rooms/call_events.h"
 #include "sfu/rooms/lobby.h"
 #include "sfu/rooms/room.h"
+#include "sfu/rooms/tick_phases.h"
 #include "sfu/transport/webrtc_server.h"
 #include "util/io_thread.h"
 
@@ -139,6 +140,7 @@ class MediaWorker final : public CallControl {
   std::string payload_sample_file_;
   std::unique_ptr<routing::PayloadSampler> payload_sampler_;  // null unless sampling
   std::int64_t next_sample_flush_ns_ = 0;
+  TickPhases tick_phases_;
   // Figures the media thread publishes on every tick for render_metrics().
   std::atomic<std::uint64_t> rooms_open_{0}, participants_{0}, datagrams_received_{0};
   std::array<std::atomic<std::uint64_t>, kDropReasonCount> drops_{};

@@ -50,6 +50,8 @@ class Room final : private routing::Router::Listener, private Participant::Liste
   Room& operator=(const Room&) = delete;
 
   const std::string& id() const noexcept { return id_; }
+  // The MediaWorker's tick phase this room's timers run in (tick_phases.h).
+  unsigned tick_phase = 0;
   std::size_t size() const noexcept { return participants_.size(); }
   bool full() const noexcept { return participants_.size() >= kMaxParticipants; }
   Participant* find(const std::string& peer_id) noexcept;
