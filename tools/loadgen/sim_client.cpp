@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <random>
 
 #include "sfu/negotiation/codec_policy.h"
 #include "sfu/rtcp/compound.h"
@@ -21,11 +22,17 @@ using namespace std::chrono_literals;
 
 void SimClient::start_media() {
   if (!media_) return;
+  // Browsers in one call joined at different moments, so their 20 ms audio and 33 ms video
+  // clocks run at unrelated phases. Starting every publisher on its own "connected" (all
+  // within a few ms) would send every publisher's packet in the same instant, a burst no
+  // real call has (docs/PERFORMANCE.md "The latency tail"). The phase is a fixed function
+  // of the publisher's id, so runs repeat.
+  std::minstd_rand phase(*plan_.publisher + 1u);
   const auto now = Clock::now();
-  next_audio_ = now;
-  next_video_ = now;
-  if (plan_.media.audio) send_audio();
-  if (plan_.media.video_kbps > 0) send_video();
+  next_audio_ = now + std::chrono::microseconds(phase() % 20'000);
+  next_video_ = now + std::chrono::microseconds(phase() % (1'000'000 / media_->config().fps));
+  if (plan_.media.audio) wait_for_audio();
+  if (plan_.media.video_kbps > 0) wait_for_video();
   send_reports();
   check_ready();
 }
@@ -45,6 +52,10 @@ void SimClient::send_audio() {
   const std::size_t length = media_->audio_packet(buffer_, now_ns());
   if (!send_->send_rtp(buffer_, length)) ++send_failures_;
   step_schedule(next_audio_, 20ms);
+  wait_for_audio();
+}
+
+void SimClient::wait_for_audio() {
   audio_timer_.expires_at(next_audio_);
   audio_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     if (ec) return;
@@ -69,6 +80,10 @@ void SimClient::send_video() {
   }
   send_frame_packets(pace_.count() == 0);
   step_schedule(next_video_, interval);
+  wait_for_video();
+}
+
+void SimClient::wait_for_video() {
   video_timer_.expires_at(next_video_);
   video_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     if (ec) return;

@@ -132,6 +132,8 @@ class SimClient : public std::enable_shared_from_this<SimClient> {
   void start_media();
   void send_audio();
   void send_video();
+  void wait_for_audio();  // until next_audio_
+  void wait_for_video();  // until next_video_
   void send_frame_packets(bool all);
   void send_reports();
   void on_media(sfu::rtp::RtpPacket& packet);
