@@ -160,9 +160,9 @@ bool MediaWorker::enter(Channel& channel, const std::string& room_id, const Join
                                   });
     TickPhases::Counts open{};
     for (const auto& [other_id, other] : rooms_) {
-      if (other) ++open[other->tick_phase];
+      if (other) ++open[other->tick_phase()];
     }
-    room->tick_phase = TickPhases::least_used(open);
+    room->set_tick_phase(TickPhases::least_used(open));
   }
   if (room->full()) {
     send_error(*channel.sink, "room.join", request, "room_full",
@@ -344,7 +344,7 @@ void MediaWorker::schedule_tick() {
     std::uint64_t people = 0;
     const unsigned due = tick_phases_.next();
     for (auto& [id, room] : rooms_) {
-      if (room->tick_phase == due) room->tick(now);
+      if (room->tick_phase() == due) room->tick(now);
       people += room->size();
     }
     rooms_open_.store(rooms_.size(), std::memory_order_relaxed);

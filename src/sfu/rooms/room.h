@@ -51,7 +51,8 @@ class Room final : private routing::Router::Listener, private Participant::Liste
 
   const std::string& id() const noexcept { return id_; }
   // The MediaWorker's tick phase this room's timers run in (tick_phases.h).
-  unsigned tick_phase = 0;
+  unsigned tick_phase() const noexcept { return tick_phase_; }
+  void set_tick_phase(unsigned phase) noexcept { tick_phase_ = phase; }
   std::size_t size() const noexcept { return participants_.size(); }
   bool full() const noexcept { return participants_.size() >= kMaxParticipants; }
   Participant* find(const std::string& peer_id) noexcept;
@@ -95,6 +96,7 @@ class Room final : private routing::Router::Listener, private Participant::Liste
   std::vector<PublishedTrack>& tracks_of(const std::string& peer_id) { return tracks_[peer_id]; }
 
   std::string id_;
+  unsigned tick_phase_ = 0;
   WebRtcServer& server_;
   routing::Router router_;
   std::function<void(const std::string&)> on_lost_;
