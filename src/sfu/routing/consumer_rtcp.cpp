@@ -57,8 +57,10 @@ void Consumer::retransmit(std::span<std::uint8_t> cached, std::int64_t now_ns) n
     len =
         rtp::rtx_encode(*original, send_buffer_.first(kMaxDatagram), rtx_pt, rtx_ssrc_, rtx_seq_++);
   } else {
-    // No RTX negotiated: the same packet again (the SRTP session must allow repeated
-    // transmission of a sequence number, libsrtp allow_repeat_tx).
+    // No RTX negotiated: the same packet again under its own sequence number. AES_CM
+    // sessions allow that repeat (allow_repeat_tx); GCM sessions refuse it, because the
+    // stamps below change the authenticated header under the same nonce
+    // (gcm_rtp_protector.h), so under GCM such a NACK goes unanswered.
     std::memcpy(send_buffer_.data(), cached.data(), cached.size());
     len = cached.size();
   }

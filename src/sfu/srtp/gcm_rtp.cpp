@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace haven::sfu::gcm_rtp {
@@ -31,6 +32,7 @@ bool prf(EVP_CIPHER_CTX* ecb, const std::array<std::uint8_t, 14>& salt112, std::
       EVP_EncryptUpdate(ecb, stream.data(), &written, block.data(), 16) == 1 && written == 16;
   if (ok) std::memcpy(out.data(), stream.data(), out.size());
   OPENSSL_cleanse(stream.data(), stream.size());
+  OPENSSL_cleanse(block.data(), block.size());
   return ok;
 }
 
@@ -53,6 +55,7 @@ bool derive_session_keys(std::span<const std::uint8_t> key_salt, SessionKeys& ou
       EVP_CIPHER_CTX_set_padding(ecb.get(), 0) == 1 &&
       prf(ecb.get(), salt112, kLabelEncryptionKey, out.key) &&
       prf(ecb.get(), salt112, kLabelSalt, out.salt);
+  OPENSSL_cleanse(salt112.data(), salt112.size());
   if (!ok) ERR_clear_error();
   return ok;
 }
@@ -116,6 +119,35 @@ std::array<std::uint8_t, kSaltSize> make_iv(const std::array<std::uint8_t, kSalt
   iv[11] = packet[3];
   for (std::size_t i = 0; i < kSaltSize; ++i) iv[i] ^= salt[i];
   return iv;
+}
+
+SrtpStatus ReplayWindow::check(std::int64_t delta, std::uint64_t index) const noexcept {
+  if (delta > 0) return SrtpStatus::ok;
+  if (delta <= -size_) return SrtpStatus::replay_old;
+  return test(index) ? SrtpStatus::replay_fail : SrtpStatus::ok;
+}
+
+void ReplayWindow::add(std::int64_t delta, std::uint64_t index) noexcept {
+  if (delta > 0) {
+    if (delta >= size_) {
+      std::fill(seen_.begin(), seen_.end(), 0);
+    } else {
+      for (std::uint64_t i = highest_ + 1; i < index; ++i) set(i, false);
+    }
+    highest_ = index;
+  }
+  set(index, true);
+}
+
+bool ReplayWindow::test(std::uint64_t index) const noexcept {
+  const auto bit = index % static_cast<std::uint64_t>(size_);
+  return (seen_[bit / 64] >> (bit % 64) & 1) != 0;
+}
+
+void ReplayWindow::set(std::uint64_t index, bool value) noexcept {
+  const auto bit = index % static_cast<std::uint64_t>(size_);
+  const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
+  seen_[bit / 64] = value ? seen_[bit / 64] | mask : seen_[bit / 64] & ~mask;
 }
 
 }  // namespace haven::sfu::gcm_rtp

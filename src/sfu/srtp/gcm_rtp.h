@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "crypto/openssl_handles.h"
+#include "sfu/srtp/srtp_session.h"
 
 namespace haven::sfu::gcm_rtp {
 
@@ -63,6 +65,31 @@ inline std::int64_t replay_window(unsigned long window) noexcept {
   if (window < 64 || window > 32767) return 0;
   return static_cast<std::int64_t>((window + 31) & ~31UL);
 }
+
+// libsrtp's rdbx (RFC 3711 §3.3.2): the newest index and which of the `size` indices up to
+// it were used. The receiver uses it against replays; the sender against ever using an
+// index twice, because under GCM the index is the nonce (RFC 7714 §8.1) and two packets
+// with one nonce give away the authentication key (the GHASH key H).
+class ReplayWindow {
+ public:
+  // `size` from replay_window(); allocates its bits (may throw std::bad_alloc).
+  explicit ReplayWindow(std::int64_t size) : size_(size), seen_((size + 63) / 64) {}
+  std::uint64_t highest() const noexcept { return highest_; }
+  // libsrtp srtp_rdbx_check, for `delta` and `index` from estimate_index against
+  // highest(): newer than any used is ok; older than the window is replay_old; used
+  // within it, replay_fail.
+  SrtpStatus check(std::int64_t delta, std::uint64_t index) const noexcept;
+  // libsrtp srtp_rdbx_add_index: a newer index moves the window (the indices it passes over
+  // were not used); an older one is marked used.
+  void add(std::int64_t delta, std::uint64_t index) noexcept;
+
+ private:
+  bool test(std::uint64_t index) const noexcept;
+  void set(std::uint64_t index, bool value) noexcept;
+  std::int64_t size_;
+  std::uint64_t highest_ = 0;
+  std::vector<std::uint64_t> seen_;  // bit (index mod size_), for the last size_ indices
+};
 
 // Drops the state kept for `ssrc` from `streams` (elements with an `ssrc` member), for
 // SrtpSession::remove_stream. False when there was none.

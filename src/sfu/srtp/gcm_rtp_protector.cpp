@@ -27,14 +27,22 @@ std::optional<GcmRtpProtector> GcmRtpProtector::from_session(std::span<const std
   }
   ossl::CipherCtx ctx = gcm_rtp::make_context(key.first<kKeySize>(), true);
   if (!ctx) return std::nullopt;
-  return GcmRtpProtector(std::move(ctx), salt, window);
+  try {
+    return GcmRtpProtector(std::move(ctx), salt, gcm_rtp::replay_window(window));
+  } catch (...) {
+    return std::nullopt;  // out of memory for the stream list
+  }
 }
 
 GcmRtpProtector::GcmRtpProtector(ossl::CipherCtx ctx, std::span<const std::uint8_t> salt,
-                                 unsigned long window)
-    : ctx_(std::move(ctx)), window_(gcm_rtp::replay_window(window)) {
+                                 std::int64_t window)
+    : ctx_(std::move(ctx)), window_(window) {
   std::memcpy(salt_.data(), salt.data(), kSaltSize);
   streams_.reserve(8);
+}
+
+GcmRtpProtector::~GcmRtpProtector() {
+  OPENSSL_cleanse(salt_.data(), salt_.size());
 }
 
 GcmRtpProtector::Stream* GcmRtpProtector::stream_for(std::uint32_t ssrc) noexcept {
@@ -42,15 +50,12 @@ GcmRtpProtector::Stream* GcmRtpProtector::stream_for(std::uint32_t ssrc) noexcep
     if (s.ssrc == ssrc) return &s;
   }
   try {
-    streams_.push_back(Stream{ssrc, 0});  // libsrtp also starts a new SSRC at index 0
+    // libsrtp also starts a new SSRC at index 0 with nothing used.
+    streams_.push_back(Stream{ssrc, gcm_rtp::ReplayWindow(window_)});
   } catch (...) {
     return nullptr;
   }
   return &streams_.back();
-}
-
-bool GcmRtpProtector::remove_stream(std::uint32_t ssrc) noexcept {
-  return gcm_rtp::erase_stream(streams_, ssrc);
 }
 
 SrtpStatus GcmRtpProtector::protect(std::span<std::uint8_t> buffer, std::size_t& length) noexcept {
@@ -63,15 +68,15 @@ SrtpStatus GcmRtpProtector::protect(std::span<std::uint8_t> buffer, std::size_t&
   Stream* stream = stream_for(gcm_rtp::ssrc(packet));
   if (stream == nullptr) return SrtpStatus::other;
 
-  // Sender-side replay window (libsrtp srtp_rdbx_check with allow_repeat_tx): newer is
-  // fine, the same or an older index within the window may be protected again (a NACKed
-  // packet resent as it was), anything older is refused.
+  // Sender-side replay window (libsrtp srtp_rdbx_check without allow_repeat_tx): an
+  // index, i.e. a nonce, is used once (see the header); older than the window is refused.
   std::uint64_t index = 0;
   const std::int64_t delta =
-      gcm_rtp::estimate_index(stream->highest_index, gcm_rtp::sequence_number(packet), index);
-  if (delta <= -window_) return SrtpStatus::replay_old;
+      gcm_rtp::estimate_index(stream->used.highest(), gcm_rtp::sequence_number(packet), index);
+  if (const SrtpStatus replay = stream->used.check(delta, index); replay != SrtpStatus::ok) {
+    return replay;
+  }
   if ((index >> 48) != 0) return SrtpStatus::other;  // the 48-bit index is used up
-  if (delta > 0) stream->highest_index = index;
 
   const auto iv = gcm_rtp::make_iv(salt_, packet, index);  // RFC 7714 §8.1
 
@@ -93,6 +98,7 @@ SrtpStatus GcmRtpProtector::protect(std::span<std::uint8_t> buffer, std::size_t&
     ERR_clear_error();
     return SrtpStatus::other;
   }
+  stream->used.add(delta, index);
   length += kTagSize;
   return SrtpStatus::ok;
 }

@@ -9,8 +9,13 @@
 // Output is byte for byte what libsrtp produces for the same master key and packets
 // (tests/unit/sfu/srtp/gcm_rtp_protector_test.cpp and the gcm_rtp fuzz target compare
 // the two), including libsrtp's rollover-counter estimate and its sender-side replay
-// window with allow_repeat_tx (a sequence number may be protected again; one older than
-// the window is refused).
+// window without allow_repeat_tx: an index is never protected twice. Under GCM the index
+// is the nonce (RFC 7714 §8.1), and two different packets under one nonce give away the
+// GHASH key, with which anyone on the path could forge packets (RFC 7714 §14). The SFU
+// stamps a new transport-wide sequence number and abs-send-time on every send, so even a
+// resend of the "same" packet differs in its authenticated header: a repeat is refused
+// (`replay_fail`), never sent. A stream's state is never forgotten either, for the same
+// reason (no remove_stream).
 //
 // One thread, no locks; protect() never throws and never allocates, except the first
 // packet of a new SSRC, which adds that stream's state.
@@ -44,22 +49,24 @@ class GcmRtpProtector {
                                                      std::span<const std::uint8_t> salt,
                                                      unsigned long window) noexcept;
 
-  // Protects the RTP packet in buffer[0, length) in place and appends the tag; on ok,
-  // `length` grows by kTagSize. `other` for a header that does not fit the packet, no
-  // room for the tag or a cipher failure; `replay_old` for a sequence number older than
-  // the window.
-  SrtpStatus protect(std::span<std::uint8_t> buffer, std::size_t& length) noexcept;
+  GcmRtpProtector(GcmRtpProtector&&) noexcept = default;
+  GcmRtpProtector& operator=(GcmRtpProtector&&) noexcept = default;
+  ~GcmRtpProtector();  // wipes the salt (the key lives in the cipher context)
 
-  // Forgets the SSRC's rollover counter and window (SrtpSession::remove_stream).
-  bool remove_stream(std::uint32_t ssrc) noexcept;
+  // Protects the RTP packet in buffer[0, length) in place and appends the tag; on ok,
+  // `length` grows by kTagSize. Otherwise the packet must not be sent: `other` for a
+  // header that does not fit the packet, no room for the tag or a cipher failure;
+  // `replay_fail` for an index already protected and `replay_old` for one older than the
+  // window (both leave the buffer as it was).
+  SrtpStatus protect(std::span<std::uint8_t> buffer, std::size_t& length) noexcept;
 
  private:
   struct Stream {
-    std::uint32_t ssrc = 0;
-    std::uint64_t highest_index = 0;  // ROC << 16 | SEQ of the newest packet protected
+    std::uint32_t ssrc;
+    gcm_rtp::ReplayWindow used;  // which indices (ROC << 16 | SEQ) were protected
   };
 
-  GcmRtpProtector(ossl::CipherCtx ctx, std::span<const std::uint8_t> salt, unsigned long window);
+  GcmRtpProtector(ossl::CipherCtx ctx, std::span<const std::uint8_t> salt, std::int64_t window);
   Stream* stream_for(std::uint32_t ssrc) noexcept;
 
   ossl::CipherCtx ctx_;  // AES-128-GCM, session key set, IV set per packet

@@ -1,48 +1,14 @@
 #include "sfu/srtp/gcm_rtp_unprotector.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <utility>
 
 #include "sfu/limits.h"
 
 namespace haven::sfu {
-
-// libsrtp srtp_rdbx_check: newer than any seen is fine; the window holds the newest
-// `size_` indices; older than that is replay_old, seen in it replay_fail.
-SrtpStatus GcmRtpUnprotector::ReplayWindow::check(std::int64_t delta,
-                                                  std::uint64_t index) const noexcept {
-  if (delta > 0) return SrtpStatus::ok;
-  if (delta <= -size_) return SrtpStatus::replay_old;
-  return test(index) ? SrtpStatus::replay_fail : SrtpStatus::ok;
-}
-
-// libsrtp srtp_rdbx_add_index: a newer index moves the window (the indices it passes over
-// were not seen); an older one is marked seen.
-void GcmRtpUnprotector::ReplayWindow::add(std::int64_t delta, std::uint64_t index) noexcept {
-  if (delta > 0) {
-    if (delta >= size_) {
-      std::fill(seen_.begin(), seen_.end(), 0);
-    } else {
-      for (std::uint64_t i = highest_ + 1; i < index; ++i) set(i, false);
-    }
-    highest_ = index;
-  }
-  set(index, true);
-}
-
-bool GcmRtpUnprotector::ReplayWindow::test(std::uint64_t index) const noexcept {
-  const auto bit = index % static_cast<std::uint64_t>(size_);
-  return (seen_[bit / 64] >> (bit % 64) & 1) != 0;
-}
-
-void GcmRtpUnprotector::ReplayWindow::set(std::uint64_t index, bool value) noexcept {
-  const auto bit = index % static_cast<std::uint64_t>(size_);
-  const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
-  seen_[bit / 64] = value ? seen_[bit / 64] | mask : seen_[bit / 64] & ~mask;
-}
 
 std::optional<GcmRtpUnprotector> GcmRtpUnprotector::from_master(
     std::span<const std::uint8_t> key_salt, unsigned long window) noexcept {
@@ -57,6 +23,10 @@ std::optional<GcmRtpUnprotector> GcmRtpUnprotector::from_master(
   } catch (...) {
     return std::nullopt;  // the window's bits could not be allocated
   }
+}
+
+GcmRtpUnprotector::~GcmRtpUnprotector() {
+  OPENSSL_cleanse(salt_.data(), salt_.size());
 }
 
 GcmRtpUnprotector::Stream* GcmRtpUnprotector::find(std::uint32_t ssrc) noexcept {

@@ -3,10 +3,11 @@
 // through NSS, which allocates and locks per packet. One cipher context keyed once; per
 // packet only the IV is set.
 //
-// Accepts and refuses exactly what libsrtp does (tests/unit/sfu/srtp/
-// gcm_rtp_unprotector_test.cpp and the gcm_rtp fuzz target compare the two): the same
-// index estimate, and the same replay window (RFC 3711 §3.3.2): an index newer than any
-// seen is fine, one older than the window is `replay_old`, one seen is `replay_fail`.
+// Accepts and refuses exactly what libsrtp does for up to kMaxStreams SSRCs
+// (tests/unit/sfu/srtp/gcm_rtp_unprotector_test.cpp and the gcm_rtp fuzz target compare
+// the two): the same index estimate, and the same replay window (RFC 3711 §3.3.2): an
+// index newer than any seen is fine, one older than the window is `replay_old`, one seen
+// is `replay_fail`.
 // The window only moves for a packet that authenticated, and a new SSRC gets its state only
 // then, so forged packets change nothing.
 //
@@ -39,6 +40,10 @@ class GcmRtpUnprotector {
   static std::optional<GcmRtpUnprotector> from_master(std::span<const std::uint8_t> key_salt,
                                                       unsigned long window) noexcept;
 
+  GcmRtpUnprotector(GcmRtpUnprotector&&) noexcept = default;
+  GcmRtpUnprotector& operator=(GcmRtpUnprotector&&) noexcept = default;
+  ~GcmRtpUnprotector();  // wipes the salt (the key lives in the cipher context)
+
   // Authenticates and decrypts the SRTP packet in buffer[0, length) in place; on ok,
   // `length` is the RTP packet's. On failure the buffer's contents are unspecified.
   SrtpStatus unprotect(std::span<std::uint8_t> buffer, std::size_t& length) noexcept;
@@ -46,22 +51,7 @@ class GcmRtpUnprotector {
   bool remove_stream(std::uint32_t ssrc) noexcept;
 
  private:
-  // libsrtp's rdbx: the newest index seen and which of the `size` indices up to it were.
-  class ReplayWindow {
-   public:
-    explicit ReplayWindow(std::int64_t size) : size_(size), seen_((size + 63) / 64) {}
-    std::uint64_t highest() const noexcept { return highest_; }
-    // `delta` and `index` from gcm_rtp::estimate_index against highest().
-    SrtpStatus check(std::int64_t delta, std::uint64_t index) const noexcept;
-    void add(std::int64_t delta, std::uint64_t index) noexcept;
-
-   private:
-    bool test(std::uint64_t index) const noexcept;
-    void set(std::uint64_t index, bool value) noexcept;
-    std::int64_t size_;
-    std::uint64_t highest_ = 0;
-    std::vector<std::uint64_t> seen_;  // bit (index mod size_), for the last size_ indices
-  };
+  using ReplayWindow = gcm_rtp::ReplayWindow;
   struct Stream {
     std::uint32_t ssrc;
     ReplayWindow window;

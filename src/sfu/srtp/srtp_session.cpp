@@ -67,7 +67,11 @@ srtp_t create_context(SrtpDirection direction, SrtpProfile profile,
   std::memcpy(key.data(), key_salt.data(), key_salt.size());
   policy.key = key.data();
   policy.window_size = options.window_size;
-  policy.allow_repeat_tx = direction == SrtpDirection::outbound && options.allow_repeat_tx ? 1 : 0;
+  // Never under GCM (Options::allow_repeat_tx), also when libsrtp does GCM itself.
+  policy.allow_repeat_tx = direction == SrtpDirection::outbound && options.allow_repeat_tx &&
+                                   profile != SrtpProfile::aead_aes_128_gcm
+                               ? 1
+                               : 0;
   policy.next = nullptr;
 
   srtp_t ctx = nullptr;
@@ -146,10 +150,8 @@ std::optional<SrtpSession> SrtpSession::create(SrtpDirection direction, SrtpProf
         if (auto made = GcmRtpUnprotector::from_master(key_salt, options.window_size)) {
           gcm_in = std::make_unique<GcmRtpUnprotector>(std::move(*made));
         }
-      } else if (options.allow_repeat_tx) {
-        if (auto made = GcmRtpProtector::from_master(key_salt, options.window_size)) {
-          gcm_out = std::make_unique<GcmRtpProtector>(std::move(*made));
-        }
+      } else if (auto made = GcmRtpProtector::from_master(key_salt, options.window_size)) {
+        gcm_out = std::make_unique<GcmRtpProtector>(std::move(*made));
       }
     } catch (...) {
       // Out of memory: libsrtp does it all, as it would without OpenSSL's GCM.
@@ -266,9 +268,8 @@ SrtpStatus SrtpSession::unprotect_rtcp(std::vector<std::uint8_t>& packet) noexce
 }
 
 bool SrtpSession::remove_stream(std::uint32_t ssrc) noexcept {
-  if (ctx_ == nullptr) return false;
-  const bool fast =
-      (gcm_out_ && gcm_out_->remove_stream(ssrc)) || (gcm_in_ && gcm_in_->remove_stream(ssrc));
+  if (ctx_ == nullptr || direction_ == SrtpDirection::outbound) return false;
+  const bool fast = gcm_in_ && gcm_in_->remove_stream(ssrc);
   // libsrtp keys streams by the SSRC as it appears on the wire (network byte order).
   return srtp_remove_stream(ctx_, htonl(ssrc)) == srtp_err_status_ok || fast;
 }

@@ -61,13 +61,17 @@ class SrtpSession {
     // Replay window in packets (libsrtp: 64..32767, default 128); MS and LDC use 1024 so
     // that NACK-recovered packets up to ~1 s late at 1000 pps are still accepted.
     unsigned long window_size = 1024;
-    // Outbound only: allow protecting the same sequence number twice (resending an
-    // identical packet for NACK without RTX); the payload must be identical.
+    // Outbound AES_CM only: allow protecting the same sequence number twice (resending a
+    // packet for NACK without RTX). Safe there because the payload is the same (one
+    // keystream over the same bytes) and HMAC has no nonce. Never under GCM, whatever this
+    // says: the index is GCM's nonce, and a resend's header differs (new transport-wide
+    // sequence number and abs-send-time), which would give away the authentication key
+    // (gcm_rtp_protector.h).
     bool allow_repeat_tx = true;
     // AEAD_AES_128_GCM RTP through GcmRtpProtector / GcmRtpUnprotector (OpenSSL) rather
     // than libsrtp: the same bytes and verdicts, without libsrtp's per-packet NSS context
-    // and allocation (issue 8). Outbound needs allow_repeat_tx (the protector keeps no
-    // per-index bitmap). False: libsrtp for everything, which the tests compare it with.
+    // and allocation (issue 8). False: libsrtp for everything, which the tests compare it
+    // with.
     bool openssl_gcm = true;
   };
 
@@ -104,8 +108,10 @@ class SrtpSession {
   SrtpStatus unprotect_rtp(std::vector<std::uint8_t>& packet) noexcept;
   SrtpStatus unprotect_rtcp(std::vector<std::uint8_t>& packet) noexcept;
 
-  // Forgets the per-SSRC stream (its ROC and replay window) so a reused SSRC starts fresh
-  // instead of being replay-rejected (ms#428). False if no stream existed for it.
+  // Inbound: forgets the per-SSRC stream (its ROC and replay window) so a peer that reuses
+  // an SSRC starts fresh instead of being replay-rejected (ms#428). False if no stream
+  // existed for it. Outbound: always false and nothing changes; a forgotten stream would
+  // use its indices again, i.e. repeat GCM nonces or AES-CM keystream.
   bool remove_stream(std::uint32_t ssrc) noexcept;
 
  private:

@@ -1,5 +1,6 @@
-// GcmRtpProtector: RFC 7714's published vector, and byte-for-byte agreement with libsrtp
-// (the path it replaces) over sequence wraps, repeats, reordering, CSRCs and extensions.
+// GcmRtpProtector: RFC 7714's published vector, byte-for-byte agreement with libsrtp (the
+// path it replaces) over sequence wraps, repeats, reordering, CSRCs and extensions, and
+// never an index (a GCM nonce) twice.
 #include "sfu/srtp/gcm_rtp_protector.h"
 
 #include <gtest/gtest.h>
@@ -34,8 +35,10 @@ const Bytes kRfc7714Protected = {0x80, 0x40, 0xf1, 0x7b, 0x80, 0x41, 0xf8, 0xd3,
                                  0x36, 0xde, 0x3a, 0xdf, 0x88, 0x33, 0x89, 0x9d, 0x7f, 0x27, 0xbe,
                                  0xb1, 0x6a, 0x91, 0x52, 0xcf, 0x76, 0x5e, 0xe4, 0x39, 0x0c, 0xce};
 
-// Protects `plain` with both paths and expects the same status and bytes.
-void expect_same(SrtpSession& ours, SrtpSession& libsrtp, const Bytes& plain) {
+// Protects `plain` with both paths and expects the same status and bytes; a refused packet
+// is left as it was. `wire`, when given, receives our protected packet.
+void expect_same(SrtpSession& ours, SrtpSession& libsrtp, const Bytes& plain,
+                 Bytes* wire = nullptr) {
   Bytes a = plain;
   Bytes b = plain;
   const SrtpStatus sa = ours.protect_rtp(a);
@@ -43,7 +46,10 @@ void expect_same(SrtpSession& ours, SrtpSession& libsrtp, const Bytes& plain) {
   ASSERT_EQ(sa, sb) << "seq " << (plain[2] << 8 | plain[3]);
   if (sa == SrtpStatus::ok) {
     ASSERT_EQ(a, b) << "seq " << (plain[2] << 8 | plain[3]);
+  } else {
+    ASSERT_EQ(a, plain) << "seq " << (plain[2] << 8 | plain[3]);
   }
+  if (wire != nullptr) *wire = a;
 }
 
 TEST(GcmRtpProtector, Rfc7714Section16_1_1) {
@@ -68,21 +74,50 @@ TEST(GcmRtpProtector, MatchesLibsrtpAcrossWrapsRepeatsAndReordering) {
   for (std::uint32_t n = 0; n < 140'000; ++n) {
     const auto a = static_cast<std::uint16_t>(0xff00 + n);
     const auto b = static_cast<std::uint16_t>(0xc000 + n);
-    const Bytes pa = rtp(a, 0x0a0b0c0d, 40 + n % 1000, n % 3, n % 4);
-    expect_same(ours, libsrtp, pa);
+    const Bytes pa = rtp(a, 0x0a0b0c0d, 40 + n % 1000, n % 3, n % 7);
+    Bytes wire;
+    expect_same(ours, libsrtp, pa, &wire);
     expect_same(ours, libsrtp, rtp(b, 0x01020304, 1100));
-    if (n % 97 == 0) expect_same(ours, libsrtp, pa);  // resent as it was
+    if (n % 97 == 0) expect_same(ours, libsrtp, pa);  // again: refused by both
     if (n % 101 == 0 && n > 600) expect_same(ours, libsrtp, rtp(a - 500, 0x0a0b0c0d, 60));
     if (n % 1009 == 0 && n > 2000) expect_same(ours, libsrtp, rtp(a - 1500, 0x0a0b0c0d, 60));
     if (HasFatalFailure()) return;
     if (n % 1000 == 0) {  // and what we send, libsrtp's receiver accepts
-      Bytes wire = pa;
-      ASSERT_EQ(ours.protect_rtp(wire), SrtpStatus::ok);
-      Bytes twin = pa;  // keeps the two senders' state the same
-      ASSERT_EQ(libsrtp.protect_rtp(twin), SrtpStatus::ok);
       ASSERT_EQ(in.unprotect_rtp(wire), SrtpStatus::ok) << n;
       EXPECT_EQ(wire, pa);
     }
+  }
+}
+
+// The attack this prevents: two packets under one index (one GCM nonce) whose
+// authenticated headers differ, as a resend is once the SFU has stamped a new
+// transport-wide sequence number on it, give away GCM's authentication key. Neither path
+// may protect the second, whatever allow_repeat_tx says.
+TEST(GcmRtpProtector, NeverProtectsAnIndexTwice) {
+  if (!gcm_supported()) GTEST_SKIP() << "this libsrtp has no GCM to compare with";
+  const Bytes key = master_key(0x19);
+  SrtpSession::Options repeat;
+  repeat.allow_repeat_tx = true;
+  for (const bool openssl : {true, false}) {
+    repeat.openssl_gcm = openssl;
+    auto out =
+        SrtpSession::create(SrtpDirection::outbound, SrtpProfile::aead_aes_128_gcm, key, repeat);
+    ASSERT_TRUE(out.has_value());
+    const Bytes first = rtp(700, 0x51, 200, 0, 2);
+    Bytes restamped = first;
+    restamped[restamped.size() - 200 - 1] ^= 0x01;  // another extension value, same payload
+    Bytes wire = first;
+    ASSERT_EQ(out->protect_rtp(wire), SrtpStatus::ok) << openssl;
+    Bytes again = restamped;
+    EXPECT_EQ(out->protect_rtp(again), SrtpStatus::replay_fail) << openssl;
+    EXPECT_EQ(again, restamped) << openssl;  // left as it was: nothing to send
+    Bytes same = first;
+    EXPECT_EQ(out->protect_rtp(same), SrtpStatus::replay_fail) << openssl;
+    // An older index never used is still fine (reordered forwarding), once.
+    Bytes older = rtp(650, 0x51, 50);
+    EXPECT_EQ(out->protect_rtp(older), SrtpStatus::ok) << openssl;
+    older = rtp(650, 0x51, 50);
+    EXPECT_EQ(out->protect_rtp(older), SrtpStatus::replay_fail) << openssl;
   }
 }
 
@@ -104,22 +139,27 @@ TEST(GcmRtpProtector, RefusesWhatLibsrtpRefuses) {
   EXPECT_EQ(protect(extension), SrtpStatus::other);
   EXPECT_EQ(protect(rtp(1, 7, 20), GcmRtpProtector::kTagSize - 1), SrtpStatus::other);
   EXPECT_EQ(protect(rtp(3000, 7, 20)), SrtpStatus::ok);
+  EXPECT_EQ(protect(rtp(3000, 7, 20)), SrtpStatus::replay_fail);
   EXPECT_EQ(protect(rtp(3000 - 1024, 7, 20)), SrtpStatus::replay_old);
   EXPECT_EQ(protect(rtp(3000 - 1023, 7, 20)), SrtpStatus::ok);
+  EXPECT_EQ(protect(rtp(3000 - 1023, 7, 20)), SrtpStatus::replay_fail);
   EXPECT_FALSE(GcmRtpProtector::from_master(Bytes(27), 1024).has_value());
   EXPECT_FALSE(GcmRtpProtector::from_session(kSessionKey, kSessionSalt, 63).has_value());
 }
 
-TEST(GcmRtpProtector, RemoveStreamStartsTheSsrcOver) {
+TEST(GcmRtpProtector, AnOutboundStreamIsNeverForgotten) {
   if (!gcm_supported()) GTEST_SKIP() << "this libsrtp has no GCM to compare with";
   const Bytes key = master_key(0x07);
   SrtpSession ours = session(SrtpDirection::outbound, key, true);
   SrtpSession libsrtp = session(SrtpDirection::outbound, key, false);
   for (std::uint16_t seq = 40000; seq < 42000; ++seq) expect_same(ours, libsrtp, rtp(seq, 9, 50));
-  EXPECT_TRUE(ours.remove_stream(9));
-  EXPECT_TRUE(libsrtp.remove_stream(9));
-  for (std::uint16_t seq = 5; seq < 50; ++seq) expect_same(ours, libsrtp, rtp(seq, 9, 50));
-  EXPECT_FALSE(ours.remove_stream(12345) && libsrtp.remove_stream(12345));
+  // Starting the SSRC over would use its indices, i.e. its nonces, again.
+  EXPECT_FALSE(ours.remove_stream(9));
+  EXPECT_FALSE(libsrtp.remove_stream(9));
+  Bytes last = rtp(41999, 9, 50);
+  EXPECT_EQ(ours.protect_rtp(last), SrtpStatus::replay_fail);
+  Bytes old = rtp(40000, 9, 50);
+  EXPECT_EQ(ours.protect_rtp(old), SrtpStatus::replay_old);
 }
 
 }  // namespace

@@ -255,6 +255,14 @@ TEST(SrtpSession, RemoveStreamLetsASsrcStartOver) {
   EXPECT_TRUE(in.remove_stream(0x11223344));
   copy = again;
   EXPECT_EQ(in.unprotect_rtp(copy), SrtpStatus::ok);
+  // A sender never forgets its own stream: it would use the same keystream again.
+  EXPECT_FALSE(restarted.remove_stream(0x11223344));
+  Bytes repeat = rtp_packet(500);
+  EXPECT_EQ(restarted.protect_rtp(repeat), SrtpStatus::ok);  // AES_CM allows a repeat
+  Bytes later = rtp_packet(3000);
+  EXPECT_EQ(restarted.protect_rtp(later), SrtpStatus::ok);
+  Bytes older = rtp_packet(500);
+  EXPECT_EQ(restarted.protect_rtp(older), SrtpStatus::replay_old);
 }
 
 TEST(SrtpSession, MisuseIsReportedNotThrown) {
