@@ -82,7 +82,6 @@ void Producer::receive_rtp(rtp::RtpPacket& packet, std::size_t index, bool rtx,
       return;
     }
     pkt = &*restored;
-    ++stats_.rtx_recovered;
   }
   const std::uint8_t pt = pkt->payload_type();
   if (!pt_info_.known[pt]) {
@@ -91,6 +90,11 @@ void Producer::receive_rtp(rtp::RtpPacket& packet, std::size_t index, bool rtx,
   }
 
   const std::int64_t seq = s.unwrapper.unwrap(pkt->sequence_number());
+  if (!s.arrivals.first_time(seq)) {
+    ++stats_.duplicates;  // e.g. a late original after its RTX copy, or the reverse
+    return;
+  }
+  if (rtx) ++stats_.rtx_recovered;
   // min_sequential 1: the transport is authenticated, no probation needed (RFC 3550 A.1).
   if (!s.stats && s.ssrc != 0) s.stats.emplace(s.ssrc, clock_rate_, 1);
   if (s.stats) s.stats->on_packet(pkt->sequence_number(), pkt->timestamp(), arrival_ns);

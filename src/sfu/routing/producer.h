@@ -49,6 +49,7 @@ class Producer {
     std::string rid;
     std::optional<rtcp::ReceiverStats> stats;  // from the first packet on
     rtp::SeqUnwrapper unwrapper;
+    rtp::ArrivalWindow arrivals;  // forwards each sequence number once
     NackGenerator nack;
     KeyframeRequester keyframe;
     SenderReportInfo last_sr;
@@ -64,6 +65,7 @@ class Producer {
     std::uint64_t bytes = 0;
     std::uint64_t rtx_recovered = 0;
     std::uint64_t rtx_probes = 0;  // padding-only RTX, dropped (RFC 4588 §4, MS RtxDecode)
+    std::uint64_t duplicates = 0;  // a sequence number that had arrived already, dropped
     std::uint64_t unknown_payload_type = 0;
     std::uint64_t nack_sent = 0;  // sequence numbers NACKed upstream
     std::uint64_t keyframe_requests_sent = 0;

@@ -3,6 +3,7 @@
 // sequence tracker that receiver statistics (RR loss, A.3) are built on.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace haven::sfu::rtp {
@@ -33,6 +34,26 @@ class SeqUnwrapper {
  private:
   bool started_ = false;
   std::int64_t last_ = 0;
+};
+
+// Which of a stream's last kSize (unwrapped) sequence numbers have arrived, so that a
+// packet that comes twice is forwarded once: a late original and its RTX copy, or a
+// duplicate from the network. Forwarded twice, it would leave the SFU under one outgoing
+// sequence number twice, which GCM's sender refuses (gcm_rtp_protector.h) after the
+// consumer has already stamped it. Older than the window: not judged (first_time is true),
+// as before; SRTP's replay window is the limit there.
+class ArrivalWindow {
+ public:
+  static constexpr std::int64_t kSize = 1024;
+  // True the first time `seq` is seen within the window (and marks it); false for a repeat.
+  bool first_time(std::int64_t seq) noexcept;
+
+ private:
+  bool test(std::int64_t seq) const noexcept;
+  void set(std::int64_t seq, bool value) noexcept;
+  bool started_ = false;
+  std::int64_t highest_ = 0;
+  std::array<std::uint64_t, kSize / 64> seen_{};
 };
 
 // RFC 3550 Appendix A.1 update_seq(): validates a source (probation of `min_sequential`

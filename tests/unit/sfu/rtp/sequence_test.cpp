@@ -71,5 +71,39 @@ TEST(RtpSequence, TrackerProbationResetsOnGap) {
   EXPECT_EQ(t.base_seq(), 14u);
 }
 
+TEST(ArrivalWindow, EachSequenceNumberPassesOnce) {
+  ArrivalWindow w;
+  EXPECT_TRUE(w.first_time(100));
+  EXPECT_FALSE(w.first_time(100));
+  EXPECT_TRUE(w.first_time(102));
+  EXPECT_TRUE(w.first_time(101));  // late, but the first time
+  EXPECT_FALSE(w.first_time(101));
+  EXPECT_FALSE(w.first_time(102));
+}
+
+TEST(ArrivalWindow, MovingAheadForgetsWhatFellOutAndOldPacketsAreNotJudged) {
+  ArrivalWindow w;
+  EXPECT_TRUE(w.first_time(5));
+  EXPECT_TRUE(w.first_time(5 + ArrivalWindow::kSize - 1));  // 5 is still in the window
+  EXPECT_FALSE(w.first_time(5));
+  EXPECT_TRUE(w.first_time(6 + ArrivalWindow::kSize));  // 5 and 6 fell out
+  EXPECT_TRUE(w.first_time(6));                         // too old: not judged
+  // The slots the window moved over are free again: no stale "seen" from a lap ago.
+  EXPECT_TRUE(w.first_time(5 + ArrivalWindow::kSize));
+  EXPECT_FALSE(w.first_time(5 + ArrivalWindow::kSize));
+  // A jump far ahead (a new sequence space) starts clean.
+  EXPECT_TRUE(w.first_time(1'000'000));
+  EXPECT_TRUE(w.first_time(1'000'000 - 1));
+  EXPECT_FALSE(w.first_time(1'000'000));
+}
+
+TEST(ArrivalWindow, NegativeUnwrappedNumbersWork) {
+  ArrivalWindow w;
+  EXPECT_TRUE(w.first_time(3));
+  EXPECT_TRUE(w.first_time(-2));  // an unwrapper can go below its first value
+  EXPECT_FALSE(w.first_time(-2));
+  EXPECT_TRUE(w.first_time(-1));
+}
+
 }  // namespace
 }  // namespace haven::sfu::rtp
