@@ -72,6 +72,13 @@ class Consumer {
   std::uint32_t ssrc() const noexcept { return ssrc_; }
   std::uint32_t rtx_ssrc() const noexcept { return rtx_ssrc_; }
   const Stats& stats() const noexcept { return stats_; }
+  // The first sequence numbers not yet used on ssrc() (nullopt: none used yet) and on
+  // rtx_ssrc(), for a later consumer that reuses the SSRCs (Router::add_consumer).
+  std::optional<std::uint16_t> next_seq() const noexcept {
+    if (!rewriter_.has_output()) return std::nullopt;
+    return static_cast<std::uint16_t>(rewriter_.last_seq() + 1);
+  }
+  std::uint16_t next_rtx_seq() const noexcept { return rtx_seq_; }
 
   // Mute: nothing is forwarded while paused. Resuming continues the sequence numbers
   // without a gap, waits for a key frame (video) and asks the publisher for one.

@@ -161,9 +161,14 @@ Consumer* Router::add_consumer(PeerId subscriber, ProducerId producer_id,
     }
   }
   cc.report_interval_ns = config_.sender_report_interval_ns;
-  cc.first_seq = random_initial_seq();
+  const auto resume = [&peer](std::uint32_t ssrc) -> std::optional<std::uint16_t> {
+    const auto it = peer.resume_seq.find(ssrc);
+    if (it == peer.resume_seq.end()) return std::nullopt;
+    return it->second;
+  };
+  cc.first_seq = resume(enc.ssrc).value_or(random_initial_seq());
   cc.first_ts = static_cast<std::uint32_t>(rng_());
-  cc.first_rtx_seq = random_initial_seq();
+  cc.first_rtx_seq = resume(enc.rtx_ssrc).value_or(random_initial_seq());
 
   const ConsumerId id = next_consumer_id_++;
   auto owned = std::unique_ptr<Consumer>(new Consumer(id, *peer.transport, *producer, params,
@@ -189,6 +194,8 @@ void Router::destroy_consumer(Consumer* c) {
     erase_value(peer->consumers, c);
     peer->outgoing.erase(c->ssrc());
     if (c->rtx_ssrc() != 0) peer->outgoing.erase(c->rtx_ssrc());
+    if (const auto next = c->next_seq()) peer->resume_seq[c->ssrc()] = *next;
+    if (c->rtx_ssrc() != 0) peer->resume_seq[c->rtx_ssrc()] = c->next_rtx_seq();
     // RFC 3550 §6.6: tell the subscriber the SSRC is gone.
     rtcp::Bye bye;
     bye.ssrcs.push_back(c->ssrc());

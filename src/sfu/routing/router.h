@@ -147,6 +147,9 @@ class Router {
     std::vector<Consumer*> consumers;
     std::unordered_map<std::uint32_t, Route> routes;        // publisher SSRC -> stream
     std::unordered_map<std::uint32_t, Consumer*> outgoing;  // our SSRC toward it -> consumer
+    // Where a closed consumer's SSRCs left off: one that reuses them continues there, since
+    // the SRTP sender never uses a sequence number (an index, GCM's nonce) twice.
+    std::unordered_map<std::uint32_t, std::uint16_t> resume_seq;
     bool transport_cc = false;  // a producer negotiated transport-cc: feedback, not REMB
     std::int64_t next_transport_cc_ns = 0;
     std::int64_t next_remb_ns = 0;

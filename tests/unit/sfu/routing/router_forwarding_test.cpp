@@ -266,6 +266,34 @@ TEST(RouterForwarding, APacketThatArrivesTwiceIsForwardedOnce) {
   EXPECT_EQ(sink.packets().size(), 4u);
 }
 
+// A subscriber that declines a track and takes it again gets a new consumer on the same
+// SSRC: it must go on from the old one's sequence numbers, never reuse them (each is an
+// SRTP index the sender has used).
+TEST(RouterForwarding, AConsumerThatReusesAnSsrcContinuesItsSequenceNumbers) {
+  Room room;
+  Producer* producer = room.router.add_producer(kPub, video_producer(kPubSsrc, kPubRtx));
+  auto& sink = room.sink(2);
+  Consumer* first =
+      room.router.add_consumer(2, producer->id(), video_consumer(0x2001, 0x2002, "v"));
+  ASSERT_NE(first, nullptr);
+  feed(room.router, kPub, video_packet(100, 9000, {0x10, 0x00, 0x00}), 0);
+  feed(room.router, kPub, video_packet(101, 9000), kMs);
+  const auto before = sink.packets();
+  ASSERT_EQ(before.size(), 2u);
+  const std::uint16_t rtx_next = first->next_rtx_seq();
+  room.router.close_consumer(first->id());
+  Consumer* again =
+      room.router.add_consumer(2, producer->id(), video_consumer(0x2001, 0x2002, "v"));
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->next_rtx_seq(), rtx_next);
+  feed(room.router, kPub, video_packet(102, 12000, {0x10, 0x00, 0x00}), 2 * kMs);
+  const auto after = sink.packets();
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[2].ssrc(), 0x2001u);
+  EXPECT_EQ(after[2].sequence_number(),
+            static_cast<std::uint16_t>(before[1].sequence_number() + 1));
+}
+
 TEST(RouterForwarding, PaddingOnlyPacketsLeaveNoGap) {
   Room room;
   Producer* producer = room.router.add_producer(kPub, video_producer(kPubSsrc, kPubRtx));
