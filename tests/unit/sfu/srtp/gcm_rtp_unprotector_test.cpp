@@ -129,6 +129,19 @@ TEST_F(GcmRtpUnprotectorTest, TheWholeHeaderIsAuthenticated) {
   EXPECT_EQ(ours_.unprotect_rtp(other_seq), SrtpStatus::auth_fail);
 }
 
+// A peer that sends many SSRCs cannot grow our state without bound: past kMaxStreams an
+// authentic packet of yet another SSRC is refused (the ones we track still work).
+TEST_F(GcmRtpUnprotectorTest, TracksAtMostMaxStreamsSsrcs) {
+  for (std::uint32_t ssrc = 1; ssrc <= GcmRtpUnprotector::kMaxStreams; ++ssrc) {
+    Bytes w = wire(rtp(10, ssrc));
+    ASSERT_EQ(ours_.unprotect_rtp(w), SrtpStatus::ok) << ssrc;
+  }
+  Bytes one_more = wire(rtp(10, 100'000));
+  EXPECT_EQ(ours_.unprotect_rtp(one_more), SrtpStatus::other);
+  Bytes known = wire(rtp(11, 7));
+  EXPECT_EQ(ours_.unprotect_rtp(known), SrtpStatus::ok);
+}
+
 TEST(GcmRtpUnprotector, RefusesBadKeysAndWindows) {
   EXPECT_FALSE(GcmRtpUnprotector::from_master(Bytes(27), 1024).has_value());
   EXPECT_FALSE(GcmRtpUnprotector::from_master(master_key(1), 63).has_value());
