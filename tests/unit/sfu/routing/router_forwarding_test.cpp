@@ -212,7 +212,10 @@ TEST(RouterForwarding, BindsSimulcastSsrcsFromMidAndRid) {
   EXPECT_EQ(room.router.stats().ssrc_bound, 6u);
 }
 
-TEST(RouterForwarding, PublisherRtxIsRestoredAndForwarded) {
+// Restored RTX is forwarded, once: a late original after its RTX copy (or the reverse, or
+// a network duplicate) would put two packets under one outgoing sequence number, i.e. one
+// SRTP index, which GCM must never do (gcm_rtp_protector.h).
+TEST(RouterForwarding, PublisherRtxIsRestoredAndForwardedOnce) {
   Room room;
   Producer* producer = room.router.add_producer(kPub, video_producer(kPubSsrc, kPubRtx));
   auto& sink = room.sink(2);
@@ -234,32 +237,12 @@ TEST(RouterForwarding, PublisherRtxIsRestoredAndForwarded) {
   EXPECT_EQ(packets[2].payload_type(), kSubVp8);
   EXPECT_EQ(packets[2].payload().back(), 0x77);
   EXPECT_EQ(producer->stats().rtx_recovered, 1u);
-}
 
-// A late original after its RTX copy (or the reverse, or a network duplicate) goes out
-// once: twice would put two packets under one outgoing sequence number, i.e. one SRTP
-// index, which GCM must never do (gcm_rtp_protector.h).
-TEST(RouterForwarding, APacketThatArrivesTwiceIsForwardedOnce) {
-  Room room;
-  Producer* producer = room.router.add_producer(kPub, video_producer(kPubSsrc, kPubRtx));
-  auto& sink = room.sink(2);
-  ASSERT_TRUE(room.router.add_consumer(2, producer->id(), video_consumer(0x2001, 0x2002, "v")));
-  feed(room.router, kPub, video_packet(100, 9000, {0x10, 0x00, 0x00}), 0);
-  feed(room.router, kPub, video_packet(102, 9000), kMs);
-  PacketSpec r;  // 101 restored from RTX
-  r.pt = kPubVp8Rtx;
-  r.ssrc = kPubRtx;
-  r.seq = 7;
-  r.ts = 9000;
-  r.payload = {0x00, 101, 0x10, 0x01, 0x00, 0x77};
-  feed(room.router, kPub, r, 2 * kMs);
   feed(room.router, kPub, video_packet(101, 9000), 3 * kMs);  // the original, late
   r.seq = 8;
   feed(room.router, kPub, r, 4 * kMs);                        // RTX again
   feed(room.router, kPub, video_packet(102, 9000), 5 * kMs);  // a network duplicate
-  auto packets = sink.packets();
-  ASSERT_EQ(packets.size(), 3u);
-  EXPECT_EQ(packets[2].payload().back(), 0x77);  // 101 as the RTX copy brought it
+  EXPECT_EQ(sink.packets().size(), 3u);
   EXPECT_EQ(producer->stats().duplicates, 3u);
   EXPECT_EQ(producer->stats().rtx_recovered, 1u);
   feed(room.router, kPub, video_packet(103, 12000), 6 * kMs);
