@@ -16,32 +16,21 @@ std::int64_t SeqUnwrapper::unwrap(std::uint16_t seq) noexcept {
 }
 
 bool ArrivalWindow::first_time(std::int64_t seq) noexcept {
+  const auto slot = [](std::int64_t s) { return static_cast<std::uint64_t>(s); };
   if (!started_ || seq - highest_ >= kSize) {
-    seen_.fill(0);
+    seen_.clear();
     started_ = true;
     highest_ = seq;
   } else if (seq > highest_) {
-    for (std::int64_t s = highest_ + 1; s < seq; ++s) set(s, false);  // not arrived (yet)
+    for (std::int64_t s = highest_ + 1; s < seq; ++s) seen_.set(slot(s), false);  // not yet
     highest_ = seq;
   } else if (highest_ - seq >= kSize) {
     return true;  // too old to judge
-  } else if (test(seq)) {
+  } else if (seen_.test(slot(seq))) {
     return false;
   }
-  set(seq, true);
+  seen_.set(slot(seq), true);
   return true;
-}
-
-// Bit (seq mod kSize); the cast keeps negative values consistent (2^64 is a multiple).
-bool ArrivalWindow::test(std::int64_t seq) const noexcept {
-  const auto bit = static_cast<std::uint64_t>(seq) % kSize;
-  return (seen_[bit / 64] >> (bit % 64) & 1) != 0;
-}
-
-void ArrivalWindow::set(std::int64_t seq, bool value) noexcept {
-  const auto bit = static_cast<std::uint64_t>(seq) % kSize;
-  const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
-  seen_[bit / 64] = value ? seen_[bit / 64] | mask : seen_[bit / 64] & ~mask;
 }
 
 void SequenceTracker::init(std::uint16_t seq) noexcept {

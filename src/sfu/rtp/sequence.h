@@ -3,8 +3,9 @@
 // sequence tracker that receiver statistics (RR loss, A.3) are built on.
 #pragma once
 
-#include <array>
 #include <cstdint>
+
+#include "sfu/rtp/seen_bits.h"
 
 namespace haven::sfu::rtp {
 
@@ -49,11 +50,11 @@ class ArrivalWindow {
   bool first_time(std::int64_t seq) noexcept;
 
  private:
-  bool test(std::int64_t seq) const noexcept;
-  void set(std::int64_t seq, bool value) noexcept;
   bool started_ = false;
   std::int64_t highest_ = 0;
-  std::array<std::uint64_t, kSize / 64> seen_{};
+  // Slots by the cast to unsigned, which keeps negative values consistent (2^64 is a
+  // multiple of kSize).
+  SeenBits seen_{kSize};
 };
 
 // RFC 3550 Appendix A.1 update_seq(): validates a source (probation of `min_sequential`

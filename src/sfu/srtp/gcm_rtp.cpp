@@ -4,7 +4,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <cstring>
 
 namespace haven::sfu::gcm_rtp {
@@ -124,30 +123,19 @@ std::array<std::uint8_t, kSaltSize> make_iv(const std::array<std::uint8_t, kSalt
 SrtpStatus ReplayWindow::check(std::int64_t delta, std::uint64_t index) const noexcept {
   if (delta > 0) return SrtpStatus::ok;
   if (delta <= -size_) return SrtpStatus::replay_old;
-  return test(index) ? SrtpStatus::replay_fail : SrtpStatus::ok;
+  return seen_.test(index) ? SrtpStatus::replay_fail : SrtpStatus::ok;
 }
 
 void ReplayWindow::add(std::int64_t delta, std::uint64_t index) noexcept {
   if (delta > 0) {
     if (delta >= size_) {
-      std::fill(seen_.begin(), seen_.end(), 0);
+      seen_.clear();
     } else {
-      for (std::uint64_t i = highest_ + 1; i < index; ++i) set(i, false);
+      for (std::uint64_t i = highest_ + 1; i < index; ++i) seen_.set(i, false);
     }
     highest_ = index;
   }
-  set(index, true);
-}
-
-bool ReplayWindow::test(std::uint64_t index) const noexcept {
-  const auto bit = index % static_cast<std::uint64_t>(size_);
-  return (seen_[bit / 64] >> (bit % 64) & 1) != 0;
-}
-
-void ReplayWindow::set(std::uint64_t index, bool value) noexcept {
-  const auto bit = index % static_cast<std::uint64_t>(size_);
-  const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
-  seen_[bit / 64] = value ? seen_[bit / 64] | mask : seen_[bit / 64] & ~mask;
+  seen_.set(index, true);
 }
 
 }  // namespace haven::sfu::gcm_rtp

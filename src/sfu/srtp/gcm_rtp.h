@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <vector>
 
 #include "crypto/openssl_handles.h"
+#include "sfu/rtp/seen_bits.h"
 #include "sfu/srtp/srtp_session.h"
 
 namespace haven::sfu::gcm_rtp {
@@ -73,7 +73,7 @@ inline std::int64_t replay_window(unsigned long window) noexcept {
 class ReplayWindow {
  public:
   // `size` from replay_window(); allocates its bits (may throw std::bad_alloc).
-  explicit ReplayWindow(std::int64_t size) : size_(size), seen_((size + 63) / 64) {}
+  explicit ReplayWindow(std::int64_t size) : size_(size), seen_(static_cast<std::size_t>(size)) {}
   std::uint64_t highest() const noexcept { return highest_; }
   // libsrtp srtp_rdbx_check, for `delta` and `index` from estimate_index against
   // highest(): newer than any used is ok; older than the window is replay_old; used
@@ -84,11 +84,9 @@ class ReplayWindow {
   void add(std::int64_t delta, std::uint64_t index) noexcept;
 
  private:
-  bool test(std::uint64_t index) const noexcept;
-  void set(std::uint64_t index, bool value) noexcept;
   std::int64_t size_;
   std::uint64_t highest_ = 0;
-  std::vector<std::uint64_t> seen_;  // bit (index mod size_), for the last size_ indices
+  SeenBits seen_;  // for the last size_ indices
 };
 
 // Drops the state kept for `ssrc` from `streams` (elements with an `ssrc` member), for
